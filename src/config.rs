@@ -1,0 +1,236 @@
+//! Runtime configuration, read from `config.json` next to the app so that one build serves any
+//! deployment: which FHIR servers may launch Bedside, with which client id and scopes.
+
+use crate::fhir::base_url::BaseUrlError;
+use crate::fhir::FhirBaseUrl;
+use crate::problem::UserFacing;
+use serde::Deserialize;
+use thiserror::Error;
+use url::Url;
+
+/// Scope strings that replace the defaults for one server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeOverrides {
+    /// For EHR launches.
+    pub ehr: Option<String>,
+    /// For standalone launches.
+    pub standalone: Option<String>,
+}
+
+/// A configured FHIR server.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerEntry {
+    /// Its FHIR base URL, as the EHR sends it in `iss`.
+    pub iss: FhirBaseUrl,
+    /// A name for the standalone picker.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The client id registered with its authorization server.
+    pub client_id: String,
+    /// Listed in the standalone picker.
+    #[serde(default = "listed_by_default")]
+    pub standalone: bool,
+    /// Scope overrides.
+    #[serde(default)]
+    pub scope: ScopeOverrides,
+}
+
+fn listed_by_default() -> bool {
+    true
+}
+
+impl ServerEntry {
+    /// The name to show.
+    pub fn label(&self) -> String {
+        self.name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| self.iss.to_string())
+    }
+}
+
+/// Settings for servers typed into the standalone picker that are not listed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherServers {
+    /// The client id to use with them.
+    pub client_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    servers: Vec<ServerEntry>,
+    #[serde(default)]
+    other_servers: Option<OtherServers>,
+    #[serde(default)]
+    redirect_uri: Option<String>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    /// Allowed servers, in the order configured.
+    pub servers: Vec<ServerEntry>,
+    /// Unlisted servers in the standalone picker, when allowed.
+    pub other_servers: Option<OtherServers>,
+    /// The redirect URI registered for this deployment.
+    pub redirect_uri: Url,
+}
+
+impl AppConfig {
+    /// Parses `config.json`; `app_base` is the app's own base URL (for the default redirect URI
+    /// `{app_base}callback`).
+    pub fn parse(text: &str, app_base: &Url) -> Result<Self, ConfigError> {
+        let raw: RawConfig = serde_json::from_str(text).map_err(|e| ConfigError::Invalid {
+            detail: e.to_string(),
+        })?;
+        for server in &raw.servers {
+            if server.client_id.trim().is_empty() {
+                return Err(ConfigError::EmptyClientId {
+                    iss: server.iss.to_string(),
+                });
+            }
+        }
+        let redirect_uri = match raw.redirect_uri {
+            Some(text) => Url::parse(&text).map_err(|_| ConfigError::BadRedirectUri(text))?,
+            None => app_base
+                .join("callback")
+                .map_err(|_| ConfigError::BadRedirectUri(app_base.to_string()))?,
+        };
+        Ok(AppConfig {
+            servers: raw.servers,
+            other_servers: raw.other_servers,
+            redirect_uri,
+        })
+    }
+
+    /// The entry for an issuer, if it is on the allow-list.
+    pub fn server(&self, iss: &FhirBaseUrl) -> Option<&ServerEntry> {
+        self.servers.iter().find(|s| &s.iss == iss)
+    }
+
+    /// The servers offered in the standalone picker.
+    pub fn standalone_servers(&self) -> impl Iterator<Item = &ServerEntry> {
+        self.servers.iter().filter(|s| s.standalone)
+    }
+}
+
+/// Why `config.json` is unusable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    /// Not JSON, an unknown key, a missing key, or a bad issuer URL; the detail names it.
+    #[error("config.json invalid: {detail}")]
+    Invalid {
+        /// The parser's words, which name the key.
+        detail: String,
+    },
+    /// An empty `client_id`.
+    #[error("empty client_id for {iss}")]
+    EmptyClientId {
+        /// The server it belongs to.
+        iss: String,
+    },
+    /// `redirect_uri` is not a URL.
+    #[error("bad redirect_uri {0}")]
+    BadRedirectUri(String),
+    /// The file could not be fetched.
+    #[error("config.json unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl From<BaseUrlError> for ConfigError {
+    fn from(error: BaseUrlError) -> Self {
+        ConfigError::Invalid {
+            detail: error.to_string(),
+        }
+    }
+}
+
+impl UserFacing for ConfigError {
+    fn title(&self) -> String {
+        "Bedside is not configured correctly".into()
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ConfigError::Invalid { detail } => format!("config.json is invalid: {detail}."),
+            ConfigError::EmptyClientId { iss } => {
+                format!("config.json lists {iss} with an empty \"client_id\".")
+            }
+            ConfigError::BadRedirectUri(text) => {
+                format!("config.json's \"redirect_uri\" ({text}) is not a web address.")
+            }
+            ConfigError::Unavailable(why) => format!("config.json could not be loaded: {why}."),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some("Tell whoever deployed Bedside; the app cannot start until this is fixed.".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app_base() -> Url {
+        Url::parse("https://app.example/bedside/").unwrap()
+    }
+
+    const GOOD: &str = r#"{
+      "servers": [
+        {"iss": "https://ehr.example/fhir/", "name": "Main EHR", "client_id": "abc"},
+        {"iss": "https://hidden.example/fhir", "client_id": "def", "standalone": false,
+         "scope": {"ehr": "launch patient/Patient.read"}}
+      ],
+      "other_servers": {"client_id": "open"}
+    }"#;
+
+    #[test]
+    fn a_valid_config_lists_servers_and_defaults_the_redirect_uri() {
+        let config = AppConfig::parse(GOOD, &app_base()).unwrap();
+        assert_eq!(config.redirect_uri.as_str(), "https://app.example/bedside/callback");
+        assert_eq!(config.standalone_servers().count(), 1);
+        let iss = FhirBaseUrl::parse("https://ehr.example/fhir").unwrap();
+        assert_eq!(config.server(&iss).unwrap().client_id, "abc");
+        assert_eq!(config.servers[1].scope.ehr.as_deref(), Some("launch patient/Patient.read"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_named() {
+        let text = r#"{"servers": [], "sevrers": []}"#;
+        let error = AppConfig::parse(text, &app_base()).unwrap_err();
+        assert!(error.message().contains("sevrers"), "{}", error.message());
+    }
+
+    #[test]
+    fn a_missing_client_id_is_named() {
+        let text = r#"{"servers": [{"iss": "https://ehr.example/fhir"}]}"#;
+        let error = AppConfig::parse(text, &app_base()).unwrap_err();
+        assert!(error.message().contains("client_id"), "{}", error.message());
+    }
+
+    #[test]
+    fn an_http_issuer_outside_localhost_is_refused() {
+        let text = r#"{"servers": [{"iss": "http://ehr.example/fhir", "client_id": "a"}]}"#;
+        let error = AppConfig::parse(text, &app_base()).unwrap_err();
+        assert!(error.message().contains("https://"), "{}", error.message());
+    }
+
+    #[test]
+    fn an_empty_client_id_is_refused() {
+        let text = r#"{"servers": [{"iss": "https://ehr.example/fhir", "client_id": " "}]}"#;
+        assert!(matches!(
+            AppConfig::parse(text, &app_base()).unwrap_err(),
+            ConfigError::EmptyClientId { .. }
+        ));
+    }
+
+    #[test]
+    fn broken_json_is_reported() {
+        assert!(AppConfig::parse("{", &app_base()).is_err());
+    }
+}

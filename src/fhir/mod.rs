@@ -1,0 +1,16 @@
+//! FHIR R4 data Bedside reads, parsed once into types.
+
+/// The FHIR base URL a server is known by, normalized once.
+pub mod base_url;
+/// What the CapabilityStatement says that the launch needs.
+pub mod capabilities;
+/// FHIR `date` and `dateTime` values with their written precision.
+pub mod date;
+/// OperationOutcome bodies and the errors a FHIR read can end in.
+pub mod outcome;
+/// The Patient resource, as far as the banner needs it.
+pub mod patient;
+
+pub use base_url::FhirBaseUrl;
+/// Shared FHIR datatypes: CodeableConcept, Coding, HumanName, Identifier, ContactPoint.
+pub mod datatypes;

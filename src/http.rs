@@ -1,0 +1,95 @@
+//! HTTP exchanges as values: the pure layers build [`HttpRequest`]s and interpret
+//! [`HttpResponse`]s; only `browser::http` sends anything.
+
+use url::Url;
+
+/// The methods Bedside uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A safe read.
+    Get,
+    /// A form or JSON submission.
+    Post,
+}
+
+/// A request to be performed by the shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// GET or POST.
+    pub method: Method,
+    /// Absolute target URL.
+    pub url: Url,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body text for POST.
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// A GET that asks for the given media type.
+    pub fn get(url: Url, accept: &str) -> Self {
+        HttpRequest {
+            method: Method::Get,
+            url,
+            headers: vec![("Accept".into(), accept.into())],
+            body: None,
+        }
+    }
+
+    /// A POST of `application/x-www-form-urlencoded` pairs, escaped per the HTML form rules
+    /// that RFC 6749 §B requires.
+    pub fn post_form(url: Url, pairs: &[(&str, &str)]) -> Self {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        HttpRequest {
+            method: Method::Post,
+            url,
+            headers: vec![
+                (
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body: Some(body),
+        }
+    }
+
+    /// The value of a header, compared case-insensitively by name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// What came back, with the body read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A 2xx status.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Why no response arrived. Browsers hide the reason for a failed fetch (a CORS refusal, a
+/// refused connection and a DNS failure look alike), so this carries only what the shell saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkFailure {
+    /// The browser's description, for the details panel only.
+    pub detail: String,
+}
+
+/// The outcome of performing an [`HttpRequest`].
+pub type HttpResult = Result<HttpResponse, NetworkFailure>;

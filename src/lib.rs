@@ -1,0 +1,25 @@
+//! Bedside: a SMART on FHIR patient summary.
+//!
+//! The pure layers (`smart`, `fhir`, `summary`, `config`, `http`, `problem`) hold every protocol
+//! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
+//! `ui` renders their view models. See `../shared/DESIGN.md` for the reasons.
+
+/// Runtime configuration (`config.json`): allowed issuers, clients, redirect URI.
+pub mod config;
+/// FHIR R4 data the app reads: base URLs, dates, Patient, OperationOutcome, CapabilityStatement.
+pub mod fhir;
+/// HTTP exchanges described as plain data, so the pure layers never perform I/O.
+pub mod http;
+/// The user-facing wording contract every error type fulfils.
+pub mod problem;
+/// SMART App Launch: discovery, PKCE, authorization, callback, token, session.
+pub mod smart;
+/// Clinical view models built from FHIR resources.
+pub mod summary;
+
+/// Effects: fetch, storage, address bar, clock and randomness (browser only).
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+/// Leptos components that render view models and dispatch intents (browser only).
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

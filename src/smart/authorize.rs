@@ -1,0 +1,246 @@
+//! The authorization request (RFC 6749 §4.1.1 with SMART App Launch 2.x additions: `aud`,
+//! `launch`, PKCE S256) and the in-flight record that carries what the callback needs across
+//! the redirect.
+
+use super::discovery::Discovery;
+use super::pkce::CodeVerifier;
+use crate::fhir::FhirBaseUrl;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// An in-flight record older than this is refused at the callback: an authorization that
+/// took longer was abandoned, and its verifier should not stay usable.
+pub const MAX_IN_FLIGHT_AGE_MS: u64 = 10 * 60 * 1000;
+
+/// The `state` parameter: 256 CSPRNG bits, base64url (the SMART IG asks for at least 122).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct State(String);
+
+impl State {
+    /// A state from 32 random bytes.
+    pub fn from_random(bytes: [u8; 32]) -> Self {
+        State(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// The state text as it travels in URLs.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The state as the callback presented it.
+    pub fn from_callback(text: &str) -> Self {
+        State(text.to_owned())
+    }
+}
+
+/// How the launch began.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LaunchKind {
+    /// From inside an EHR, with its opaque `launch` value.
+    Ehr {
+        /// The EHR's launch parameter, sent back unchanged.
+        launch: String,
+    },
+    /// Opened directly; the authorization server asks for the patient.
+    Standalone,
+}
+
+/// Random bytes the shell draws for one authorization.
+#[derive(Clone, Copy)]
+pub struct Entropy {
+    /// For `state`.
+    pub state: [u8; 32],
+    /// For the PKCE verifier.
+    pub verifier: [u8; 32],
+}
+
+/// What the authorization request needs beyond discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSettings {
+    /// The registered client id.
+    pub client_id: String,
+    /// The registered redirect URI, exactly.
+    pub redirect_uri: Url,
+    /// The scope string to request.
+    pub scope: String,
+}
+
+/// What survives the redirect in sessionStorage, keyed by state. It holds the verifier but no
+/// token: SMART allows this much, and it is deleted at the callback.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlightRecord {
+    /// The state this record answers to.
+    pub state: State,
+    /// The PKCE verifier.
+    pub verifier: CodeVerifier,
+    /// The FHIR server being authorized (the `aud`).
+    pub fhir_base: FhirBaseUrl,
+    /// Where to exchange the code.
+    pub token_endpoint: Url,
+    /// Where to revoke tokens, if offered.
+    pub revocation_endpoint: Option<Url>,
+    /// The client id.
+    pub client_id: String,
+    /// The redirect URI, repeated in the token request.
+    pub redirect_uri: Url,
+    /// The scope requested, to compare with what is granted.
+    pub requested_scope: String,
+    /// EHR or standalone.
+    pub launch: LaunchKind,
+    /// Milliseconds since the Unix epoch when the request was built.
+    pub created_at_ms: u64,
+}
+
+impl InFlightRecord {
+    /// The sessionStorage key for a state.
+    pub fn storage_key(state: &State) -> String {
+        format!("bedside.inflight.{}", state.as_str())
+    }
+
+    /// The prefix shared by every in-flight key, for sweeping abandoned ones.
+    pub const KEY_PREFIX: &'static str = "bedside.inflight.";
+
+    /// True when the record is too old to complete.
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        now_ms.saturating_sub(self.created_at_ms) > MAX_IN_FLIGHT_AGE_MS
+    }
+}
+
+/// Builds the authorization URL and the record to store before redirecting to it.
+pub fn authorization_request(
+    discovery: &Discovery,
+    client: &ClientSettings,
+    launch: LaunchKind,
+    entropy: Entropy,
+    now_ms: u64,
+) -> (Url, InFlightRecord) {
+    let state = State::from_random(entropy.state);
+    let verifier = CodeVerifier::from_random(entropy.verifier);
+    let mut url = discovery.authorization_endpoint.clone();
+    {
+        let mut query = url.query_pairs_mut();
+        query
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &client.client_id)
+            .append_pair("redirect_uri", client.redirect_uri.as_str())
+            .append_pair("scope", &client.scope)
+            .append_pair("state", state.as_str())
+            .append_pair("aud", discovery.fhir_base.as_str());
+        if let LaunchKind::Ehr { launch } = &launch {
+            query.append_pair("launch", launch);
+        }
+        query
+            .append_pair("code_challenge", &verifier.challenge())
+            .append_pair("code_challenge_method", "S256");
+    }
+    let record = InFlightRecord {
+        state,
+        verifier,
+        fhir_base: discovery.fhir_base.clone(),
+        token_endpoint: discovery.token_endpoint.clone(),
+        revocation_endpoint: discovery.revocation_endpoint.clone(),
+        client_id: client.client_id.clone(),
+        redirect_uri: client.redirect_uri.clone(),
+        requested_scope: client.scope.clone(),
+        launch,
+        created_at_ms: now_ms,
+    };
+    (url, record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smart::discovery::EndpointSource;
+    use std::collections::HashMap;
+
+    fn discovery() -> Discovery {
+        Discovery {
+            fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+            source: EndpointSource::WellKnown,
+            authorization_endpoint: Url::parse("https://ehr.example/auth/authorize?tenant=a")
+                .unwrap(),
+            token_endpoint: Url::parse("https://ehr.example/auth/token").unwrap(),
+            revocation_endpoint: None,
+            configuration: None,
+            capability_statement: None,
+        }
+    }
+
+    fn client() -> ClientSettings {
+        ClientSettings {
+            client_id: "bedside app".into(),
+            redirect_uri: Url::parse("https://app.example/callback").unwrap(),
+            scope: "launch patient/*.rs".into(),
+        }
+    }
+
+    fn entropy() -> Entropy {
+        Entropy {
+            state: [7; 32],
+            verifier: [9; 32],
+        }
+    }
+
+    fn params(url: &Url) -> HashMap<String, String> {
+        url.query_pairs().into_owned().collect()
+    }
+
+    #[test]
+    fn an_ehr_authorization_request_carries_every_smart_parameter() {
+        let launch = LaunchKind::Ehr {
+            launch: "xyz123".into(),
+        };
+        let (url, record) = authorization_request(&discovery(), &client(), launch, entropy(), 5);
+        let p = params(&url);
+        assert_eq!(p["response_type"], "code");
+        assert_eq!(p["client_id"], "bedside app");
+        assert_eq!(p["redirect_uri"], "https://app.example/callback");
+        assert_eq!(p["scope"], "launch patient/*.rs");
+        assert_eq!(p["aud"], "https://ehr.example/fhir");
+        assert_eq!(p["launch"], "xyz123");
+        assert_eq!(p["code_challenge_method"], "S256");
+        assert_eq!(p["code_challenge"], record.verifier.challenge());
+        assert_eq!(p["state"], record.state.as_str());
+    }
+
+    #[test]
+    fn existing_query_parameters_of_the_authorize_endpoint_are_kept() {
+        let (url, _) =
+            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 5);
+        assert_eq!(params(&url)["tenant"], "a");
+    }
+
+    #[test]
+    fn a_standalone_request_has_no_launch_parameter() {
+        let (url, _) =
+            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 5);
+        assert!(!params(&url).contains_key("launch"));
+    }
+
+    #[test]
+    fn state_carries_256_bits_and_differs_with_the_random_bytes() {
+        let one = State::from_random([1; 32]);
+        assert_eq!(one.as_str().len(), 43);
+        assert_ne!(one, State::from_random([2; 32]));
+    }
+
+    #[test]
+    fn in_flight_records_expire_after_ten_minutes() {
+        let (_, record) =
+            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 1_000);
+        assert!(!record.is_expired(1_000 + MAX_IN_FLIGHT_AGE_MS));
+        assert!(record.is_expired(1_001 + MAX_IN_FLIGHT_AGE_MS));
+    }
+
+    #[test]
+    fn the_in_flight_record_round_trips_through_json() {
+        let (_, record) =
+            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 5);
+        let text = serde_json::to_string(&record).unwrap();
+        assert_eq!(serde_json::from_str::<InFlightRecord>(&text).unwrap(), record);
+    }
+}

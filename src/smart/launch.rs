@@ -1,0 +1,250 @@
+//! Starting a launch (SMART App Launch 2.x §"Launch App: EHR Launch" and §"Standalone
+//! Launch"): the EHR's `iss` must be on the allow-list, and the client id and scopes come from
+//! the configuration for that server.
+
+use super::authorize::{ClientSettings, LaunchKind};
+use super::discovery::{Capability, Discovery};
+use crate::config::AppConfig;
+use crate::fhir::FhirBaseUrl;
+use crate::problem::UserFacing;
+use thiserror::Error;
+use url::Url;
+
+/// The parameters of an EHR launch URL (`/launch?iss=…&launch=…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EhrLaunch {
+    /// The FHIR server that launched us.
+    pub iss: FhirBaseUrl,
+    /// The EHR's opaque launch value.
+    pub launch: String,
+}
+
+/// Reads `iss` and `launch` from the launch URL.
+pub fn parse_ehr_launch(url: &Url) -> Result<EhrLaunch, LaunchError> {
+    let get = |name: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    let iss_text = get("iss").ok_or(LaunchError::MissingParameter("iss"))?;
+    let launch = get("launch").ok_or(LaunchError::MissingParameter("launch"))?;
+    let iss = FhirBaseUrl::parse(&iss_text).map_err(|e| LaunchError::BadIssuer {
+        reason: e.to_string(),
+    })?;
+    Ok(EhrLaunch { iss, launch })
+}
+
+/// The client settings for a launch of `kind` against `iss`; refused when the server is not
+/// configured (and, for standalone, when unlisted servers are not allowed either).
+pub fn client_settings(
+    config: &AppConfig,
+    iss: &FhirBaseUrl,
+    kind: &LaunchKind,
+    discovery: &Discovery,
+) -> Result<ClientSettings, LaunchError> {
+    let entry = config.server(iss);
+    let (client_id, overrides) = match (entry, kind, &config.other_servers) {
+        (Some(entry), _, _) => (entry.client_id.clone(), Some(&entry.scope)),
+        (None, LaunchKind::Standalone, Some(other)) => (other.client_id.clone(), None),
+        (None, _, _) => {
+            return Err(LaunchError::IssuerNotAllowed {
+                iss: iss.to_string(),
+            })
+        }
+    };
+    let configured = overrides.and_then(|scopes| match kind {
+        LaunchKind::Ehr { .. } => scopes.ehr.clone(),
+        LaunchKind::Standalone => scopes.standalone.clone(),
+    });
+    Ok(ClientSettings {
+        client_id,
+        redirect_uri: config.redirect_uri.clone(),
+        scope: configured.unwrap_or_else(|| default_scope(kind, discovery)),
+    })
+}
+
+/// Checks an issuer against the allow-list before anything is fetched from it.
+pub fn check_allowed(config: &AppConfig, iss: &FhirBaseUrl, kind: &LaunchKind) -> Result<(), LaunchError> {
+    let allowed = config.server(iss).is_some()
+        || (matches!(kind, LaunchKind::Standalone) && config.other_servers.is_some());
+    if allowed {
+        Ok(())
+    } else {
+        Err(LaunchError::IssuerNotAllowed {
+            iss: iss.to_string(),
+        })
+    }
+}
+
+// SMART v2 scope syntax only where the server says it understands it; v1 everywhere else.
+fn default_scope(kind: &LaunchKind, discovery: &Discovery) -> String {
+    let context = match kind {
+        LaunchKind::Ehr { .. } => "launch",
+        LaunchKind::Standalone => "launch/patient",
+    };
+    let read = if discovery.has(&Capability::PermissionV2) {
+        "patient/*.rs"
+    } else {
+        "patient/*.read"
+    };
+    format!("{context} {read}")
+}
+
+/// Why a launch cannot start.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LaunchError {
+    /// The launch URL lacks `iss` or `launch`.
+    #[error("launch URL lacks {0}")]
+    MissingParameter(&'static str),
+    /// `iss` is not a usable FHIR base URL.
+    #[error("bad iss: {reason}")]
+    BadIssuer {
+        /// What was wrong.
+        reason: String,
+    },
+    /// `iss` is not on the allow-list.
+    #[error("issuer {iss} not allowed")]
+    IssuerNotAllowed {
+        /// The refused issuer.
+        iss: String,
+    },
+}
+
+impl UserFacing for LaunchError {
+    fn title(&self) -> String {
+        match self {
+            LaunchError::IssuerNotAllowed { .. } => "This server is not allowed".into(),
+            _ => "Bedside was not launched correctly".into(),
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            LaunchError::MissingParameter(name) => format!(
+                "The launch address has no \"{name}\" parameter, which an EHR launch must carry."
+            ),
+            LaunchError::BadIssuer { reason } => {
+                format!("The launch names an unusable FHIR server: {reason}.")
+            }
+            LaunchError::IssuerNotAllowed { iss } => format!(
+                "Bedside is not configured to work with the FHIR server {iss}, so it will not \
+                 sign in there."
+            ),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            LaunchError::IssuerNotAllowed { .. } => {
+                "If this server should be allowed, ask whoever deployed Bedside to add it to \
+                 config.json."
+                    .into()
+            }
+            _ => "Open the app from your EHR or start again.".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smart::discovery::{EndpointSource, SmartConfiguration};
+
+    fn config() -> AppConfig {
+        let text = r#"{"servers":[
+          {"iss":"https://ehr.example/fhir","client_id":"abc"},
+          {"iss":"https://custom.example/fhir","client_id":"xyz",
+           "scope":{"ehr":"launch patient/Patient.read openid fhirUser"}}]}"#;
+        AppConfig::parse(text, &Url::parse("https://app.example/").unwrap()).unwrap()
+    }
+
+    fn discovery(iss: &str, capabilities: &[&str]) -> Discovery {
+        let configuration = SmartConfiguration {
+            capabilities: capabilities.iter().map(|c| c.to_string().into()).collect(),
+            ..SmartConfiguration::default()
+        };
+        Discovery {
+            fhir_base: FhirBaseUrl::parse(iss).unwrap(),
+            source: EndpointSource::WellKnown,
+            authorization_endpoint: Url::parse("https://ehr.example/a").unwrap(),
+            token_endpoint: Url::parse("https://ehr.example/t").unwrap(),
+            revocation_endpoint: None,
+            configuration: Some(configuration),
+            capability_statement: None,
+        }
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn an_ehr_launch_url_yields_iss_and_launch() {
+        let launch = parse_ehr_launch(&url(
+            "https://app.example/launch?iss=https%3A%2F%2Fehr.example%2Ffhir%2F&launch=abc",
+        ))
+        .unwrap();
+        assert_eq!(launch.iss.as_str(), "https://ehr.example/fhir");
+        assert_eq!(launch.launch, "abc");
+    }
+
+    #[test]
+    fn a_launch_without_iss_or_launch_names_the_missing_parameter() {
+        let error = parse_ehr_launch(&url("https://app.example/launch?launch=abc")).unwrap_err();
+        assert_eq!(error, LaunchError::MissingParameter("iss"));
+        let error = parse_ehr_launch(&url("https://app.example/launch?iss=https://e.example/f"))
+            .unwrap_err();
+        assert!(error.message().contains("\"launch\""));
+    }
+
+    #[test]
+    fn a_hostile_iss_is_refused() {
+        let error = parse_ehr_launch(&url(
+            "https://app.example/launch?iss=javascript:alert(1)&launch=x",
+        ))
+        .unwrap_err();
+        assert!(matches!(error, LaunchError::BadIssuer { .. }));
+    }
+
+    #[test]
+    fn an_ehr_launch_from_an_unlisted_issuer_is_refused_by_name() {
+        let iss = FhirBaseUrl::parse("https://evil.example/fhir").unwrap();
+        let kind = LaunchKind::Ehr { launch: "x".into() };
+        let error = check_allowed(&config(), &iss, &kind).unwrap_err();
+        assert!(error.message().contains("https://evil.example/fhir"));
+    }
+
+    #[test]
+    fn default_scopes_use_v2_syntax_only_when_the_server_offers_permission_v2() {
+        let iss = FhirBaseUrl::parse("https://ehr.example/fhir").unwrap();
+        let ehr = LaunchKind::Ehr { launch: "x".into() };
+        let v2 = client_settings(&config(), &iss, &ehr, &discovery(iss.as_str(), &["permission-v2"]));
+        assert_eq!(v2.unwrap().scope, "launch patient/*.rs");
+        let v1 = client_settings(&config(), &iss, &LaunchKind::Standalone, &discovery(iss.as_str(), &[]));
+        assert_eq!(v1.unwrap().scope, "launch/patient patient/*.read");
+    }
+
+    #[test]
+    fn configured_scopes_win_over_defaults() {
+        let iss = FhirBaseUrl::parse("https://custom.example/fhir").unwrap();
+        let ehr = LaunchKind::Ehr { launch: "x".into() };
+        let settings = client_settings(&config(), &iss, &ehr, &discovery(iss.as_str(), &[])).unwrap();
+        assert_eq!(settings.scope, "launch patient/Patient.read openid fhirUser");
+        assert_eq!(settings.client_id, "xyz");
+    }
+
+    #[test]
+    fn an_unlisted_standalone_server_needs_other_servers_configured() {
+        let iss = FhirBaseUrl::parse("https://unlisted.example/fhir").unwrap();
+        assert!(check_allowed(&config(), &iss, &LaunchKind::Standalone).is_err());
+        let mut open = config();
+        open.other_servers = Some(crate::config::OtherServers {
+            client_id: "any".into(),
+        });
+        assert!(check_allowed(&open, &iss, &LaunchKind::Standalone).is_ok());
+        let settings =
+            client_settings(&open, &iss, &LaunchKind::Standalone, &discovery(iss.as_str(), &[]));
+        assert_eq!(settings.unwrap().client_id, "any");
+    }
+}

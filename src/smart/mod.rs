@@ -1,0 +1,21 @@
+//! SMART App Launch 2.x as a sans-IO core: every step takes data (responses, the current URL,
+//! the time, random bytes) and returns data (requests, records, decisions).
+
+/// Building the authorization request and the in-flight record that survives the redirect.
+pub mod authorize;
+/// Checking the redirect back from the authorization server.
+pub mod callback;
+/// `.well-known/smart-configuration` and the CapabilityStatement fallback.
+pub mod discovery;
+/// Starting a launch: EHR launch parameters, the allow-list, the authorize plan.
+pub mod launch;
+/// PKCE S256 (RFC 7636).
+pub mod pkce;
+/// Secret newtypes whose Debug output is redacted.
+pub mod secret;
+/// The in-memory session after the token: context and bearer-token binding.
+pub mod session;
+/// The token request and response (RFC 6749 §4.1.3–4.1.4, §5).
+pub mod token;
+/// OAuth 2.0 error codes (RFC 6749 §4.1.2.1 and §5.2) in plain words.
+pub mod oauth_error;
