@@ -1,0 +1,179 @@
+//! The app origin: the built app directory with an SPA fallback (any GET path that is not a
+//! file gets `index.html`), and a `config.json` generated from the running sandbox (a
+//! `config.json` file in the directory is ignored).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::html;
+use crate::profile::{fhir_base, PROFILES};
+use crate::state::Sandbox;
+
+/// `config.json` as the app reads it.
+#[derive(Serialize)]
+struct Config {
+    servers: Vec<Server>,
+    other_servers: Option<Vec<Server>>,
+    redirect_uri: String,
+}
+
+/// One SMART server the app may launch from.
+#[derive(Serialize)]
+struct Server {
+    iss: String,
+    name: String,
+    client_id: String,
+    standalone: bool,
+}
+
+/// `GET /config.json`: one server per profile, and the registered callback.
+pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    let config = Config {
+        servers: PROFILES
+            .iter()
+            .map(|profile| Server {
+                iss: fhir_base(&sandbox.ehr_origin, profile),
+                name: profile.title.to_string(),
+                client_id: sandbox.client.id.clone(),
+                standalone: true,
+            })
+            .collect(),
+        other_servers: None,
+        redirect_uri: format!("{}/callback", sandbox.app_origin),
+    };
+    let body = serde_json::to_string_pretty(&config).unwrap_or_default();
+    file_response("application/json", body.into_bytes())
+}
+
+/// Any other request to the app origin: a file of the app, else `index.html`.
+pub(crate) async fn serve(
+    State(sandbox): State<Arc<Sandbox>>,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let Some(dir) = sandbox.app_dir.as_deref() else {
+        return not_built("The sandbox was started without --app-dir.");
+    };
+    if let Some(file) = resolve(dir, uri.path()).await {
+        if let Ok(bytes) = tokio::fs::read(&file).await {
+            return file_response(content_type(&file), bytes);
+        }
+    }
+    match tokio::fs::read(dir.join("index.html")).await {
+        Ok(bytes) => file_response("text/html; charset=utf-8", bytes),
+        Err(_) => not_built(&format!("There is no index.html in {}.", dir.display())),
+    }
+}
+
+/// The file under `dir` that `path` names, if it exists and stays inside `dir`. Hidden
+/// names, `.` and `..` never match, and symlinks may not lead out of `dir`.
+async fn resolve(dir: &Path, path: &str) -> Option<PathBuf> {
+    let mut file = dir.to_path_buf();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let segment = percent_decode(segment)?;
+        if segment.starts_with('.') || segment.contains(['/', '\\', '\0']) {
+            return None;
+        }
+        file.push(segment);
+    }
+    let root = tokio::fs::canonicalize(dir).await.ok()?;
+    let file = tokio::fs::canonicalize(&file).await.ok()?;
+    let is_file = tokio::fs::metadata(&file).await.ok()?.is_file();
+    (is_file && file.starts_with(&root)).then_some(file)
+}
+
+/// Decodes `%XX` escapes of one path segment; `None` for a bad escape or non-UTF-8.
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+// Every app response is revalidated: a rebuilt app must show at once in the demo and tests.
+fn file_response(content_type: &'static str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn not_built(reason: &str) -> Response {
+    let message = format!(
+        "{reason} Build the app with `trunk build` and start the sandbox with --app-dir dist."
+    );
+    html::error_page(StatusCode::NOT_FOUND, "Bedside is not built", &message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_escapes_decode_and_bad_ones_are_refused() {
+        assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
+        assert_eq!(percent_decode("%2e%2e").as_deref(), Some(".."));
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%4"), None);
+    }
+
+    #[tokio::test]
+    async fn dot_dot_segments_never_leave_the_app_dir() {
+        let dir = std::env::temp_dir();
+        assert_eq!(resolve(&dir, "/../etc/passwd").await, None);
+        assert_eq!(resolve(&dir, "/%2e%2e/etc/passwd").await, None);
+        assert_eq!(resolve(&dir, "/..%2fetc%2fpasswd").await, None);
+    }
+}

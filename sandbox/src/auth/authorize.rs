@@ -1,0 +1,213 @@
+//! `GET {profile}/auth/authorize`: checks a request against the registered client, PKCE,
+//! `aud` and scopes, then approves an EHR launch at once, asks the user on a standalone launch
+//! that needs a patient, or approves a standalone launch without patient context.
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::{consent, redirect_with_code, redirect_with_error};
+use crate::html;
+use crate::params::Params;
+use crate::profile::Ctx;
+use crate::scope::{Scope, ScopeSet};
+use crate::state::{AuthorizationRequest, LaunchContext};
+
+/// Why a request is refused.
+enum Refusal {
+    /// The client or redirect URI cannot be trusted: show an error page, never redirect
+    /// (RFC 6749 §4.1.2.1, first paragraph).
+    Page(String),
+    /// Any other error: redirect with `error`, `error_description` and `state`.
+    Redirect {
+        redirect_uri: String,
+        state: Option<String>,
+        error: &'static str,
+        description: String,
+    },
+}
+
+/// `GET authorize`.
+pub(crate) async fn authorize(State(ctx): State<Ctx>, RawQuery(query): RawQuery) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    let request = match validate(&ctx, &params) {
+        Ok(request) => request,
+        Err(Refusal::Page(message)) => {
+            return html::error_page(
+                StatusCode::BAD_REQUEST,
+                "The app's sign-in request is not valid",
+                &message,
+            )
+        }
+        Err(Refusal::Redirect {
+            redirect_uri,
+            state,
+            error,
+            description,
+        }) => {
+            return redirect_with_error(
+                &redirect_uri,
+                state.as_deref(),
+                error,
+                &description,
+                StatusCode::FOUND,
+            )
+        }
+    };
+    let lifetimes = ctx.sandbox.lifetimes;
+    if request.scope.has(&Scope::Launch) {
+        let refuse = |description: &str| {
+            let state = Some(request.state.as_str());
+            redirect_with_error(
+                &request.redirect_uri,
+                state,
+                "invalid_request",
+                description,
+                StatusCode::FOUND,
+            )
+        };
+        let Some(launch) = params.get("launch") else {
+            return refuse(
+                "The launch scope needs the launch parameter the EHR passed to the app.",
+            );
+        };
+        let mut grants = ctx.sandbox.grants();
+        let Some(context) = grants.take_launch(ctx.profile.name, launch) else {
+            return refuse("The launch parameter is unknown, expired or already used: launch the app again from the EHR.");
+        };
+        // The clinician is already signed in to the EHR that launched the app.
+        let code = grants.issue_code(request.clone(), context, lifetimes.code);
+        return redirect_with_code(&request, &code, StatusCode::FOUND);
+    }
+    if request.scope.has(&Scope::LaunchPatient) {
+        let request_id = ctx
+            .sandbox
+            .grants()
+            .hold_request(request.clone(), lifetimes.pending);
+        return consent::page(&ctx, &request_id, &request, None, "clinician");
+    }
+    let code =
+        ctx.sandbox
+            .grants()
+            .issue_code(request.clone(), LaunchContext::default(), lifetimes.code);
+    redirect_with_code(&request, &code, StatusCode::FOUND)
+}
+
+fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizationRequest, Refusal> {
+    let client = &ctx.sandbox.client;
+    let client_id = match params.get("client_id") {
+        None => return Err(Refusal::Page("The request has no client_id.".into())),
+        Some(id) if id != client.id => {
+            return Err(Refusal::Page(format!(
+                "Unknown client_id \"{id}\": the only registered client is \"{}\".",
+                client.id
+            )))
+        }
+        Some(id) => id,
+    };
+    let Some(redirect_uri) = params.get("redirect_uri") else {
+        return Err(Refusal::Page("The request has no redirect_uri.".into()));
+    };
+    if !client
+        .redirect_uris
+        .iter()
+        .any(|registered| registered == redirect_uri)
+    {
+        return Err(Refusal::Page(format!(
+            "The redirect_uri \"{redirect_uri}\" is not registered for client \"{}\". Registered: {}.",
+            client.id,
+            client.redirect_uris.join(", ")
+        )));
+    }
+    if let Some(name @ ("client_id" | "redirect_uri")) = params.repeated() {
+        return Err(Refusal::Page(format!(
+            "The parameter {name} was sent more than once."
+        )));
+    }
+    let state = params.get("state");
+    let refuse = |error: &'static str, description: String| Refusal::Redirect {
+        redirect_uri: redirect_uri.to_string(),
+        state: state.map(str::to_string),
+        error,
+        description,
+    };
+    if let Some(name) = params.repeated() {
+        return Err(refuse(
+            "invalid_request",
+            format!("The parameter {name} was sent more than once."),
+        ));
+    }
+    match params.get("response_type") {
+        Some("code") => {}
+        None => {
+            return Err(refuse(
+                "invalid_request",
+                "response_type is required.".into(),
+            ))
+        }
+        Some(other) => {
+            return Err(refuse(
+                "unsupported_response_type",
+                format!("response_type \"{other}\" is not supported; use \"code\"."),
+            ))
+        }
+    }
+    let Some(state) = state else {
+        return Err(refuse("invalid_request", "state is required.".into()));
+    };
+    let code_challenge = check_pkce(params).map_err(|d| refuse("invalid_request", d))?;
+    let base = ctx.fhir_base();
+    match params.get("aud") {
+        Some(aud) if aud == base => {}
+        Some(aud) => {
+            return Err(refuse(
+                "invalid_request",
+                format!("aud \"{aud}\" is not this server's FHIR base URL {base}."),
+            ))
+        }
+        None => {
+            return Err(refuse(
+                "invalid_request",
+                format!("aud is required: the FHIR base URL {base}."),
+            ))
+        }
+    }
+    let scope = match params.get("scope").map(ScopeSet::parse) {
+        None => return Err(refuse("invalid_scope", "scope is required.".into())),
+        Some(Err(unknown)) => {
+            return Err(refuse(
+                "invalid_scope",
+                format!("The scope \"{unknown}\" is not supported by this server."),
+            ))
+        }
+        Some(Ok(scope)) if scope.is_empty() => {
+            return Err(refuse("invalid_scope", "scope is required.".into()))
+        }
+        Some(Ok(scope)) => scope,
+    };
+    Ok(AuthorizationRequest {
+        profile: ctx.profile.name,
+        client_id: client_id.to_string(),
+        redirect_uri: redirect_uri.to_string(),
+        state: state.to_string(),
+        scope,
+        code_challenge,
+    })
+}
+
+/// RFC 7636 §4.3 and §4.4.1: the challenge must be present and made with S256 (`plain` and
+/// an omitted method, which means `plain`, are refused). An S256 challenge is 43 base64url
+/// characters.
+fn check_pkce(params: &Params) -> Result<String, String> {
+    let Some(challenge) = params.get("code_challenge") else {
+        return Err("PKCE S256 is required: code_challenge is missing.".into());
+    };
+    if params.get("code_challenge_method") != Some("S256") {
+        return Err("PKCE S256 is required: code_challenge_method must be S256.".into());
+    }
+    let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    if challenge.len() != 43 || !challenge.bytes().all(base64url) {
+        return Err("code_challenge must be BASE64URL(SHA256(code_verifier)) without padding: 43 characters.".into());
+    }
+    Ok(challenge.to_string())
+}

@@ -1,0 +1,56 @@
+//! The authorization server of a profile (RFC 6749 authorization code grant, RFC 7636 PKCE,
+//! SMART App Launch 2.x): `authorize` validates and approves requests, `consent` shows the
+//! sign-in and patient picker of a standalone launch, `token` redeems codes and rotates
+//! refresh tokens.
+
+mod authorize;
+mod consent;
+mod token;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use url::Url;
+
+use crate::html;
+use crate::state::AuthorizationRequest;
+
+pub(crate) use authorize::authorize;
+pub(crate) use consent::decision;
+pub(crate) use token::token;
+
+/// Redirects to `redirect_uri` with `pairs` added to its query (RFC 6749 §4.1.2).
+fn redirect(redirect_uri: &str, pairs: &[(&str, &str)], status: StatusCode) -> Response {
+    let Ok(mut url) = Url::parse(redirect_uri) else {
+        return html::error_page(
+            StatusCode::BAD_REQUEST,
+            "Cannot redirect",
+            &format!("The registered redirect URI \"{redirect_uri}\" is not an absolute URL."),
+        );
+    };
+    url.query_pairs_mut().extend_pairs(pairs);
+    (status, [(header::LOCATION, url.to_string())]).into_response()
+}
+
+/// Sends the code of an approved request back to the client.
+fn redirect_with_code(request: &AuthorizationRequest, code: &str, status: StatusCode) -> Response {
+    redirect(
+        &request.redirect_uri,
+        &[("code", code), ("state", &request.state)],
+        status,
+    )
+}
+
+/// Sends an error back to the client (RFC 6749 §4.1.2.1), with `state` when there was one.
+fn redirect_with_error(
+    redirect_uri: &str,
+    state: Option<&str>,
+    error: &str,
+    description: &str,
+    status: StatusCode,
+) -> Response {
+    let mut pairs = vec![("error", error), ("error_description", description)];
+    if let Some(state) = state {
+        pairs.push(("state", state));
+    }
+    redirect(redirect_uri, &pairs, status)
+}

@@ -1,0 +1,88 @@
+//! Bedside sandbox: a local SMART on FHIR EHR that Bedside's tests and demo run against.
+//!
+//! One process answers on two origins so that CORS is real: the EHR origin serves the EHR
+//! page, the authorization server and the FHIR server; the app origin serves the built app and
+//! a generated `config.json`. The sandbox is a strict counterpart, not a mock: it enforces PKCE
+//! S256, exact redirect URIs, single-use codes, short-lived and rotating tokens and scope checks
+//! on every FHIR request.
+//!
+//! Module map:
+//! - `server`: binds both listeners, builds the routers, owns shutdown.
+//! - `state`: configuration of one running sandbox and the grants it has issued.
+//! - `profile`: the EHR profiles (only `reference` for now) and their URLs.
+//! - `auth`: the authorization server (authorize, consent, token).
+//! - `scope`: SMART scope parsing and the access decisions made from scopes.
+//! - `fhir`: the FHIR REST endpoints and OperationOutcome responses.
+//! - `discovery`: smart-configuration, CapabilityStatement and the SMART style document.
+//! - `ehr`: the EHR pages (patient list, embedded launch).
+//! - `app_files`: the app origin (static files, SPA fallback, `config.json`).
+//! - `cors`: the two CORS policies.
+//! - `html`: escaping and the layout of the sandbox's own pages.
+//! - `params`: form-urlencoded parameters with repeated names detected.
+//! - `random`: seeded PRNG for data and unguessable secrets for grants.
+//! - `data`: synthetic FHIR resources generated from a seed.
+
+#![warn(missing_docs)]
+
+mod app_files;
+mod auth;
+mod cors;
+mod data;
+mod discovery;
+mod ehr;
+mod fhir;
+mod html;
+mod params;
+mod profile;
+mod random;
+mod scope;
+mod server;
+mod state;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use data::PatientSummary;
+pub use server::{start, Running};
+
+/// The client id of the one registered client, Bedside (a public client).
+pub const CLIENT_ID: &str = "bedside";
+
+/// How to start a sandbox. `Options::default()` suits tests: free ports, seed 7.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Port of the EHR origin (EHR page, auth server, FHIR server); 0 picks a free port.
+    pub ehr_port: u16,
+    /// Port of the app origin (the built app and `config.json`); 0 picks a free port.
+    pub app_port: u16,
+    /// The built app (Trunk's `dist/`); without it the app origin serves only `config.json`.
+    pub app_dir: Option<PathBuf>,
+    /// Seed of the synthetic data: the same seed gives the same patients.
+    pub seed: u64,
+    /// Lifetime of access tokens (`expires_in`).
+    pub access_token_lifetime: Duration,
+    /// Lifetime of authorization codes; RFC 6749 §4.1.2 recommends at most 10 minutes.
+    pub code_lifetime: Duration,
+    /// Redirect URIs registered for the client besides `{app_origin}/callback`.
+    pub extra_redirect_uris: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            ehr_port: 0,
+            app_port: 0,
+            app_dir: None,
+            seed: 7,
+            access_token_lifetime: Duration::from_secs(3600),
+            code_lifetime: Duration::from_secs(60),
+            extra_redirect_uris: Vec::new(),
+        }
+    }
+}
+
+/// The synthetic patients a sandbox started with `seed` serves, in list order, without
+/// starting a server.
+pub fn patients(seed: u64) -> Vec<PatientSummary> {
+    data::Store::generate(seed).patient_summaries()
+}

@@ -1,0 +1,333 @@
+//! SMART scopes (SMART App Launch 2.2, "Scopes and Launch Context"): parsing the `scope`
+//! parameter once, and deciding from the parsed set what a token may read.
+//!
+//! Accepted: `launch`, `launch/patient`, `launch/encounter`, `offline_access`,
+//! `online_access`, and resource scopes `{patient|user|system}/{Type|*}.{perm}` where `perm`
+//! is a v1 permission (`read`, `write`, `*`) or a v2 one (a non-empty, in-order subset of
+//! `cruds`). Anything else (including `openid`, `fhirUser` and v2 query-restricted scopes)
+//! is unknown to this server and refused with `invalid_scope`.
+
+use std::fmt;
+
+/// Whose data a resource scope reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compartment {
+    /// Only the patient in context.
+    Patient,
+    /// Whatever the signed-in user may see (here: every patient).
+    User,
+    /// Whatever the client system may see (here: every patient).
+    System,
+}
+
+/// Bit set of v2 permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Permissions(u8);
+
+impl Permissions {
+    /// Create.
+    pub(crate) const CREATE: Permissions = Permissions(1);
+    /// Read (the `read` interaction).
+    pub(crate) const READ: Permissions = Permissions(2);
+    /// Update.
+    pub(crate) const UPDATE: Permissions = Permissions(4);
+    /// Delete.
+    pub(crate) const DELETE: Permissions = Permissions(8);
+    /// Search.
+    pub(crate) const SEARCH: Permissions = Permissions(16);
+
+    const ORDER: [(u8, Permissions); 5] = [
+        (b'c', Self::CREATE),
+        (b'r', Self::READ),
+        (b'u', Self::UPDATE),
+        (b'd', Self::DELETE),
+        (b's', Self::SEARCH),
+    ];
+
+    /// Parses a v1 (`read`, `write`, `*`) or v2 (`cruds` subset, in order) permission.
+    fn parse(text: &str) -> Option<Permissions> {
+        match text {
+            // SMART 2.x maps v1 `read` to `rs`, `write` to `cud`, `*` to `cruds`.
+            "read" => return Some(Permissions(Self::READ.0 | Self::SEARCH.0)),
+            "write" => {
+                return Some(Permissions(
+                    Self::CREATE.0 | Self::UPDATE.0 | Self::DELETE.0,
+                ))
+            }
+            "*" => return Some(Permissions(31)),
+            _ => {}
+        }
+        let mut bits = 0u8;
+        let mut next = 0usize;
+        for byte in text.bytes() {
+            let offset = Self::ORDER[next..].iter().position(|(c, _)| *c == byte)?;
+            bits |= Self::ORDER[next + offset].1 .0;
+            next += offset + 1;
+        }
+        (bits != 0).then_some(Permissions(bits))
+    }
+
+    /// True when every permission in `other` is in `self`.
+    pub(crate) fn contains(self, other: Permissions) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+/// One parsed scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// `launch`: an EHR launch; context comes from the launch parameter.
+    Launch,
+    /// `launch/patient`: standalone launch asking for a patient to be chosen.
+    LaunchPatient,
+    /// `launch/encounter`: standalone launch asking for an encounter.
+    LaunchEncounter,
+    /// `offline_access`: a refresh token that outlives the session.
+    OfflineAccess,
+    /// `online_access`: a refresh token for the session.
+    OnlineAccess,
+    /// A resource scope such as `patient/Observation.rs`.
+    Resource {
+        /// Whose data.
+        compartment: Compartment,
+        /// The resource type, or `None` for `*`.
+        resource_type: Option<String>,
+        /// What may be done.
+        permissions: Permissions,
+    },
+}
+
+impl Scope {
+    fn parse(text: &str) -> Option<Scope> {
+        match text {
+            "launch" => return Some(Scope::Launch),
+            "launch/patient" => return Some(Scope::LaunchPatient),
+            "launch/encounter" => return Some(Scope::LaunchEncounter),
+            "offline_access" => return Some(Scope::OfflineAccess),
+            "online_access" => return Some(Scope::OnlineAccess),
+            _ => {}
+        }
+        let (compartment, rest) = text.split_once('/')?;
+        let compartment = match compartment {
+            "patient" => Compartment::Patient,
+            "user" => Compartment::User,
+            "system" => Compartment::System,
+            _ => return None,
+        };
+        let (resource_type, permissions) = rest.split_once('.')?;
+        let resource_type = match resource_type {
+            "*" => None,
+            name if is_resource_type_name(name) => Some(name.to_string()),
+            _ => return None,
+        };
+        Some(Scope::Resource {
+            compartment,
+            resource_type,
+            permissions: Permissions::parse(permissions)?,
+        })
+    }
+}
+
+fn is_resource_type_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_uppercase()) && bytes.all(|b| b.is_ascii_alphanumeric())
+}
+
+/// How far a token may read resources of one type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadAccess {
+    /// Not at all.
+    None,
+    /// Only resources in the compartment of the patient in context.
+    PatientInContext,
+    /// Any patient's.
+    AnyPatient,
+}
+
+/// A parsed `scope` parameter: the scopes in request order, without repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ScopeSet {
+    entries: Vec<(String, Scope)>,
+}
+
+impl ScopeSet {
+    /// Parses a space-separated scope list (RFC 6749 §3.3); the error names the first
+    /// scope this server does not know.
+    pub(crate) fn parse(text: &str) -> Result<ScopeSet, String> {
+        let mut entries: Vec<(String, Scope)> = Vec::new();
+        for token in text.split(' ').filter(|t| !t.is_empty()) {
+            let scope = Scope::parse(token).ok_or_else(|| token.to_string())?;
+            if !entries.iter().any(|(t, _)| t == token) {
+                entries.push((token.to_string(), scope));
+            }
+        }
+        Ok(ScopeSet { entries })
+    }
+
+    /// True when `scope` was requested.
+    pub(crate) fn has(&self, scope: &Scope) -> bool {
+        self.entries.iter().any(|(_, s)| s == scope)
+    }
+
+    /// True when the set asks for a refresh token.
+    pub(crate) fn wants_refresh_token(&self) -> bool {
+        self.has(&Scope::OfflineAccess) || self.has(&Scope::OnlineAccess)
+    }
+
+    /// True when every scope of `self` is also in `other` (RFC 6749 §6: a refresh may
+    /// narrow the scope, never widen it).
+    pub(crate) fn is_subset_of(&self, other: &ScopeSet) -> bool {
+        self.entries
+            .iter()
+            .all(|(token, _)| other.entries.iter().any(|(t, _)| t == token))
+    }
+
+    /// True when no scope was given.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How far this set lets a token read resources of `resource_type`.
+    pub(crate) fn read_access(&self, resource_type: &str) -> ReadAccess {
+        let mut access = ReadAccess::None;
+        for (_, scope) in &self.entries {
+            let Scope::Resource {
+                compartment,
+                resource_type: ty,
+                permissions,
+            } = scope
+            else {
+                continue;
+            };
+            let type_matches = ty.as_deref().is_none_or(|t| t == resource_type);
+            if !type_matches || !permissions.contains(Permissions::READ) {
+                continue;
+            }
+            match compartment {
+                Compartment::User | Compartment::System => return ReadAccess::AnyPatient,
+                Compartment::Patient => access = ReadAccess::PatientInContext,
+            }
+        }
+        access
+    }
+}
+
+impl fmt::Display for ScopeSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for (token, _) in &self.entries {
+            if !first {
+                f.write_str(" ")?;
+            }
+            f.write_str(token)?;
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+impl ScopeSet {
+    /// The scopes as the strings that were requested, in order.
+    pub(crate) fn tokens(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(t, _)| t.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patient_read(scope: &str) -> ReadAccess {
+        ScopeSet::parse(scope).map_or(ReadAccess::None, |s| s.read_access("Patient"))
+    }
+
+    #[test]
+    fn v1_read_scopes_allow_reading_the_patient_in_context() {
+        for scope in [
+            "patient/Patient.read",
+            "patient/*.read",
+            "patient/Patient.*",
+            "patient/*.*",
+        ] {
+            assert_eq!(patient_read(scope), ReadAccess::PatientInContext, "{scope}");
+        }
+    }
+
+    #[test]
+    fn v2_scopes_with_r_allow_reading_and_those_without_do_not() {
+        for scope in [
+            "patient/Patient.rs",
+            "patient/Patient.r",
+            "patient/Patient.cruds",
+            "patient/*.rs",
+            "patient/Patient.cr",
+        ] {
+            assert_eq!(patient_read(scope), ReadAccess::PatientInContext, "{scope}");
+        }
+        for scope in [
+            "patient/Patient.s",
+            "patient/Patient.cud",
+            "patient/Patient.write",
+            "patient/Observation.rs",
+        ] {
+            assert_eq!(patient_read(scope), ReadAccess::None, "{scope}");
+        }
+    }
+
+    #[test]
+    fn user_and_system_scopes_reach_any_patient() {
+        assert_eq!(patient_read("user/Patient.rs"), ReadAccess::AnyPatient);
+        assert_eq!(patient_read("system/*.read"), ReadAccess::AnyPatient);
+        assert_eq!(
+            patient_read("patient/Patient.rs user/Patient.r"),
+            ReadAccess::AnyPatient
+        );
+    }
+
+    #[test]
+    fn v2_permissions_out_of_order_or_unknown_are_refused() {
+        for scope in [
+            "patient/Patient.sr",
+            "patient/Patient.rr",
+            "patient/Patient.x",
+            "patient/Patient.",
+            "patient/Patient.rs?code=1",
+        ] {
+            assert!(ScopeSet::parse(scope).is_err(), "{scope}");
+        }
+    }
+
+    #[test]
+    fn unknown_scopes_are_named_in_the_error() {
+        assert_eq!(
+            ScopeSet::parse("launch openid fhirUser"),
+            Err("openid".to_string())
+        );
+        assert_eq!(
+            ScopeSet::parse("practitioner/Patient.rs"),
+            Err("practitioner/Patient.rs".to_string())
+        );
+        assert_eq!(
+            ScopeSet::parse("patient/patient.rs"),
+            Err("patient/patient.rs".to_string())
+        );
+    }
+
+    #[test]
+    fn repeated_scopes_and_extra_spaces_are_normalized() {
+        let set = ScopeSet::parse("  launch  launch patient/Patient.rs ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.to_string(), "launch patient/Patient.rs");
+    }
+
+    #[test]
+    fn a_narrower_set_is_a_subset_and_a_wider_one_is_not() {
+        let granted = ScopeSet::parse("launch patient/Patient.rs offline_access")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let narrower = ScopeSet::parse("patient/Patient.rs").unwrap_or_else(|e| panic!("{e}"));
+        let wider =
+            ScopeSet::parse("patient/Patient.rs user/Patient.rs").unwrap_or_else(|e| panic!("{e}"));
+        assert!(narrower.is_subset_of(&granted));
+        assert!(!wider.is_subset_of(&granted));
+    }
+}

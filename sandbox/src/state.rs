@@ -1,0 +1,295 @@
+//! State of one running sandbox: its configuration, its data, and every grant it has issued
+//! (launch contexts, pending consents, codes, access and refresh tokens), held in memory.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::data::Store;
+use crate::random::secret;
+use crate::scope::ScopeSet;
+
+/// The registered client (Bedside): public, so no secret; redirect URIs compared exactly.
+#[derive(Debug)]
+pub(crate) struct Client {
+    /// `client_id`.
+    pub(crate) id: String,
+    /// Shown on the consent page.
+    pub(crate) name: String,
+    /// Registered redirect URIs.
+    pub(crate) redirect_uris: Vec<String>,
+}
+
+/// How long each kind of grant lives.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lifetimes {
+    /// Authorization codes.
+    pub(crate) code: Duration,
+    /// Access tokens.
+    pub(crate) access: Duration,
+    /// Refresh tokens.
+    pub(crate) refresh: Duration,
+    /// EHR launch tokens (SMART: short-lived, single use).
+    pub(crate) launch: Duration,
+    /// Authorization requests waiting for the consent form.
+    pub(crate) pending: Duration,
+}
+
+/// Everything one running sandbox knows.
+#[derive(Debug)]
+pub(crate) struct Sandbox {
+    /// `http://localhost:{ehr_port}`.
+    pub(crate) ehr_origin: String,
+    /// `http://localhost:{app_port}`.
+    pub(crate) app_origin: String,
+    /// The built app, if any.
+    pub(crate) app_dir: Option<PathBuf>,
+    /// The one registered client.
+    pub(crate) client: Client,
+    /// Synthetic resources.
+    pub(crate) data: Store,
+    /// Grant lifetimes.
+    pub(crate) lifetimes: Lifetimes,
+    grants: Mutex<Grants>,
+}
+
+impl Sandbox {
+    /// A sandbox with no grants yet.
+    pub(crate) fn new(
+        ehr_origin: String,
+        app_origin: String,
+        app_dir: Option<PathBuf>,
+        client: Client,
+        data: Store,
+        lifetimes: Lifetimes,
+    ) -> Sandbox {
+        Sandbox {
+            ehr_origin,
+            app_origin,
+            app_dir,
+            client,
+            data,
+            lifetimes,
+            grants: Mutex::default(),
+        }
+    }
+
+    /// The grant store, locked; never hold it across an `.await`.
+    pub(crate) fn grants(&self) -> MutexGuard<'_, Grants> {
+        let mut grants = self
+            .grants
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        grants.prune(Instant::now());
+        grants
+    }
+}
+
+/// The launch context bound to a grant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct LaunchContext {
+    /// Patient in context.
+    pub(crate) patient: Option<String>,
+    /// Encounter in context.
+    pub(crate) encounter: Option<String>,
+}
+
+/// A validated authorization request, kept while the user decides.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthorizationRequest {
+    /// Profile that received it.
+    pub(crate) profile: &'static str,
+    /// `client_id`.
+    pub(crate) client_id: String,
+    /// `redirect_uri`, registered.
+    pub(crate) redirect_uri: String,
+    /// `state`, echoed back.
+    pub(crate) state: String,
+    /// Requested (and, on approval, granted) scopes.
+    pub(crate) scope: ScopeSet,
+    /// PKCE S256 `code_challenge`.
+    pub(crate) code_challenge: String,
+}
+
+/// An authorization code and what it was issued for.
+#[derive(Debug)]
+pub(crate) struct CodeGrant {
+    /// The request it answers.
+    pub(crate) request: AuthorizationRequest,
+    /// Context bound at approval.
+    pub(crate) context: LaunchContext,
+    /// End of validity.
+    pub(crate) expires: Instant,
+    /// Set at first redemption (RFC 6749 §4.1.2: single use).
+    pub(crate) used: bool,
+    /// The token family every token issued from this code belongs to.
+    pub(crate) family: u64,
+}
+
+/// An access or refresh token and what it grants.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenGrant {
+    /// Profile that issued it; tokens work only there.
+    pub(crate) profile: &'static str,
+    /// Client it was issued to.
+    pub(crate) client_id: String,
+    /// Granted scopes.
+    pub(crate) scope: ScopeSet,
+    /// Launch context.
+    pub(crate) context: LaunchContext,
+    /// End of validity.
+    pub(crate) expires: Instant,
+    /// Family (one per authorization), for revocation on replay.
+    pub(crate) family: u64,
+}
+
+/// Every grant issued by one sandbox.
+#[derive(Debug, Default)]
+pub(crate) struct Grants {
+    launches: HashMap<String, (&'static str, LaunchContext, Instant)>,
+    pending: HashMap<String, (AuthorizationRequest, Instant)>,
+    codes: HashMap<String, CodeGrant>,
+    access: HashMap<String, TokenGrant>,
+    refresh: HashMap<String, TokenGrant>,
+    /// Refresh tokens already rotated away: replaying one revokes its family.
+    rotated: HashMap<String, (u64, Instant)>,
+    next_family: u64,
+}
+
+/// How long a redeemed code is remembered, so that a late replay still revokes its tokens.
+const USED_CODE_MEMORY: Duration = Duration::from_secs(600);
+
+impl Grants {
+    fn prune(&mut self, now: Instant) {
+        self.launches.retain(|_, (_, _, expires)| *expires > now);
+        self.pending.retain(|_, (_, expires)| *expires > now);
+        self.codes
+            .retain(|_, code| code.expires + USED_CODE_MEMORY > now);
+        self.access.retain(|_, t| t.expires > now);
+        self.refresh.retain(|_, t| t.expires > now);
+        self.rotated.retain(|_, (_, expires)| *expires > now);
+    }
+
+    /// Records a launch context created by the EHR and returns its opaque launch id.
+    pub(crate) fn create_launch(
+        &mut self,
+        profile: &'static str,
+        context: LaunchContext,
+        life: Duration,
+    ) -> String {
+        let id = secret();
+        self.launches
+            .insert(id.clone(), (profile, context, Instant::now() + life));
+        id
+    }
+
+    /// Consumes a launch id: `None` when unknown, expired, used or of another profile.
+    pub(crate) fn take_launch(&mut self, profile: &str, id: &str) -> Option<LaunchContext> {
+        match self.launches.remove(id) {
+            Some((p, context, _)) if p == profile => Some(context),
+            Some(other) => {
+                self.launches.insert(id.to_string(), other);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Keeps a request until the user answers the consent form; returns its id.
+    pub(crate) fn hold_request(&mut self, request: AuthorizationRequest, life: Duration) -> String {
+        let id = secret();
+        self.pending
+            .insert(id.clone(), (request, Instant::now() + life));
+        id
+    }
+
+    /// The held request with this id, if still pending.
+    pub(crate) fn pending_request(&self, id: &str) -> Option<&AuthorizationRequest> {
+        self.pending.get(id).map(|(request, _)| request)
+    }
+
+    /// Removes the held request once the user has decided.
+    pub(crate) fn finish_request(&mut self, id: &str) -> Option<AuthorizationRequest> {
+        self.pending.remove(id).map(|(request, _)| request)
+    }
+
+    /// Issues an authorization code for an approved request.
+    pub(crate) fn issue_code(
+        &mut self,
+        request: AuthorizationRequest,
+        context: LaunchContext,
+        life: Duration,
+    ) -> String {
+        let code = secret();
+        self.next_family += 1;
+        let grant = CodeGrant {
+            request,
+            context,
+            expires: Instant::now() + life,
+            used: false,
+            family: self.next_family,
+        };
+        self.codes.insert(code.clone(), grant);
+        code
+    }
+
+    /// The code grant, for redemption checks; the caller marks it used.
+    pub(crate) fn code_mut(&mut self, code: &str) -> Option<&mut CodeGrant> {
+        self.codes.get_mut(code)
+    }
+
+    /// Issues an access token (and a refresh token when `refresh` is given).
+    pub(crate) fn issue_tokens(
+        &mut self,
+        access: TokenGrant,
+        refresh: Option<TokenGrant>,
+    ) -> (String, Option<String>) {
+        let access_token = secret();
+        self.access.insert(access_token.clone(), access);
+        let refresh_token = refresh.map(|grant| {
+            let token = secret();
+            self.refresh.insert(token.clone(), grant);
+            token
+        });
+        (access_token, refresh_token)
+    }
+
+    /// The live access token grant.
+    pub(crate) fn access(&self, token: &str) -> Option<&TokenGrant> {
+        self.access
+            .get(token)
+            .filter(|t| t.expires > Instant::now())
+    }
+
+    /// The live refresh token grant, before rotation.
+    pub(crate) fn refresh(&self, token: &str) -> Option<&TokenGrant> {
+        self.refresh
+            .get(token)
+            .filter(|t| t.expires > Instant::now())
+    }
+
+    /// True when the refresh token was already rotated away. Presenting it again is a replay
+    /// (OAuth 2.0 Security BCP, RFC 9700 §4.14.2), so its whole family is revoked.
+    pub(crate) fn replayed_refresh(&mut self, token: &str) -> bool {
+        let Some((family, _)) = self.rotated.get(token).copied() else {
+            return false;
+        };
+        self.revoke_family(family);
+        true
+    }
+
+    /// Retires a refresh token that has just been exchanged for a new one.
+    pub(crate) fn retire_refresh(&mut self, token: &str) {
+        if let Some(grant) = self.refresh.remove(token) {
+            self.rotated
+                .insert(token.to_string(), (grant.family, grant.expires));
+        }
+    }
+
+    /// Revokes every access and refresh token of a family.
+    pub(crate) fn revoke_family(&mut self, family: u64) {
+        self.access.retain(|_, t| t.family != family);
+        self.refresh.retain(|_, t| t.family != family);
+    }
+}

@@ -1,0 +1,193 @@
+//! The end-to-end harness: a fresh sandbox serving the built app, a fresh chromedriver and a
+//! fresh headless Chromium profile for every test, torn down when the test ends.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// One test's world.
+pub struct Harness {
+    /// The sandbox EHR and app origin.
+    pub sandbox: sandbox::Running,
+    /// The WebDriver session.
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+fn required_dist() -> PathBuf {
+    let dist = std::env::var_os("BEDSIDE_DIST").map(PathBuf::from).expect(
+        "BEDSIDE_DIST must name the built app (Trunk's dist/); run the e2e tests with `cargo xtask test`",
+    );
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: build the app with `cargo xtask build`",
+        dist.display()
+    );
+    dist
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
+}
+
+fn fresh_profile_dir() -> PathBuf {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "bedside-e2e-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("a temporary profile directory");
+    dir
+}
+
+// The Chromium flags live in webdriver.json at the workspace root, shared with the
+// wasm-bindgen-test runner, so every browser this project starts is started the same way.
+fn chrome_capabilities(profile: &Path) -> serde_json::Map<String, Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../webdriver.json");
+    let text = std::fs::read_to_string(path).expect("webdriver.json at the workspace root");
+    let shared: Value = serde_json::from_str(&text).expect("webdriver.json is JSON");
+    let mut args: Vec<Value> = shared["goog:chromeOptions"]["args"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    args.push(json!(format!("--user-data-dir={}", profile.display())));
+    args.push(json!("--window-size=1280,900"));
+    let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": binary, "args": args }),
+    );
+    capabilities
+}
+
+impl Harness {
+    /// Starts the sandbox with `options` (its `app_dir` is set here) and a browser.
+    pub async fn start_with(mut options: sandbox::Options) -> Harness {
+        options.app_dir = Some(required_dist());
+        let sandbox = sandbox::start(options).await.expect("the sandbox starts");
+        let port = free_port();
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {chromedriver}: {e}"));
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = fresh_profile_dir();
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(chrome_capabilities(&profile))
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session in headless Chromium");
+        Harness {
+            sandbox,
+            client,
+            driver,
+            profile,
+        }
+    }
+
+    /// Starts with the default sandbox options.
+    pub async fn start() -> Harness {
+        Harness::start_with(sandbox::Options::default()).await
+    }
+
+    /// Waits for an element to appear.
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits for an element and returns its text.
+    pub async fn text_of(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.expect("element text")
+    }
+
+    /// Clicks an element once it is there.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.expect("click");
+    }
+
+    /// Everything the current document could keep a secret in: both storages, cookies and the
+    /// address.
+    pub async fn storage_snapshot(&self) -> Value {
+        self.client
+            .execute(
+                "return { local: JSON.stringify(localStorage), localLength: localStorage.length, \
+                 session: JSON.stringify(sessionStorage), sessionLength: sessionStorage.length, \
+                 cookies: document.cookie, href: location.href };",
+                vec![],
+            )
+            .await
+            .expect("reading storage")
+    }
+
+    /// Saves a screenshot when `BEDSIDE_SCREENSHOTS` names a folder (for looking at the UI).
+    pub async fn screenshot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("BEDSIDE_SCREENSHOTS") {
+            let png = self.client.screenshot().await.expect("a screenshot");
+            std::fs::create_dir_all(&dir).expect("the screenshot folder");
+            std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png)
+                .expect("writing the screenshot");
+        }
+    }
+
+    /// Ends the browser session and the sandbox.
+    pub async fn finish(self) {
+        let Harness {
+            sandbox,
+            client,
+            mut driver,
+            profile,
+        } = self;
+        let _ = client.close().await;
+        let _ = driver.kill();
+        let _ = driver.wait();
+        let _ = std::fs::remove_dir_all(profile);
+        sandbox.shutdown().await;
+    }
+}
+
+/// A sandbox patient's birth date as the banner writes it (`12 Mar 1980`).
+pub fn banner_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<u32> = iso
+        .split('-')
+        .map(|p| p.parse().expect("a numeric date"))
+        .collect();
+    format!(
+        "{} {} {}",
+        parts[2],
+        MONTHS[parts[1] as usize - 1],
+        parts[0]
+    )
+}

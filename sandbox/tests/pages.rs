@@ -1,0 +1,273 @@
+//! What a browser sees: the EHR pages, the consent page, the app origin (static files, SPA
+//! fallback, generated `config.json`), and the library's lifecycle.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::*;
+use serde_json::{json, Value};
+
+const HOSTILE: &str = "<b>Bold</b> & \"quotes\"";
+const HOSTILE_ESCAPED: &str = "&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quotes&quot;";
+
+/// A fresh app directory with an `index.html`, a wasm file and a decoy `config.json`.
+fn app_dir() -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "bedside-sandbox-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let dir = std::env::temp_dir().join(name);
+    std::fs::create_dir_all(dir.join("assets")).expect("a temp dir");
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Bedside</title>INDEX",
+    )
+    .expect("index.html");
+    std::fs::write(dir.join("assets/app_bg.wasm"), b"\0asm").expect("a wasm file");
+    std::fs::write(dir.join("config.json"), "{\"servers\":[]}").expect("a decoy config");
+    dir
+}
+
+async fn get(url: &str) -> reqwest::Response {
+    http().get(url).send().await.expect("an answer")
+}
+
+#[tokio::test]
+async fn config_json_is_generated_with_the_reference_server_and_the_callback() {
+    let dir = app_dir();
+    let sandbox = start_with(Options {
+        app_dir: Some(dir.clone()),
+        ..Options::default()
+    })
+    .await;
+    let response = get(&format!("{}/config.json", sandbox.app_origin)).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .expect("ASCII")
+        .starts_with("application/json"));
+    let config: Value = response.json().await.expect("JSON");
+    let expected = json!({
+        "servers": [{
+            "iss": sandbox.fhir_base(),
+            "name": "Bedside sandbox (reference EHR)",
+            "client_id": "bedside",
+            "standalone": true,
+        }],
+        "other_servers": null,
+        "redirect_uri": format!("{}/callback", sandbox.app_origin),
+    });
+    assert_eq!(config, expected);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn the_spa_fallback_serves_index_html_for_launch_and_callback_without_caching() {
+    let dir = app_dir();
+    let sandbox = start_with(Options {
+        app_dir: Some(dir.clone()),
+        ..Options::default()
+    })
+    .await;
+    for path in [
+        "/",
+        "/launch?iss=x&launch=y",
+        "/callback?code=c&state=s",
+        "/deep/route",
+    ] {
+        let response = get(&format!("{}{path}", sandbox.app_origin)).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .expect("ASCII")
+            .starts_with("text/html"));
+        assert!(
+            response.text().await.expect("text").contains("INDEX"),
+            "{path}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn app_files_are_served_with_their_media_type_and_never_from_outside_the_dir() {
+    let dir = app_dir();
+    let sandbox = start_with(Options {
+        app_dir: Some(dir.clone()),
+        ..Options::default()
+    })
+    .await;
+    let wasm = get(&format!("{}/assets/app_bg.wasm", sandbox.app_origin)).await;
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm.bytes().await.expect("bytes").as_ref(), b"\0asm");
+    for path in [
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/..%2f..%2fetc%2fpasswd",
+    ] {
+        let response = get(&format!("{}{path}", sandbox.app_origin)).await;
+        assert!(
+            response.text().await.expect("text").contains("INDEX"),
+            "{path}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn the_ehr_page_shows_the_hostile_name_as_text() {
+    let sandbox = start().await;
+    let response = get(&sandbox.ehr_page_url()).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-security-policy"]
+        .to_str()
+        .expect("ASCII")
+        .contains("default-src 'self'"));
+    let page = response.text().await.expect("a page");
+    assert!(page.contains(HOSTILE_ESCAPED));
+    assert!(!page.contains("<b>Bold</b>"));
+    assert!(!page.contains("<script>"));
+}
+
+#[tokio::test]
+async fn the_ehr_page_links_every_patient_to_an_embedded_and_a_tab_launch() {
+    let sandbox = start().await;
+    let page = get(&sandbox.ehr_page_url())
+        .await
+        .text()
+        .await
+        .expect("a page");
+    for patient in sandbox.patients() {
+        let id = &patient.id;
+        assert!(
+            page.contains(&format!(
+                "class=\"launch-embedded\" data-patient=\"{id}\" href=\"/ehr/launch?patient={id}\""
+            )),
+            "{id}"
+        );
+        assert!(page.contains(&format!("class=\"launch-tab\" data-patient=\"{id}\" href=\"/ehr/launch?patient={id}&amp;target=tab\" target=\"_blank\"")), "{id}");
+    }
+    assert!(
+        page.contains("Zoë Ångström")
+            && page.contains("Ольга Смирнова")
+            && page.contains("太郎 山田")
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_launch_page_frames_the_app_with_iss_and_a_fresh_launch() {
+    let sandbox = start().await;
+    let id = patient_named(&sandbox, HOSTILE);
+    let response = get(&format!("{}/ehr/launch?patient={id}", sandbox.ehr_origin)).await;
+    assert_eq!(response.status(), 200);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("ASCII")
+        .to_string();
+    // The app's frame must be allowed, and so must this origin: the frame navigates to the
+    // authorize page here.
+    assert!(
+        csp.contains(&format!("frame-src 'self' {}", sandbox.app_origin)),
+        "{csp}"
+    );
+    let page = response.text().await.expect("a page");
+    assert!(page.contains(HOSTILE_ESCAPED) && !page.contains("<b>Bold</b>"));
+    let iss: String =
+        url::form_urlencoded::byte_serialize(sandbox.fhir_base().as_bytes()).collect();
+    let src = format!(
+        "<iframe id=\"bedside-frame\" title=\"Bedside\" src=\"{}/launch?iss={iss}&amp;launch=",
+        sandbox.app_origin
+    );
+    assert!(page.contains(&src), "{page}");
+}
+
+#[tokio::test]
+async fn launching_an_unknown_patient_shows_an_error_page() {
+    let sandbox = start().await;
+    let response = get(&format!(
+        "{}/ehr/launch?patient=p-nobody",
+        sandbox.ehr_origin
+    ))
+    .await;
+    assert_eq!(response.status(), 404);
+    assert!(response
+        .text()
+        .await
+        .expect("a page")
+        .contains("id=\"error-message\""));
+}
+
+#[tokio::test]
+async fn the_consent_page_escapes_names_and_offers_every_patient() {
+    let sandbox = start().await;
+    let request = Authorize::new(
+        &sandbox,
+        "launch/patient patient/Patient.rs",
+        &Pkce::new("page"),
+    );
+    let response = request.send(&http(), &sandbox).await;
+    assert_eq!(
+        response.headers()["content-security-policy"],
+        "default-src 'self'; style-src 'self' 'unsafe-inline'"
+    );
+    assert!(
+        response.headers().get("x-frame-options").is_none(),
+        "the consent page must work in an iframe"
+    );
+    let page = response.text().await.expect("a page");
+    assert!(page.contains(HOSTILE_ESCAPED) && !page.contains("<b>Bold</b>"));
+    for patient in sandbox.patients() {
+        let id = &patient.id;
+        assert!(
+            page.contains(&format!(
+                "type=\"radio\" name=\"patient\" value=\"{id}\" id=\"patient-{id}\""
+            )),
+            "{id}"
+        );
+    }
+    for needle in [
+        "<button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button>",
+        "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>",
+        "id=\"username\" name=\"username\" value=\"clinician\"",
+        &format!(
+            "action=\"{}/reference/auth/authorize/decision\"",
+            sandbox.ehr_origin
+        ),
+        "<code>patient/Patient.rs</code>",
+    ] {
+        assert!(page.contains(needle), "{needle}");
+    }
+}
+
+#[tokio::test]
+async fn patients_without_a_server_match_the_running_sandbox() {
+    let sandbox = start_with(Options {
+        seed: 99,
+        ..Options::default()
+    })
+    .await;
+    assert_eq!(sandbox::patients(99), sandbox.patients());
+    assert_ne!(sandbox::patients(98)[0].id, sandbox.patients()[0].id);
+}
+
+#[tokio::test]
+async fn sandboxes_run_side_by_side_and_shut_down() {
+    let (a, b) = (start().await, start().await);
+    assert_ne!(a.ehr_origin, b.ehr_origin);
+    assert!(
+        a.ehr_origin.starts_with("http://localhost:")
+            && a.app_origin.starts_with("http://localhost:")
+    );
+    let url = a.ehr_page_url();
+    assert_eq!(get(&url).await.status(), 200);
+    a.shutdown().await;
+    assert!(
+        http().get(&url).send().await.is_err(),
+        "the EHR origin is closed after shutdown"
+    );
+    drop(b);
+}
