@@ -192,11 +192,17 @@ mod tests {
     #[test]
     fn a_valid_config_lists_servers_and_defaults_the_redirect_uri() {
         let config = AppConfig::parse(GOOD, &app_base()).unwrap();
-        assert_eq!(config.redirect_uri.as_str(), "https://app.example/bedside/callback");
+        assert_eq!(
+            config.redirect_uri.as_str(),
+            "https://app.example/bedside/callback"
+        );
         assert_eq!(config.standalone_servers().count(), 1);
         let iss = FhirBaseUrl::parse("https://ehr.example/fhir").unwrap();
         assert_eq!(config.server(&iss).unwrap().client_id, "abc");
-        assert_eq!(config.servers[1].scope.ehr.as_deref(), Some("launch patient/Patient.read"));
+        assert_eq!(
+            config.servers[1].scope.ehr.as_deref(),
+            Some("launch patient/Patient.read")
+        );
     }
 
     #[test]

@@ -24,9 +24,8 @@ pub struct Problem {
     pub hint: Option<String>,
 }
 
-impl Problem {
-    /// Captures the wording of any user-facing error.
-    pub fn from_error(error: &impl UserFacing) -> Self {
+impl<E: UserFacing> From<E> for Problem {
+    fn from(error: E) -> Self {
         Problem {
             title: error.title(),
             message: error.message(),

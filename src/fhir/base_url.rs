@@ -36,7 +36,9 @@ impl FhirBaseUrl {
         let trimmed = input.trim();
         let url = Url::parse(trimmed).map_err(|_| BaseUrlError::NotAUrl(trimmed.to_owned()))?;
         if !secure_transport(&url) {
-            return Err(BaseUrlError::InsecureOrUnsupportedScheme(trimmed.to_owned()));
+            return Err(BaseUrlError::InsecureOrUnsupportedScheme(
+                trimmed.to_owned(),
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(BaseUrlError::HasQueryOrFragment(trimmed.to_owned()));
@@ -137,7 +139,10 @@ mod tests {
 
     #[test]
     fn trailing_slash_and_host_case_are_normalized_away() {
-        assert_eq!(base("https://EHR.example/fhir/").as_str(), "https://ehr.example/fhir");
+        assert_eq!(
+            base("https://EHR.example/fhir/").as_str(),
+            "https://ehr.example/fhir"
+        );
         assert_eq!(base("https://ehr.example").as_str(), "https://ehr.example");
     }
 
@@ -162,8 +167,14 @@ mod tests {
     #[test]
     fn relative_endpoints_resolve_below_the_base() {
         let b = base("https://ehr.example/fhir");
-        assert_eq!(b.resolve("auth/token").unwrap().as_str(), "https://ehr.example/fhir/auth/token");
-        assert_eq!(b.resolve("/oauth/token").unwrap().as_str(), "https://ehr.example/oauth/token");
+        assert_eq!(
+            b.resolve("auth/token").unwrap().as_str(),
+            "https://ehr.example/fhir/auth/token"
+        );
+        assert_eq!(
+            b.resolve("/oauth/token").unwrap().as_str(),
+            "https://ehr.example/oauth/token"
+        );
         assert_eq!(
             b.resolve("https://auth.example/token").unwrap().as_str(),
             "https://auth.example/token"
@@ -186,7 +197,9 @@ mod tests {
     #[test]
     fn join_appends_a_relative_path() {
         assert_eq!(
-            base("https://ehr.example/fhir/").join("Patient/123").as_str(),
+            base("https://ehr.example/fhir/")
+                .join("Patient/123")
+                .as_str(),
             "https://ehr.example/fhir/Patient/123"
         );
     }

@@ -104,7 +104,10 @@ impl CapabilitySummary {
             .map(read_oauth_uris)
             .unwrap_or_default();
         Ok(CapabilitySummary {
-            release: statement.fhir_version.as_deref().map(FhirRelease::from_version),
+            release: statement
+                .fhir_version
+                .as_deref()
+                .map(FhirRelease::from_version),
             oauth,
         })
     }
@@ -149,9 +152,18 @@ mod tests {
     #[test]
     fn oauth_uris_are_read_from_the_security_extension() {
         let summary = CapabilitySummary::from_json(STATEMENT).unwrap();
-        assert_eq!(summary.oauth.authorize.as_deref(), Some("https://auth.example/authorize"));
-        assert_eq!(summary.oauth.token.as_deref(), Some("https://auth.example/token"));
-        assert_eq!(summary.oauth.revoke.as_deref(), Some("https://auth.example/revoke"));
+        assert_eq!(
+            summary.oauth.authorize.as_deref(),
+            Some("https://auth.example/authorize")
+        );
+        assert_eq!(
+            summary.oauth.token.as_deref(),
+            Some("https://auth.example/token")
+        );
+        assert_eq!(
+            summary.oauth.revoke.as_deref(),
+            Some("https://auth.example/revoke")
+        );
         assert_eq!(summary.release, Some(FhirRelease::R4));
     }
 
@@ -159,8 +171,14 @@ mod tests {
     fn releases_are_classified_and_old_ones_named() {
         assert_eq!(FhirRelease::from_version("4.3.0"), FhirRelease::R4B);
         assert_eq!(FhirRelease::from_version("5.0.0"), FhirRelease::R5);
-        assert_eq!(FhirRelease::from_version("3.0.2"), FhirRelease::Unsupported("3.0.2".into()));
-        assert_eq!(FhirRelease::from_version("1.0.2"), FhirRelease::Unsupported("1.0.2".into()));
+        assert_eq!(
+            FhirRelease::from_version("3.0.2"),
+            FhirRelease::Unsupported("3.0.2".into())
+        );
+        assert_eq!(
+            FhirRelease::from_version("1.0.2"),
+            FhirRelease::Unsupported("1.0.2".into())
+        );
     }
 
     #[test]

@@ -36,7 +36,11 @@ impl CodeableConcept {
     /// Display text: `text`, else the first coding's `display`, else `system|code`.
     pub fn display(&self) -> Option<String> {
         non_blank(self.text.as_deref())
-            .or_else(|| self.coding.iter().find_map(|c| non_blank(c.display.as_deref())))
+            .or_else(|| {
+                self.coding
+                    .iter()
+                    .find_map(|c| non_blank(c.display.as_deref()))
+            })
             .or_else(|| {
                 self.coding.iter().find_map(|c| {
                     let code = non_blank(c.code.as_deref())?;
@@ -99,7 +103,9 @@ pub struct ContactPoint {
 
 /// `Some(trimmed)` for text with something in it.
 pub fn non_blank(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -114,10 +120,14 @@ mod tests {
     fn codeable_concept_display_prefers_text_then_display_then_system_and_code() {
         let full = r#"{"text":"Asthma","coding":[{"system":"http://snomed.info/sct","code":"195967001","display":"Asthma (disorder)"}]}"#;
         assert_eq!(concept(full).display().as_deref(), Some("Asthma"));
-        let no_text = r#"{"coding":[{"system":"s","code":"1"},{"system":"s","code":"2","display":"Two"}]}"#;
+        let no_text =
+            r#"{"coding":[{"system":"s","code":"1"},{"system":"s","code":"2","display":"Two"}]}"#;
         assert_eq!(concept(no_text).display().as_deref(), Some("Two"));
         let codes_only = r#"{"coding":[{"system":"http://loinc.org","code":"8867-4"}]}"#;
-        assert_eq!(concept(codes_only).display().as_deref(), Some("http://loinc.org|8867-4"));
+        assert_eq!(
+            concept(codes_only).display().as_deref(),
+            Some("http://loinc.org|8867-4")
+        );
         assert_eq!(concept(r#"{"text":"  "}"#).display(), None);
     }
 }

@@ -128,16 +128,29 @@ mod tests {
     fn each_precision_parses_and_displays_as_written() {
         assert_eq!(FhirDate::parse("1980").unwrap().to_string(), "1980");
         assert_eq!(FhirDate::parse("1980-03").unwrap().to_string(), "Mar 1980");
-        assert_eq!(FhirDate::parse("1980-03-12").unwrap().to_string(), "12 Mar 1980");
         assert_eq!(
-            FhirDate::parse("2015-02-07T13:28:17-05:00").unwrap().to_string(),
+            FhirDate::parse("1980-03-12").unwrap().to_string(),
+            "12 Mar 1980"
+        );
+        assert_eq!(
+            FhirDate::parse("2015-02-07T13:28:17-05:00")
+                .unwrap()
+                .to_string(),
             "7 Feb 2015"
         );
     }
 
     #[test]
     fn impossible_or_malformed_dates_are_refused() {
-        for bad in ["1980-13", "1980-02-30", "80-01-01", "1980/01/01", "", "1980-1-1", "0000"] {
+        for bad in [
+            "1980-13",
+            "1980-02-30",
+            "80-01-01",
+            "1980/01/01",
+            "",
+            "1980-1-1",
+            "0000",
+        ] {
             assert_eq!(FhirDate::parse(bad), None, "{bad}");
         }
         assert!(FhirDate::parse("2000-02-29").is_some());
@@ -154,7 +167,10 @@ mod tests {
 
     #[test]
     fn age_from_a_year_alone_is_marked_approximate() {
-        let age = FhirDate::parse("1980").unwrap().age_on(FhirDate::ymd(2026, 11, 29)).unwrap();
+        let age = FhirDate::parse("1980")
+            .unwrap()
+            .age_on(FhirDate::ymd(2026, 11, 29))
+            .unwrap();
         assert!(age.approximate);
         assert_eq!(age.years, 45);
     }

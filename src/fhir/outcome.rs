@@ -208,7 +208,10 @@ mod tests {
 
     #[test]
     fn outcome_text_prefers_details_then_diagnostics() {
-        assert_eq!(outcome_text(OUTCOME).as_deref(), Some("Scope patient/Patient.rs is required"));
+        assert_eq!(
+            outcome_text(OUTCOME).as_deref(),
+            Some("Scope patient/Patient.rs is required")
+        );
         let with_details = r#"{"resourceType":"OperationOutcome","issue":[{"details":{"text":"Gone"},"diagnostics":"x"}]}"#;
         assert_eq!(outcome_text(with_details).as_deref(), Some("Gone"));
         assert_eq!(outcome_text(r#"{"resourceType":"Patient"}"#), None);
@@ -217,14 +220,19 @@ mod tests {
 
     #[test]
     fn a_403_carries_the_servers_words_into_the_message() {
-        let error = check_read("the patient record", "https://ehr", response(403, OUTCOME)).unwrap_err();
+        let error =
+            check_read("the patient record", "https://ehr", response(403, OUTCOME)).unwrap_err();
         assert!(matches!(error, FhirReadError::Forbidden { .. }));
-        assert!(error.message().contains("Scope patient/Patient.rs is required"));
+        assert!(error
+            .message()
+            .contains("Scope patient/Patient.rs is required"));
     }
 
     #[test]
     fn a_failed_fetch_is_explained_as_unreachable_or_cors() {
-        let failed = Err(NetworkFailure { detail: "TypeError: Failed to fetch".into() });
+        let failed = Err(NetworkFailure {
+            detail: "TypeError: Failed to fetch".into(),
+        });
         let error = check_read("the patient record", "https://ehr.example", failed).unwrap_err();
         assert!(error.message().contains("CORS"));
         assert!(error.message().contains("https://ehr.example"));
@@ -236,7 +244,10 @@ mod tests {
         assert!(matches!(kind(401), FhirReadError::Unauthorized { .. }));
         assert!(matches!(kind(404), FhirReadError::NotFound { .. }));
         assert!(matches!(kind(410), FhirReadError::NotFound { .. }));
-        assert!(matches!(kind(500), FhirReadError::Status { status: 500, .. }));
+        assert!(matches!(
+            kind(500),
+            FhirReadError::Status { status: 500, .. }
+        ));
         assert_eq!(check_read("x", "o", response(200, "{}")).unwrap(), "{}");
     }
 }

@@ -1,7 +1,9 @@
 //! The Patient resource (FHIR R4 §8.1), parsed from a read response.
 
-use super::date::FhirDate;
 use super::datatypes::{ContactPoint, HumanName, Identifier};
+use super::date::FhirDate;
+use super::outcome::{check_read, FhirReadError};
+use crate::http::HttpResult;
 use serde::Deserialize;
 
 /// The elements of Patient that the banner shows.
@@ -43,8 +45,8 @@ impl Patient {
         struct Envelope {
             resource_type: Option<String>,
         }
-        let envelope: Envelope = serde_json::from_str(body)
-            .map_err(|e| PatientParseError::Malformed(e.to_string()))?;
+        let envelope: Envelope =
+            serde_json::from_str(body).map_err(|e| PatientParseError::Malformed(e.to_string()))?;
         match envelope.resource_type.as_deref() {
             Some("Patient") => {}
             other => {
@@ -60,6 +62,22 @@ impl Patient {
     pub fn birth(&self) -> Option<FhirDate> {
         self.birth_date.as_deref().and_then(FhirDate::parse)
     }
+}
+
+const WHAT: &str = "the patient record";
+
+/// Interprets the answer to `GET Patient/{id}`.
+pub fn patient_from_read(origin: &str, result: HttpResult) -> Result<Patient, FhirReadError> {
+    let body = check_read(WHAT, origin, result)?;
+    Patient::from_json(&body).map_err(|error| FhirReadError::Malformed {
+        what: WHAT.into(),
+        detail: match error {
+            PatientParseError::Malformed(detail) => detail,
+            PatientParseError::WrongResourceType(found) => {
+                format!("expected a Patient, found {found}")
+            }
+        },
+    })
 }
 
 #[cfg(test)]
@@ -79,13 +97,31 @@ mod tests {
     fn another_resource_type_is_refused_by_name() {
         assert_eq!(
             Patient::from_json(r#"{"resourceType":"OperationOutcome"}"#),
-            Err(PatientParseError::WrongResourceType("OperationOutcome".into()))
+            Err(PatientParseError::WrongResourceType(
+                "OperationOutcome".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_read_answering_another_resource_is_malformed_and_names_it() {
+        let result = Ok(crate::http::HttpResponse {
+            status: 200,
+            content_type: None,
+            body: r#"{"resourceType":"Bundle"}"#.into(),
+        });
+        let error = patient_from_read("https://ehr", result).unwrap_err();
+        assert!(
+            matches!(error, FhirReadError::Malformed { ref detail, .. } if detail.contains("Bundle"))
         );
     }
 
     #[test]
     fn a_wrongly_shaped_element_is_reported_as_malformed() {
         let body = r#"{"resourceType":"Patient","name":"Alice"}"#;
-        assert!(matches!(Patient::from_json(body), Err(PatientParseError::Malformed(_))));
+        assert!(matches!(
+            Patient::from_json(body),
+            Err(PatientParseError::Malformed(_))
+        ));
     }
 }

@@ -209,15 +209,25 @@ mod tests {
 
     #[test]
     fn existing_query_parameters_of_the_authorize_endpoint_are_kept() {
-        let (url, _) =
-            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 5);
+        let (url, _) = authorization_request(
+            &discovery(),
+            &client(),
+            LaunchKind::Standalone,
+            entropy(),
+            5,
+        );
         assert_eq!(params(&url)["tenant"], "a");
     }
 
     #[test]
     fn a_standalone_request_has_no_launch_parameter() {
-        let (url, _) =
-            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 5);
+        let (url, _) = authorization_request(
+            &discovery(),
+            &client(),
+            LaunchKind::Standalone,
+            entropy(),
+            5,
+        );
         assert!(!params(&url).contains_key("launch"));
     }
 
@@ -230,17 +240,30 @@ mod tests {
 
     #[test]
     fn in_flight_records_expire_after_ten_minutes() {
-        let (_, record) =
-            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 1_000);
+        let (_, record) = authorization_request(
+            &discovery(),
+            &client(),
+            LaunchKind::Standalone,
+            entropy(),
+            1_000,
+        );
         assert!(!record.is_expired(1_000 + MAX_IN_FLIGHT_AGE_MS));
         assert!(record.is_expired(1_001 + MAX_IN_FLIGHT_AGE_MS));
     }
 
     #[test]
     fn the_in_flight_record_round_trips_through_json() {
-        let (_, record) =
-            authorization_request(&discovery(), &client(), LaunchKind::Standalone, entropy(), 5);
+        let (_, record) = authorization_request(
+            &discovery(),
+            &client(),
+            LaunchKind::Standalone,
+            entropy(),
+            5,
+        );
         let text = serde_json::to_string(&record).unwrap();
-        assert_eq!(serde_json::from_str::<InFlightRecord>(&text).unwrap(), record);
+        assert_eq!(
+            serde_json::from_str::<InFlightRecord>(&text).unwrap(),
+            record
+        );
     }
 }

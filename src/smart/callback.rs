@@ -36,8 +36,8 @@ pub enum CallbackResponse {
         code: OAuthErrorCode,
         /// `error_description`, server text shown as text.
         description: Option<String>,
-        /// `error_uri`, kept only when it is an https or http URL.
-        uri: Option<Url>,
+        /// `error_uri`, kept only when it is an https or http URL; shown as text, never a link.
+        uri: Option<String>,
         /// The state, if the server sent one.
         state: Option<State>,
     },
@@ -58,11 +58,7 @@ pub fn parse_callback(url: &Url) -> Result<CallbackResponse, CallbackError> {
             seen.push((name.into_owned(), value.into_owned()));
         }
     }
-    let get = |name: &str| {
-        seen.iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |name: &str| seen.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let state = get("state").map(|s| State::from_callback(&s));
     if let Some(error) = get("error") {
         return Ok(CallbackResponse::Error {
@@ -70,7 +66,8 @@ pub fn parse_callback(url: &Url) -> Result<CallbackResponse, CallbackError> {
             description: get("error_description"),
             uri: get("error_uri")
                 .and_then(|u| Url::parse(&u).ok())
-                .filter(|u| matches!(u.scheme(), "https" | "http")),
+                .filter(|u| matches!(u.scheme(), "https" | "http"))
+                .map(String::from),
             state,
         });
     }
@@ -183,7 +180,7 @@ pub enum CallbackError {
         /// The server's description.
         description: Option<String>,
         /// The server's help page.
-        uri: Option<Url>,
+        uri: Option<String>,
         /// How the launch began, to say how to try again.
         launch: LaunchKind,
     },
@@ -229,14 +226,20 @@ impl UserFacing for CallbackError {
                     .into()
             }
             CallbackError::Refused {
-                code, description, ..
-            } => match description {
-                Some(words) => format!(
-                    "{} The server said: \u{201c}{words}\u{201d}",
-                    code.sentence()
-                ),
-                None => code.sentence(),
-            },
+                code,
+                description,
+                uri,
+                ..
+            } => {
+                let mut text = code.sentence();
+                if let Some(words) = description {
+                    text.push_str(&format!(" The server said: \u{201c}{words}\u{201d}"));
+                }
+                if let Some(page) = uri {
+                    text.push_str(&format!(" More information: {page}"));
+                }
+                text
+            }
         }
     }
 

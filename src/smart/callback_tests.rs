@@ -54,9 +54,15 @@ fn callback_with_tampered_state_is_refused() {
     let tampered = url("https://app.example/callback?code=abc&state=forged");
     let response = parse_callback(&tampered).unwrap();
     // The shell looks the record up by the presented state and finds none.
-    assert_eq!(verify(response.clone(), None, 2_000).unwrap_err(), CallbackError::UnknownState);
+    assert_eq!(
+        verify(response.clone(), None, 2_000).unwrap_err(),
+        CallbackError::UnknownState
+    );
     // Even if handed some other record, the states must match exactly.
-    assert_eq!(verify(response, Some(record), 2_000).unwrap_err(), CallbackError::UnknownState);
+    assert_eq!(
+        verify(response, Some(record), 2_000).unwrap_err(),
+        CallbackError::UnknownState
+    );
 }
 
 #[test]
@@ -65,7 +71,10 @@ fn callback_with_reused_state_is_refused_because_its_record_is_gone() {
     let first = parse_callback(&callback_for(&record, "")).unwrap();
     let second = first.clone();
     assert!(verify(first, Some(record), 2_000).is_ok());
-    assert_eq!(verify(second, None, 2_000).unwrap_err(), CallbackError::UnknownState);
+    assert_eq!(
+        verify(second, None, 2_000).unwrap_err(),
+        CallbackError::UnknownState
+    );
     assert!(CallbackError::UnknownState
         .hint()
         .unwrap()
@@ -77,7 +86,10 @@ fn callback_after_ten_minutes_is_refused() {
     let record = record(LaunchKind::Standalone);
     let response = parse_callback(&callback_for(&record, "")).unwrap();
     let late = 1_001 + MAX_IN_FLIGHT_AGE_MS;
-    assert_eq!(verify(response, Some(record), late).unwrap_err(), CallbackError::Expired);
+    assert_eq!(
+        verify(response, Some(record), late).unwrap_err(),
+        CallbackError::Expired
+    );
 }
 
 #[test]
@@ -104,7 +116,9 @@ fn an_error_for_an_unknown_state_is_not_trusted() {
 #[test]
 fn an_ehr_launch_refusal_says_to_relaunch_from_the_ehr() {
     let record = record(LaunchKind::Ehr { launch: "l".into() });
-    let denied = callback_for(&record, "").as_str().replace("code=abc", "error=invalid_scope");
+    let denied = callback_for(&record, "")
+        .as_str()
+        .replace("code=abc", "error=invalid_scope");
     let error = verify(parse_callback(&url(&denied)).unwrap(), Some(record), 2_000).unwrap_err();
     assert_eq!(error.hint().unwrap(), "Open Bedside again from your EHR.");
 }
@@ -121,13 +135,19 @@ fn a_repeated_parameter_is_refused() {
 #[test]
 fn a_code_without_state_is_refused() {
     let bare = url("https://app.example/callback?code=a");
-    assert_eq!(parse_callback(&bare).unwrap_err(), CallbackError::MissingState);
+    assert_eq!(
+        parse_callback(&bare).unwrap_err(),
+        CallbackError::MissingState
+    );
 }
 
 #[test]
 fn an_empty_parameter_counts_as_absent() {
     let empty = url("https://app.example/callback?code=&state=s");
-    assert_eq!(parse_callback(&empty).unwrap_err(), CallbackError::NoAuthorizationResponse);
+    assert_eq!(
+        parse_callback(&empty).unwrap_err(),
+        CallbackError::NoAuthorizationResponse
+    );
 }
 
 #[test]
@@ -142,7 +162,10 @@ fn a_javascript_error_uri_is_dropped() {
 #[test]
 fn the_cleaned_url_keeps_other_parameters_and_drops_the_response() {
     let full = url("https://app.example/callback?debug=1&code=abc&state=s&iss=x#frag");
-    assert_eq!(cleaned_url(&full).as_str(), "https://app.example/callback?debug=1");
+    assert_eq!(
+        cleaned_url(&full).as_str(),
+        "https://app.example/callback?debug=1"
+    );
     let only = url("https://app.example/callback?code=abc&state=s");
     assert_eq!(cleaned_url(&only).as_str(), "https://app.example/callback");
 }

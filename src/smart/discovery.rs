@@ -2,8 +2,8 @@
 //! is fetched in parallel with `{iss}/metadata`; the CapabilityStatement's `oauth-uris` are used
 //! only when the well-known document is absent (404), never because it answered later.
 
-use crate::fhir::capabilities::{CapabilityParseError, CapabilitySummary, FhirRelease};
 use crate::fhir::base_url::secure_transport;
+use crate::fhir::capabilities::{CapabilityParseError, CapabilitySummary, FhirRelease};
 use crate::fhir::FhirBaseUrl;
 use crate::http::{HttpRequest, HttpResult};
 use crate::problem::UserFacing;
@@ -202,9 +202,14 @@ fn field<T: DeserializeOwned>(
 ) -> Result<Option<T>, DiscoveryError> {
     match map.remove(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => serde_json::from_value(value)
-            .map(Some)
-            .map_err(|_| DiscoveryError::BadField { field: name, expected }),
+        Some(value) => {
+            serde_json::from_value(value)
+                .map(Some)
+                .map_err(|_| DiscoveryError::BadField {
+                    field: name,
+                    expected,
+                })
+        }
     }
 }
 
@@ -253,7 +258,10 @@ impl Discovery {
 /// The two discovery requests, to be sent together.
 pub fn discovery_requests(base: &FhirBaseUrl) -> [HttpRequest; 2] {
     [
-        HttpRequest::get(base.join(".well-known/smart-configuration"), "application/json"),
+        HttpRequest::get(
+            base.join(".well-known/smart-configuration"),
+            "application/json",
+        ),
         HttpRequest::get(base.join("metadata"), "application/fhir+json"),
     ]
 }
@@ -300,8 +308,10 @@ pub fn resolve(
             found_in: EndpointSource::WellKnown,
         }),
     };
-    let authorization_endpoint =
-        endpoint("authorization_endpoint", &configuration.authorization_endpoint)?;
+    let authorization_endpoint = endpoint(
+        "authorization_endpoint",
+        &configuration.authorization_endpoint,
+    )?;
     let token_endpoint = endpoint("token_endpoint", &configuration.token_endpoint)?;
     let revocation_endpoint = configuration
         .revocation_endpoint
@@ -477,17 +487,17 @@ impl UserFacing for DiscoveryError {
                  {expected}."
             ),
             DiscoveryError::MissingEndpoint { name, found_in } => match found_in {
-                EndpointSource::WellKnown => format!(
-                    "The server's .well-known/smart-configuration has no \"{name}\"."
-                ),
+                EndpointSource::WellKnown => {
+                    format!("The server's .well-known/smart-configuration has no \"{name}\".")
+                }
                 EndpointSource::CapabilityStatement => format!(
                     "The server has no .well-known/smart-configuration, and its \
                      CapabilityStatement's oauth-uris extension has no \"{name}\" entry."
                 ),
             },
-            DiscoveryError::BadEndpoint { name, value } => format!(
-                "The server's \"{name}\" endpoint ({value}) is not a secure web address."
-            ),
+            DiscoveryError::BadEndpoint { name, value } => {
+                format!("The server's \"{name}\" endpoint ({value}) is not a secure web address.")
+            }
             DiscoveryError::PkceS256NotOffered { offered } => format!(
                 "The server does not offer PKCE with S256, which SMART requires (it offers: \
                  {offered})."
@@ -500,9 +510,9 @@ impl UserFacing for DiscoveryError {
                 "The server has no .well-known/smart-configuration, and its CapabilityStatement \
                  could not be read: {detail}."
             ),
-            DiscoveryError::UnsupportedFhirVersion { version } => format!(
-                "The server speaks FHIR {version}; Bedside reads FHIR R4, R4B and R5."
-            ),
+            DiscoveryError::UnsupportedFhirVersion { version } => {
+                format!("The server speaks FHIR {version}; Bedside reads FHIR R4, R4B and R5.")
+            }
         }
     }
 

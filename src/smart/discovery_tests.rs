@@ -57,7 +57,10 @@ fn discovery_asks_for_the_well_known_document_and_metadata_below_the_base() {
 fn every_field_of_the_well_known_document_is_typed_and_unknown_fields_are_kept() {
     let found = resolve(&base(), json(200, FULL), json(200, STATEMENT)).unwrap();
     assert_eq!(found.source, EndpointSource::WellKnown);
-    assert_eq!(found.token_endpoint.as_str(), "https://ehr.example/auth/token");
+    assert_eq!(
+        found.token_endpoint.as_str(),
+        "https://ehr.example/auth/token"
+    );
     assert_eq!(
         found.revocation_endpoint.unwrap().as_str(),
         "https://ehr.example/auth/revoke"
@@ -88,7 +91,10 @@ fn relative_endpoints_are_resolved_against_the_fhir_base() {
         found.authorization_endpoint.as_str(),
         "https://ehr.example/fhir/auth/authorize"
     );
-    assert_eq!(found.token_endpoint.as_str(), "https://ehr.example/fhir/auth/token");
+    assert_eq!(
+        found.token_endpoint.as_str(),
+        "https://ehr.example/fhir/auth/token"
+    );
 }
 
 #[test]
@@ -178,6 +184,11 @@ fn a_stu3_server_is_refused_naming_its_version() {
 
 #[test]
 fn an_xml_capability_statement_does_not_stop_a_well_known_launch() {
-    let found = resolve(&base(), json(200, FULL), json(200, "<CapabilityStatement/>")).unwrap();
+    let found = resolve(
+        &base(),
+        json(200, FULL),
+        json(200, "<CapabilityStatement/>"),
+    )
+    .unwrap();
     assert_eq!(found.capability_statement, None);
 }

@@ -65,7 +65,11 @@ pub fn client_settings(
 }
 
 /// Checks an issuer against the allow-list before anything is fetched from it.
-pub fn check_allowed(config: &AppConfig, iss: &FhirBaseUrl, kind: &LaunchKind) -> Result<(), LaunchError> {
+pub fn check_allowed(
+    config: &AppConfig,
+    iss: &FhirBaseUrl,
+    kind: &LaunchKind,
+) -> Result<(), LaunchError> {
     let allowed = config.server(iss).is_some()
         || (matches!(kind, LaunchKind::Standalone) && config.other_servers.is_some());
     if allowed {
@@ -219,9 +223,19 @@ mod tests {
     fn default_scopes_use_v2_syntax_only_when_the_server_offers_permission_v2() {
         let iss = FhirBaseUrl::parse("https://ehr.example/fhir").unwrap();
         let ehr = LaunchKind::Ehr { launch: "x".into() };
-        let v2 = client_settings(&config(), &iss, &ehr, &discovery(iss.as_str(), &["permission-v2"]));
+        let v2 = client_settings(
+            &config(),
+            &iss,
+            &ehr,
+            &discovery(iss.as_str(), &["permission-v2"]),
+        );
         assert_eq!(v2.unwrap().scope, "launch patient/*.rs");
-        let v1 = client_settings(&config(), &iss, &LaunchKind::Standalone, &discovery(iss.as_str(), &[]));
+        let v1 = client_settings(
+            &config(),
+            &iss,
+            &LaunchKind::Standalone,
+            &discovery(iss.as_str(), &[]),
+        );
         assert_eq!(v1.unwrap().scope, "launch/patient patient/*.read");
     }
 
@@ -229,8 +243,12 @@ mod tests {
     fn configured_scopes_win_over_defaults() {
         let iss = FhirBaseUrl::parse("https://custom.example/fhir").unwrap();
         let ehr = LaunchKind::Ehr { launch: "x".into() };
-        let settings = client_settings(&config(), &iss, &ehr, &discovery(iss.as_str(), &[])).unwrap();
-        assert_eq!(settings.scope, "launch patient/Patient.read openid fhirUser");
+        let settings =
+            client_settings(&config(), &iss, &ehr, &discovery(iss.as_str(), &[])).unwrap();
+        assert_eq!(
+            settings.scope,
+            "launch patient/Patient.read openid fhirUser"
+        );
         assert_eq!(settings.client_id, "xyz");
     }
 
@@ -243,8 +261,12 @@ mod tests {
             client_id: "any".into(),
         });
         assert!(check_allowed(&open, &iss, &LaunchKind::Standalone).is_ok());
-        let settings =
-            client_settings(&open, &iss, &LaunchKind::Standalone, &discovery(iss.as_str(), &[]));
+        let settings = client_settings(
+            &open,
+            &iss,
+            &LaunchKind::Standalone,
+            &discovery(iss.as_str(), &[]),
+        );
         assert_eq!(settings.unwrap().client_id, "any");
     }
 }

@@ -9,6 +9,8 @@ pub mod callback;
 pub mod discovery;
 /// Starting a launch: EHR launch parameters, the allow-list, the authorize plan.
 pub mod launch;
+/// OAuth 2.0 error codes (RFC 6749 §4.1.2.1 and §5.2) in plain words.
+pub mod oauth_error;
 /// PKCE S256 (RFC 7636).
 pub mod pkce;
 /// Secret newtypes whose Debug output is redacted.
@@ -17,5 +19,3 @@ pub mod secret;
 pub mod session;
 /// The token request and response (RFC 6749 §4.1.3–4.1.4, §5).
 pub mod token;
-/// OAuth 2.0 error codes (RFC 6749 §4.1.2.1 and §5.2) in plain words.
-pub mod oauth_error;

@@ -31,7 +31,8 @@ impl CodeVerifier {
 
     /// Checks text read back from storage.
     pub fn parse(text: &str) -> Result<Self, InvalidVerifier> {
-        let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        let unreserved =
+            |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
         if (43..=128).contains(&text.len()) && text.bytes().all(unreserved) {
             Ok(CodeVerifier(text.to_owned()))
         } else {
@@ -83,13 +84,19 @@ mod tests {
     #[test]
     fn rfc7636_appendix_b_verifier_is_built_from_its_octets() {
         let verifier = CodeVerifier::from_random(APPENDIX_B_OCTETS);
-        assert_eq!(verifier.expose(), "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        assert_eq!(
+            verifier.expose(),
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        );
     }
 
     #[test]
     fn rfc7636_appendix_b_challenge_matches() {
         let verifier = CodeVerifier::parse("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();
-        assert_eq!(verifier.challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            verifier.challenge(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]
@@ -102,6 +109,9 @@ mod tests {
 
     #[test]
     fn verifier_debug_is_redacted() {
-        assert_eq!(format!("{:?}", CodeVerifier::from_random([0; 32])), "CodeVerifier(***)");
+        assert_eq!(
+            format!("{:?}", CodeVerifier::from_random([0; 32])),
+            "CodeVerifier(***)"
+        );
     }
 }

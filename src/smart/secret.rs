@@ -50,9 +50,15 @@ mod tests {
 
     #[test]
     fn debug_output_of_secrets_is_redacted() {
-        assert_eq!(format!("{:?}", AccessToken::new("abc.def")), "AccessToken(***)");
+        assert_eq!(
+            format!("{:?}", AccessToken::new("abc.def")),
+            "AccessToken(***)"
+        );
         assert_eq!(format!("{:?}", RefreshToken::new("r")), "RefreshToken(***)");
-        assert_eq!(format!("{:?}", AuthorizationCode::new("c")), "AuthorizationCode(***)");
+        assert_eq!(
+            format!("{:?}", AuthorizationCode::new("c")),
+            "AuthorizationCode(***)"
+        );
         assert_eq!(AccessToken::new("abc").expose(), "abc");
     }
 }

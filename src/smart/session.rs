@@ -85,7 +85,10 @@ impl UserFacing for SessionError {
     }
 
     fn hint(&self) -> Option<String> {
-        Some("Open the app from your EHR with a patient open, or start again and pick a patient.".into())
+        Some(
+            "Open the app from your EHR with a patient open, or start again and pick a patient."
+                .into(),
+        )
     }
 }
 
@@ -140,7 +143,10 @@ impl Session {
 
     /// A FHIR read of `relative` (e.g. `Patient/123`) below the base, with the bearer token.
     pub fn read(&self, relative: &str) -> HttpRequest {
-        self.authorize(HttpRequest::get(self.fhir_base.join(relative), "application/fhir+json"))
+        self.authorize(HttpRequest::get(
+            self.fhir_base.join(relative),
+            "application/fhir+json",
+        ))
     }
 
     /// Adds the bearer token when, and only when, the request goes to this session's FHIR
@@ -165,8 +171,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::smart::token::parse_token_response;
     use crate::http::HttpResponse;
+    use crate::smart::token::parse_token_response;
 
     fn exchange() -> ExchangeContext {
         ExchangeContext {

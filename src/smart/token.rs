@@ -122,9 +122,9 @@ pub fn parse_token_response(
             },
         });
     }
-    let mut body = json.ok_or_else(|| TokenError::NotJson)?;
-    let access_token = take_text(&mut body, "access_token")?
-        .ok_or(TokenError::MissingField("access_token"))?;
+    let mut body = json.ok_or(TokenError::NotJson)?;
+    let access_token =
+        take_text(&mut body, "access_token")?.ok_or(TokenError::MissingField("access_token"))?;
     let token_type =
         take_text(&mut body, "token_type")?.ok_or(TokenError::MissingField("token_type"))?;
     if !token_type.eq_ignore_ascii_case("bearer") {
@@ -153,7 +153,10 @@ fn text(body: &Map<String, Value>, name: &str) -> Option<String> {
     body.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn take_text(body: &mut Map<String, Value>, name: &'static str) -> Result<Option<String>, TokenError> {
+fn take_text(
+    body: &mut Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<String>, TokenError> {
     match body.remove(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -163,17 +166,27 @@ fn take_text(body: &mut Map<String, Value>, name: &'static str) -> Result<Option
 }
 
 // Some servers send numbers as strings ("3600"); the value is still unambiguous.
-fn take_seconds(body: &mut Map<String, Value>, name: &'static str) -> Result<Option<u64>, TokenError> {
+fn take_seconds(
+    body: &mut Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<u64>, TokenError> {
     match body.remove(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n.as_u64().map(Some).ok_or(TokenError::BadField(name)),
-        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| TokenError::BadField(name)),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| TokenError::BadField(name)),
         Some(_) => Err(TokenError::BadField(name)),
     }
 }
 
 // Some servers send booleans as strings ("false"); the value is still unambiguous.
-fn take_flag(body: &mut Map<String, Value>, name: &'static str) -> Result<Option<bool>, TokenError> {
+fn take_flag(
+    body: &mut Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<bool>, TokenError> {
     match body.remove(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(b)),
@@ -196,7 +209,9 @@ fn take_fhir_context(body: &mut Map<String, Value>) -> Result<Vec<FhirContextIte
             let Value::Object(mut fields) = item else {
                 return Err(TokenError::BadField(NAME));
             };
-            let mut text_of = |key: &'static str| take_text(&mut fields, key).map_err(|_| TokenError::BadField(NAME));
+            let mut text_of = |key: &'static str| {
+                take_text(&mut fields, key).map_err(|_| TokenError::BadField(NAME))
+            };
             Ok(FhirContextItem {
                 reference: text_of("reference")?,
                 canonical: text_of("canonical")?,

@@ -72,9 +72,10 @@ fn the_token_request_is_a_form_post_with_code_verifier_and_redirect_uri() {
         request.header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
-    let body: HashMap<String, String> = url::form_urlencoded::parse(request.body.as_ref().unwrap().as_bytes())
-        .into_owned()
-        .collect();
+    let body: HashMap<String, String> =
+        url::form_urlencoded::parse(request.body.as_ref().unwrap().as_bytes())
+            .into_owned()
+            .collect();
     assert_eq!(body["grant_type"], "authorization_code");
     assert_eq!(body["code"], "c/d");
     assert_eq!(body["redirect_uri"], "https://app.example/callback?x=1&y=2");
@@ -88,7 +89,9 @@ fn the_token_request_is_a_form_post_with_code_verifier_and_redirect_uri() {
 struct CodeVerifierCheck<'a>(&'a str);
 impl CodeVerifierCheck<'_> {
     fn challenge(&self) -> String {
-        crate::smart::pkce::CodeVerifier::parse(self.0).unwrap().challenge()
+        crate::smart::pkce::CodeVerifier::parse(self.0)
+            .unwrap()
+            .challenge()
     }
 }
 
@@ -119,8 +122,14 @@ fn a_full_smart_token_response_is_typed_and_unknown_fields_are_kept() {
     assert_eq!(token.intent.as_deref(), Some("reconcile-medications"));
     assert_eq!(token.tenant.as_deref(), Some("t1"));
     assert_eq!(token.fhir_context.len(), 2);
-    assert_eq!(token.fhir_context[0].reference.as_deref(), Some("DiagnosticReport/9"));
-    assert_eq!(token.fhir_context[1].resource_type.as_deref(), Some("Questionnaire"));
+    assert_eq!(
+        token.fhir_context[0].reference.as_deref(),
+        Some("DiagnosticReport/9")
+    );
+    assert_eq!(
+        token.fhir_context[1].resource_type.as_deref(),
+        Some("Questionnaire")
+    );
     assert!(token.extra.contains_key("vendor_field"));
 }
 
@@ -129,7 +138,10 @@ fn token_type_is_compared_case_insensitively() {
     let body = r#"{"access_token":"at","token_type":"bearer","scope":"patient/*.read "}"#;
     let token = parse_token_response(&endpoint(), ok(body)).unwrap();
     assert_eq!(token.scope, "patient/*.read");
-    assert!(token.need_patient_banner, "absent need_patient_banner means show the banner");
+    assert!(
+        token.need_patient_banner,
+        "absent need_patient_banner means show the banner"
+    );
 }
 
 #[test]
@@ -169,7 +181,13 @@ fn a_malformed_field_is_named() {
 fn an_invalid_grant_error_is_reported_with_the_servers_description() {
     let body = r#"{"error":"invalid_grant","error_description":"PKCE verification failed"}"#;
     let error = parse_token_response(&endpoint(), status(400, body)).unwrap_err();
-    assert!(matches!(error, TokenError::Refused { code: OAuthErrorCode::InvalidGrant, .. }));
+    assert!(matches!(
+        error,
+        TokenError::Refused {
+            code: OAuthErrorCode::InvalidGrant,
+            ..
+        }
+    ));
     assert!(error.message().contains("PKCE verification failed"));
 }
 
@@ -181,7 +199,9 @@ fn a_500_without_an_oauth_body_reports_the_status() {
 
 #[test]
 fn a_network_failure_names_the_origin_and_cors() {
-    let failed = Err(NetworkFailure { detail: "Failed to fetch".into() });
+    let failed = Err(NetworkFailure {
+        detail: "Failed to fetch".into(),
+    });
     let error = parse_token_response(&endpoint(), failed).unwrap_err();
     assert!(error.message().contains("https://ehr.example"));
     assert!(error.message().contains("CORS"));

@@ -1,0 +1,33 @@
+//! The address bar: where we are, the app's base, and the two ways to move.
+
+use url::Url;
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("Bedside runs in a browser window")
+}
+
+/// The current address.
+pub fn current_url() -> Url {
+    let href = window().location().href().unwrap_or_default();
+    Url::parse(&href).expect("the browser's own address is a valid URL")
+}
+
+/// The app's base URL (Trunk writes the public URL into `<base href>`).
+pub fn app_base() -> Url {
+    let document = window().document().expect("a window has a document");
+    let base = document.base_uri().ok().flatten().unwrap_or_default();
+    Url::parse(&base).unwrap_or_else(|_| current_url())
+}
+
+/// Replaces the current history entry without navigating, e.g. to drop `code` and `state`.
+pub fn replace_url(url: &Url) {
+    // If the browser refuses, the worst case is a stale address: nothing to show the user.
+    let _ = window().history().and_then(|h| {
+        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url.as_str()))
+    });
+}
+
+/// Navigates the current frame to `url` (the authorization redirect).
+pub fn navigate(url: &Url) {
+    let _ = window().location().assign(url.as_str());
+}

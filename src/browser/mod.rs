@@ -1,0 +1,13 @@
+//! The effect shell: the only code that touches web APIs. It performs what the pure layers
+//! describe and hands them the world (time, randomness, the address).
+
+/// Launch and callback sequences: pure decisions, performed.
+pub mod flow;
+/// Sending [`crate::http::HttpRequest`]s with fetch.
+pub mod http;
+/// The address bar and the app's base URL.
+pub mod location;
+/// sessionStorage, for the in-flight authorization record only.
+pub mod storage;
+/// The clock and the random number generator.
+pub mod world;

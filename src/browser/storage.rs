@@ -1,0 +1,65 @@
+//! sessionStorage holds exactly one kind of thing: in-flight authorization records, keyed by
+//! state, taken (read and deleted) at the callback. Tokens are never written anywhere.
+
+use crate::problem::UserFacing;
+use crate::smart::authorize::{InFlightRecord, State};
+
+/// sessionStorage is unavailable (disabled, or a sandboxed frame without storage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageUnavailable;
+
+impl UserFacing for StorageUnavailable {
+    fn title(&self) -> String {
+        "This browser blocks the storage Bedside needs".into()
+    }
+
+    fn message(&self) -> String {
+        "Bedside keeps a one-time sign-in check in this tab's session storage while you sign in, \
+         and this browser (or the page embedding Bedside) does not allow it."
+            .into()
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some("Allow site data for this app, or open Bedside in its own tab.".into())
+    }
+}
+
+fn session_storage() -> Result<web_sys::Storage, StorageUnavailable> {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .ok_or(StorageUnavailable)
+}
+
+/// Stores the record under its state before the redirect.
+pub fn save(record: &InFlightRecord) -> Result<(), StorageUnavailable> {
+    let text = serde_json::to_string(record).map_err(|_| StorageUnavailable)?;
+    session_storage()?
+        .set_item(&InFlightRecord::storage_key(&record.state), &text)
+        .map_err(|_| StorageUnavailable)
+}
+
+/// Reads and deletes the record for `state`; a second take finds nothing, which is what
+/// makes each state single-use. An unreadable record is deleted and treated as absent.
+pub fn take(state: &State) -> Option<InFlightRecord> {
+    let storage = session_storage().ok()?;
+    let key = InFlightRecord::storage_key(state);
+    let text = storage.get_item(&key).ok().flatten();
+    let _ = storage.remove_item(&key);
+    serde_json::from_str(&text?).ok()
+}
+
+/// Deletes every in-flight record left in this tab. A tab has at most one authorization in
+/// progress (starting one navigates away), so any other record is an abandoned attempt whose
+/// verifier should not linger.
+pub fn discard_abandoned() {
+    let Ok(storage) = session_storage() else {
+        return;
+    };
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(InFlightRecord::KEY_PREFIX))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
+}

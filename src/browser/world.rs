@@ -1,0 +1,29 @@
+//! The world the pure core is handed: the time and random bytes.
+
+use crate::fhir::date::FhirDate;
+use crate::smart::authorize::Entropy;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Today's date in the user's time zone (ages are counted in local days).
+pub fn today() -> FhirDate {
+    let now = js_sys::Date::new_0();
+    FhirDate::ymd(
+        now.get_full_year() as u16,
+        now.get_month() as u8 + 1,
+        now.get_date() as u8,
+    )
+}
+
+/// Fresh CSPRNG bytes (crypto.getRandomValues) for state and verifier.
+pub fn entropy() -> Entropy {
+    let mut state = [0u8; 32];
+    let mut verifier = [0u8; 32];
+    // Without a CSPRNG there is no safe authorization at all; browsers always provide one.
+    getrandom::fill(&mut state).expect("crypto.getRandomValues is available");
+    getrandom::fill(&mut verifier).expect("crypto.getRandomValues is available");
+    Entropy { state, verifier }
+}

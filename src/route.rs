@@ -1,0 +1,67 @@
+//! Which page the address shows, relative to the app's base path (the app may be deployed
+//! under any path, e.g. `https://host/apps/bedside/`).
+
+use url::Url;
+
+/// The app's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The standalone start page with the server picker.
+    Start,
+    /// The EHR launch entry (`launch?iss=…&launch=…`).
+    Launch,
+    /// The redirect back from the authorization server.
+    Callback,
+}
+
+/// Resolves `current` against the app's `base`.
+pub fn route(base: &Url, current: &Url) -> Route {
+    let base_path = base.path().trim_end_matches('/');
+    let relative = current
+        .path()
+        .strip_prefix(base_path)
+        .unwrap_or_default()
+        .trim_matches('/');
+    match relative {
+        "launch" | "launch.html" => Route::Launch,
+        "callback" => Route::Callback,
+        _ => Route::Start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(base: &str, current: &str) -> Route {
+        route(&Url::parse(base).unwrap(), &Url::parse(current).unwrap())
+    }
+
+    #[test]
+    fn routes_resolve_at_the_site_root() {
+        assert_eq!(
+            at("https://a.example/", "https://a.example/launch?iss=x"),
+            Route::Launch
+        );
+        assert_eq!(
+            at("https://a.example/", "https://a.example/callback?code=1"),
+            Route::Callback
+        );
+        assert_eq!(at("https://a.example/", "https://a.example/"), Route::Start);
+    }
+
+    #[test]
+    fn routes_resolve_under_a_base_path() {
+        let base = "https://a.example/apps/bedside/";
+        assert_eq!(
+            at(base, "https://a.example/apps/bedside/launch"),
+            Route::Launch
+        );
+        assert_eq!(
+            at(base, "https://a.example/apps/bedside/callback/"),
+            Route::Callback
+        );
+        assert_eq!(at(base, "https://a.example/apps/bedside/"), Route::Start);
+        assert_eq!(at(base, "https://a.example/launch"), Route::Start);
+    }
+}

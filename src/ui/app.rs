@@ -1,0 +1,20 @@
+//! The page switch: one address, one page.
+
+use super::{callback::CallbackPage, launch::LaunchPage, start::StartPage};
+use crate::browser::location;
+use crate::route::{route, Route};
+use leptos::prelude::*;
+
+/// The root component.
+#[component]
+pub fn App() -> impl IntoView {
+    let url = location::current_url();
+    let page = match route(&location::app_base(), &url) {
+        Route::Launch => view! { <LaunchPage url=url /> }.into_any(),
+        Route::Callback => view! { <CallbackPage url=url /> }.into_any(),
+        Route::Start => view! { <StartPage /> }.into_any(),
+    };
+    view! {
+        <main class="app">{page}</main>
+    }
+}

@@ -1,0 +1,17 @@
+//! The error panel: what went wrong and what to do, in plain words.
+
+use crate::problem::Problem;
+use leptos::prelude::*;
+
+/// Shows a problem with a way to start again.
+#[component]
+pub fn ProblemPanel(problem: Problem) -> impl IntoView {
+    view! {
+        <section class="problem" role="alert" data-testid="error">
+            <h2 data-testid="error-title">{problem.title}</h2>
+            <p data-testid="error-message">{problem.message}</p>
+            {problem.hint.map(|hint| view! { <p class="hint" data-testid="error-hint">{hint}</p> })}
+            <p><a class="button" href="./">"Start again"</a></p>
+        </section>
+    }
+}
