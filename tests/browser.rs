@@ -1,0 +1,134 @@
+//! Browser-shell tests that need a real browser (sessionStorage, fetch, history): run by
+//! `cargo xtask test` in headless Chromium through wasm-bindgen-test.
+#![cfg(target_arch = "wasm32")]
+
+use bedside::browser::{http, location, storage};
+use bedside::fhir::FhirBaseUrl;
+use bedside::http::HttpRequest;
+use bedside::smart::authorize::{
+    authorization_request, ClientSettings, Entropy, InFlightRecord, LaunchKind,
+    MAX_IN_FLIGHT_AGE_MS,
+};
+use bedside::smart::callback::cleaned_url;
+use bedside::smart::discovery::{Discovery, EndpointSource};
+use url::Url;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn record(seed: u8, created_at_ms: u64) -> InFlightRecord {
+    let discovery = Discovery {
+        fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+        source: EndpointSource::WellKnown,
+        authorization_endpoint: Url::parse("https://ehr.example/authorize").unwrap(),
+        token_endpoint: Url::parse("https://ehr.example/token").unwrap(),
+        revocation_endpoint: None,
+        configuration: None,
+        capability_statement: None,
+    };
+    let client = ClientSettings {
+        client_id: "bedside".into(),
+        redirect_uri: Url::parse("https://app.example/callback").unwrap(),
+        scope: "launch/patient patient/*.rs".into(),
+    };
+    let entropy = Entropy {
+        state: [seed; 32],
+        verifier: [seed.wrapping_add(1); 32],
+    };
+    authorization_request(
+        &discovery,
+        &client,
+        LaunchKind::Standalone,
+        entropy,
+        created_at_ms,
+    )
+    .1
+}
+
+fn session_storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn an_in_flight_record_can_be_taken_once_only() {
+    let saved = record(1, 1_000);
+    let state = saved.state.clone();
+    storage::save(&saved).unwrap();
+    let key = InFlightRecord::storage_key(&state);
+    assert!(session_storage().get_item(&key).unwrap().is_some());
+    assert_eq!(storage::take(&state), Some(record(1, 1_000)));
+    assert_eq!(session_storage().get_item(&key).unwrap(), None);
+    assert_eq!(storage::take(&state), None);
+}
+
+#[wasm_bindgen_test]
+fn discarding_abandoned_records_removes_every_in_flight_record_and_nothing_else() {
+    let first = record(2, 0);
+    let second = record(3, MAX_IN_FLIGHT_AGE_MS);
+    storage::save(&first).unwrap();
+    storage::save(&second).unwrap();
+    session_storage().set_item("unrelated", "kept").unwrap();
+
+    storage::discard_abandoned();
+
+    assert_eq!(storage::take(&first.state), None);
+    assert_eq!(storage::take(&second.state), None);
+    assert_eq!(
+        session_storage().get_item("unrelated").unwrap().as_deref(),
+        Some("kept")
+    );
+    session_storage().remove_item("unrelated").unwrap();
+}
+
+#[wasm_bindgen_test]
+fn the_stored_record_holds_no_access_or_refresh_token_fields() {
+    let saved = record(4, 1);
+    storage::save(&saved).unwrap();
+    let text = session_storage()
+        .get_item(&InFlightRecord::storage_key(&saved.state))
+        .unwrap()
+        .unwrap();
+    assert!(!text.contains("access_token"));
+    assert!(!text.contains("refresh_token"));
+    storage::take(&saved.state);
+}
+
+#[wasm_bindgen_test]
+async fn the_http_shell_returns_status_content_type_and_body() {
+    let url = Url::parse("data:application/json,%7B%22ok%22%3Atrue%7D").unwrap();
+    let response = http::send(&HttpRequest::get(url, "application/json"))
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.content_type.as_deref(), Some("application/json"));
+    assert_eq!(response.body, r#"{"ok":true}"#);
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_a_network_failure_not_a_panic() {
+    let url = Url::parse("http://127.0.0.1:9/unreachable").unwrap();
+    assert!(http::send(&HttpRequest::get(url, "application/json"))
+        .await
+        .is_err());
+}
+
+#[wasm_bindgen_test]
+fn replacing_the_address_removes_code_and_state_without_navigating() {
+    let original = location::current_url();
+    let mut with_code = original.clone();
+    with_code.set_query(Some("code=secret-code&state=s&keep=1"));
+    location::replace_url(&with_code);
+    assert!(location::current_url().as_str().contains("secret-code"));
+
+    location::replace_url(&cleaned_url(&location::current_url()));
+
+    let now = location::current_url();
+    assert!(!now.as_str().contains("secret-code"), "{now}");
+    assert!(!now.as_str().contains("state="), "{now}");
+    assert!(now.as_str().contains("keep=1"), "{now}");
+    location::replace_url(&original);
+}

@@ -1,0 +1,241 @@
+//! Project commands: `cargo xtask setup | build | demo | test | check`.
+//!
+//! Every command installs what it needs first (skipping what is present), so the README's two
+//! commands work on a fresh machine and in CI.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{exit, Command};
+
+/// Trunk 0.22 needs a newer rustc than this project's; see `../shared/TOOLCHAIN.md`.
+const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen (108) turns wasm-bindgen's externref table into one the browser refuses
+/// ("WebAssembly.Table.set(): Argument 1 is invalid"); npm's binaryen is current.
+const BINARYEN_VERSION: &str = "132";
+const APT_PACKAGES: [(&str, &str); 2] = [
+    ("chromium", "chromium"),
+    ("chromedriver", "chromium-driver"),
+];
+
+fn main() {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let root = workspace_root();
+    env::set_current_dir(&root).expect("the workspace root exists");
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup(),
+        Some("build") => setup().and_then(|_| build_app()),
+        Some("demo") => setup()
+            .and_then(|_| build_app())
+            .and_then(|_| demo(&args[1..])),
+        Some("test") => setup().and_then(|_| build_app()).and_then(|_| test()),
+        Some("check") => check(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 setup   install the wasm target, Trunk {TRUNK_VERSION}, wasm-bindgen-cli (the \
+                 Cargo.lock version), binaryen {BINARYEN_VERSION} (npm), Chromium and chromedriver\n\
+                 build   setup, then build the app into dist/ (release)\n\
+                 demo    build, then start the sandbox EHR serving the app (extra args go to the sandbox)\n\
+                 test    build, then run every test: native, wasm in headless Chromium, end-to-end\n\
+                 check   cargo fmt --check and cargo clippy on every target"
+            );
+            exit(2);
+        }
+    };
+    if let Err(message) = result {
+        eprintln!("xtask: {message}");
+        exit(1);
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    eprintln!("xtask: running {command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed with {status}"))
+    }
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program).args(args).output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn on_path(program: &str) -> bool {
+    env::var_os("PATH")
+        .map(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+        .unwrap_or(false)
+}
+
+/// The wasm-bindgen version Cargo.lock pins; the CLI and Trunk.toml must equal it.
+fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = std::fs::read_to_string("Cargo.lock").map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+fn setup() -> Result<(), String> {
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+
+    let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
+    if !trunk.contains(TRUNK_VERSION) {
+        run(Command::new("cargo").args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+        ]))?;
+    }
+
+    let wasm_bindgen = locked_wasm_bindgen()?;
+    let trunk_toml =
+        std::fs::read_to_string("Trunk.toml").map_err(|e| format!("Trunk.toml: {e}"))?;
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{wasm_bindgen}\"")) {
+        return Err(format!(
+            "Trunk.toml's [tools] wasm_bindgen must be \"{wasm_bindgen}\", the version in Cargo.lock"
+        ));
+    }
+    let installed = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if !installed.contains(&wasm_bindgen) {
+        // Not --locked: its lock file names a crate version this registry does not serve.
+        run(Command::new("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &wasm_bindgen,
+        ]))?;
+    }
+
+    if !trunk_toml.contains(&format!("wasm_opt = \"version_{BINARYEN_VERSION}\"")) {
+        return Err(format!(
+            "Trunk.toml's [tools] wasm_opt must be \"version_{BINARYEN_VERSION}\""
+        ));
+    }
+    let wasm_opt = tools_bin().join("wasm-opt");
+    let installed = output_of(&wasm_opt.to_string_lossy(), &["--version"]).unwrap_or_default();
+    if !installed.contains(&format!("version_{BINARYEN_VERSION}")) {
+        run(Command::new("npm")
+            .args([
+                "install",
+                "--prefix",
+                "target/tools",
+                "--no-save",
+                "--no-package-lock",
+            ])
+            .arg(format!("binaryen@{BINARYEN_VERSION}.0.0")))?;
+    }
+
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(program, _)| !on_path(program))
+        .map(|(_, package)| *package)
+        .collect();
+    if !missing.is_empty() {
+        run(Command::new("apt-get").arg("update").arg("-qq"))?;
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    Ok(())
+}
+
+/// Where `setup` puts npm's binaryen; Trunk finds its wasm-opt on PATH.
+fn tools_bin() -> PathBuf {
+    workspace_root().join("target/tools/node_modules/.bin")
+}
+
+fn path_with_tools() -> std::ffi::OsString {
+    let mut paths = vec![tools_bin()];
+    if let Some(existing) = env::var_os("PATH") {
+        paths.extend(env::split_paths(&existing));
+    }
+    env::join_paths(paths).expect("PATH entries without separators")
+}
+
+fn build_app() -> Result<(), String> {
+    run(Command::new("trunk")
+        .args(["build", "--release"])
+        .env("PATH", path_with_tools()))
+}
+
+fn demo(sandbox_args: &[String]) -> Result<(), String> {
+    run(Command::new("cargo")
+        .args([
+            "run",
+            "--release",
+            "--package",
+            "sandbox",
+            "--bin",
+            "bedside-sandbox",
+            "--",
+        ])
+        .args(["--app-dir", "dist"])
+        .args(sandbox_args))
+}
+
+fn test() -> Result<(), String> {
+    let dist = env::current_dir().map_err(|e| e.to_string())?.join("dist");
+    // Native: the pure core, the sandbox's protocol tests, and the end-to-end tests, which are
+    // `#[ignore]`d in a plain `cargo test` because they need the built app and a browser.
+    run(Command::new("cargo")
+        .args(["test", "--workspace", "--", "--include-ignored"])
+        .env("BEDSIDE_DIST", &dist)
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("CHROMIUM", "/usr/bin/chromium"))?;
+    // wasm: the browser shell in headless Chromium (flags in webdriver.json).
+    run(Command::new("cargo")
+        .args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "browser",
+        ])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+}
+
+fn check() -> Result<(), String> {
+    run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--lib",
+        "--tests",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
