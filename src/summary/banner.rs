@@ -2,8 +2,8 @@
 //! the SMART "context-banner" expectation that the app identifies the patient when the EHR does
 //! not.
 
-use crate::fhir::date::FhirDate;
 use crate::fhir::datatypes::{non_blank, HumanName, Identifier};
+use crate::fhir::date::FhirDate;
 use crate::fhir::patient::Patient;
 
 const V2_0203: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
@@ -39,7 +39,10 @@ pub struct Banner {
 /// Builds the banner; `today` comes from the shell's clock.
 pub fn banner(patient: &Patient, today: FhirDate) -> Banner {
     let birth = patient.birth();
-    let death = patient.deceased_date_time.as_deref().and_then(FhirDate::parse);
+    let death = patient
+        .deceased_date_time
+        .as_deref()
+        .and_then(FhirDate::parse);
     let age_reference = death.unwrap_or(today);
     Banner {
         name: preferred_name(&patient.name)
@@ -184,7 +187,10 @@ mod tests {
         assert_eq!(b.birth_date.as_deref(), Some("12 Mar 1980"));
         assert_eq!(b.age.as_deref(), Some("46 y"));
         assert_eq!(b.gender.as_deref(), Some("Female"));
-        let year_only = banner(&patient(r#"{"resourceType":"Patient","birthDate":"1980"}"#), today());
+        let year_only = banner(
+            &patient(r#"{"resourceType":"Patient","birthDate":"1980"}"#),
+            today(),
+        );
         assert_eq!(year_only.age.as_deref(), Some("about 45 y"));
     }
 
@@ -211,15 +217,23 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                IdentifierLine { label: "MRN".into(), value: "MRN-1".into() },
-                IdentifierLine { label: "Driver's license".into(), value: "D123".into() },
+                IdentifierLine {
+                    label: "MRN".into(),
+                    value: "MRN-1".into()
+                },
+                IdentifierLine {
+                    label: "Driver's license".into(),
+                    value: "D123".into()
+                },
             ]
         );
     }
 
     #[test]
     fn hostile_markup_in_a_name_stays_text() {
-        let p = patient(r#"{"resourceType":"Patient","name":[{"given":["<b>Bold</b>"],"family":"& \"quotes\""}]}"#);
+        let p = patient(
+            r#"{"resourceType":"Patient","name":[{"given":["<b>Bold</b>"],"family":"& \"quotes\""}]}"#,
+        );
         assert_eq!(banner(&p, today()).name, "<b>Bold</b> & \"quotes\"");
     }
 }
