@@ -10,22 +10,18 @@ use bedside::smart::authorize::{
     MAX_IN_FLIGHT_AGE_MS,
 };
 use bedside::smart::callback::cleaned_url;
-use bedside::smart::discovery::{Discovery, EndpointSource};
+use bedside::smart::discovery::Discovery;
 use url::Url;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn record(seed: u8, created_at_ms: u64) -> InFlightRecord {
-    let discovery = Discovery {
-        fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
-        source: EndpointSource::WellKnown,
-        authorization_endpoint: Url::parse("https://ehr.example/authorize").unwrap(),
-        token_endpoint: Url::parse("https://ehr.example/token").unwrap(),
-        revocation_endpoint: None,
-        configuration: None,
-        capability_statement: None,
-    };
+    let discovery = Discovery::with_endpoints(
+        FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+        Url::parse("https://ehr.example/authorize").unwrap(),
+        Url::parse("https://ehr.example/token").unwrap(),
+    );
     let client = ClientSettings {
         client_id: "bedside".into(),
         redirect_uri: Url::parse("https://app.example/callback").unwrap(),

@@ -32,17 +32,29 @@ fn pure_layers_do_not_use_browser_or_ui_crates() {
     for part in PURE {
         rust_files(&root.join(part), &mut files);
     }
-    assert!(files.len() > 10, "the pure layers were not found: {files:?}");
+    assert!(
+        files.len() > 10,
+        "the pure layers were not found: {files:?}"
+    );
     let mut offences = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         for (number, line) in text.lines().enumerate() {
             for krate in EFFECT_CRATES {
                 if line.contains(&format!("{krate}::")) {
-                    offences.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+                    offences.push(format!(
+                        "{}:{}: {}",
+                        file.display(),
+                        number + 1,
+                        line.trim()
+                    ));
                 }
             }
         }
     }
-    assert!(offences.is_empty(), "pure layers use effect crates:\n{}", offences.join("\n"));
+    assert!(
+        offences.is_empty(),
+        "pure layers use effect crates:\n{}",
+        offences.join("\n")
+    );
 }

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use bedside::config::AppConfig;
-use bedside::fhir::capabilities::CapabilitySummary;
+use bedside::fhir::capabilities::Capabilities;
 use bedside::fhir::date::FhirDate;
 use bedside::fhir::patient::Patient;
 use bedside::fhir::FhirBaseUrl;
@@ -71,7 +71,7 @@ proptest! {
     #[test]
     fn resources_config_and_dates_never_panic(body in json_like()) {
         let _ = Patient::from_json(&body);
-        let _ = CapabilitySummary::from_json(&body);
+        let _ = Capabilities::from_json(&body);
         let _ = AppConfig::parse(&body, &Url::parse("https://app.example/").unwrap());
         let _ = FhirDate::parse(&body);
         let _ = FhirBaseUrl::parse(&body);

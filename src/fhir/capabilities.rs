@@ -1,14 +1,16 @@
-//! What a server's CapabilityStatement (FHIR R4 §2.40) tells the launch: its FHIR version and,
-//! for servers without `.well-known/smart-configuration`, the OAuth endpoints in the
-//! `oauth-uris` extension (SMART App Launch 2.x, "Conformance").
+//! What a server's CapabilityStatement (FHIR R4 §2.40) says it can do, as a typed model the
+//! query planner asks questions of: resources and their interactions, search parameters,
+//! `_include`s, profiles and operations. It also carries the `oauth-uris` extension (SMART App
+//! Launch 2.x, "Conformance") for servers without `.well-known/smart-configuration`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 const OAUTH_URIS: &str = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
 /// The endpoints listed in the `oauth-uris` extension, as written (possibly relative).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthUris {
     /// `authorize`.
     pub authorize: Option<String>,
@@ -25,7 +27,7 @@ pub struct OAuthUris {
 }
 
 /// The release family of a `fhirVersion`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FhirRelease {
     /// 4.0.x.
     R4,
@@ -50,13 +52,71 @@ impl FhirRelease {
     }
 }
 
-/// The parts of a CapabilityStatement the launch uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CapabilitySummary {
+/// A search parameter: its name and FHIR search type (`token`, `date`, `reference`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchParam {
+    /// e.g. `category`.
+    pub name: String,
+    /// e.g. `token`; empty when the server did not say.
+    pub kind: String,
+}
+
+/// What the server supports for one resource type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceCapability {
+    /// Interaction codes, e.g. `read`, `search-type`.
+    pub interactions: Vec<String>,
+    /// Search parameters.
+    pub search_params: Vec<SearchParam>,
+    /// `searchInclude` values, e.g. `MedicationRequest:medication`.
+    pub search_include: Vec<String>,
+    /// `searchRevInclude` values.
+    pub search_rev_include: Vec<String>,
+    /// Supported profiles (canonical URLs).
+    pub supported_profiles: Vec<String>,
+    /// Operation names, e.g. `everything`.
+    pub operations: Vec<String>,
+}
+
+/// Why the model is conservative rather than read from the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CapabilityNotice {
+    /// metadata could not be fetched or answered an error.
+    Unavailable(String),
+    /// metadata answered something that is not a JSON CapabilityStatement.
+    Unreadable(String),
+}
+
+impl CapabilityNotice {
+    /// The notice in plain words, for the capability report.
+    pub fn message(&self) -> String {
+        let why = match self {
+            CapabilityNotice::Unavailable(why) | CapabilityNotice::Unreadable(why) => why,
+        };
+        format!(
+            "The server's CapabilityStatement could not be used ({why}), so Bedside asks only the \
+             simplest queries and filters and sorts on this device."
+        )
+    }
+}
+
+/// The server's capabilities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
     /// `fhirVersion`, if stated.
     pub release: Option<FhirRelease>,
+    /// `format` (mime types or `json`/`xml`).
+    pub formats: Vec<String>,
+    /// Per resource type.
+    pub resources: BTreeMap<String, ResourceCapability>,
+    /// Search parameters valid for every type (`rest.searchParam`).
+    pub common_search_params: Vec<SearchParam>,
+    /// System-level operation names.
+    pub system_operations: Vec<String>,
     /// The `oauth-uris` extension of the first `rest` entry's `security`.
     pub oauth: OAuthUris,
+    /// Set when this model is a conservative guess.
+    pub notice: Option<CapabilityNotice>,
 }
 
 /// Why a metadata body is unusable.
@@ -68,22 +128,28 @@ pub enum CapabilityParseError {
     WrongResourceType(String),
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Statement {
-    resource_type: Option<String>,
-    fhir_version: Option<String>,
-    #[serde(default)]
-    rest: Vec<Value>,
-}
+/// The resource types the summary reads. A conservative model assumes each can be searched by
+/// `patient`, since that is the least a SMART patient app needs (SMART App Launch, US Core).
+pub const SUMMARY_RESOURCE_TYPES: [&str; 11] = [
+    "Patient",
+    "AllergyIntolerance",
+    "Condition",
+    "MedicationRequest",
+    "MedicationStatement",
+    "Medication",
+    "Immunization",
+    "Observation",
+    "Encounter",
+    "Procedure",
+    "DiagnosticReport",
+];
 
-impl CapabilitySummary {
-    /// Parses a CapabilityStatement body. Extensions of the wrong shape are ignored rather
-    /// than failing the launch, since the well-known document is the primary source.
+impl Capabilities {
+    /// Parses a CapabilityStatement body.
     pub fn from_json(body: &str) -> Result<Self, CapabilityParseError> {
-        let statement: Statement =
+        let statement: Value =
             serde_json::from_str(body).map_err(|e| CapabilityParseError::NotJson(e.to_string()))?;
-        match statement.resource_type.as_deref() {
+        match statement.get("resourceType").and_then(Value::as_str) {
             Some("CapabilityStatement") | Some("Conformance") => {}
             other => {
                 return Err(CapabilityParseError::WrongResourceType(
@@ -91,25 +157,169 @@ impl CapabilitySummary {
                 ))
             }
         }
-        let oauth = statement
-            .rest
-            .first()
-            .and_then(|rest| rest.pointer("/security/extension"))
+        let rest = statement
+            .get("rest")
             .and_then(Value::as_array)
-            .and_then(|extensions| {
-                extensions
+            .and_then(|rests| {
+                rests
                     .iter()
-                    .find(|e| e.get("url").and_then(Value::as_str) == Some(OAUTH_URIS))
+                    .find(|r| r.get("mode").and_then(Value::as_str) != Some("client"))
+            });
+        let resources = rest
+            .and_then(|r| r.get("resource"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|resource| {
+                let kind = resource.get("type")?.as_str()?.to_owned();
+                Some((kind, read_resource(resource)))
             })
-            .map(read_oauth_uris)
-            .unwrap_or_default();
-        Ok(CapabilitySummary {
+            .collect();
+        Ok(Capabilities {
             release: statement
-                .fhir_version
-                .as_deref()
+                .get("fhirVersion")
+                .and_then(Value::as_str)
                 .map(FhirRelease::from_version),
-            oauth,
+            formats: strings(statement.get("format")),
+            resources,
+            common_search_params: rest
+                .map(|r| search_params(r.get("searchParam")))
+                .unwrap_or_default(),
+            system_operations: rest
+                .map(|r| operation_names(r.get("operation")))
+                .unwrap_or_default(),
+            oauth: rest
+                .and_then(|r| r.pointer("/security/extension"))
+                .and_then(Value::as_array)
+                .and_then(|extensions| {
+                    extensions
+                        .iter()
+                        .find(|e| e.get("url").and_then(Value::as_str) == Some(OAUTH_URIS))
+                })
+                .map(read_oauth_uris)
+                .unwrap_or_default(),
+            notice: None,
         })
+    }
+
+    /// The model used when the CapabilityStatement is missing or broken: every summary resource
+    /// can be read and searched by `patient`, and nothing else is assumed.
+    pub fn conservative(notice: CapabilityNotice) -> Self {
+        let basic = ResourceCapability {
+            interactions: vec!["read".into(), "search-type".into()],
+            search_params: vec![SearchParam {
+                name: "patient".into(),
+                kind: "reference".into(),
+            }],
+            ..ResourceCapability::default()
+        };
+        Capabilities {
+            release: None,
+            formats: Vec::new(),
+            resources: SUMMARY_RESOURCE_TYPES
+                .iter()
+                .map(|t| (t.to_string(), basic.clone()))
+                .collect(),
+            common_search_params: Vec::new(),
+            system_operations: Vec::new(),
+            oauth: OAuthUris::default(),
+            notice: Some(notice),
+        }
+    }
+
+    /// The capability of one resource type, if the server has it.
+    pub fn resource(&self, resource_type: &str) -> Option<&ResourceCapability> {
+        self.resources.get(resource_type)
+    }
+
+    /// True when the type can be searched (a `search-type` interaction).
+    pub fn supports_search_type(&self, resource_type: &str) -> bool {
+        self.resource(resource_type)
+            .is_some_and(|r| r.interactions.iter().any(|i| i == "search-type"))
+    }
+
+    /// True when the type can be read by id.
+    pub fn supports_read(&self, resource_type: &str) -> bool {
+        self.resource(resource_type)
+            .is_some_and(|r| r.interactions.iter().any(|i| i == "read"))
+    }
+
+    /// True when the type can be searched with this parameter (declared on the type, or on
+    /// every type via `rest.searchParam`).
+    pub fn supports_search(&self, resource_type: &str, param: &str) -> bool {
+        self.supports_search_type(resource_type)
+            && (self
+                .resource(resource_type)
+                .is_some_and(|r| r.search_params.iter().any(|p| p.name == param))
+                || self.common_search_params.iter().any(|p| p.name == param))
+    }
+
+    /// True when results can be sorted by `param` on the server: `_sort` must be declared
+    /// (servers that do not declare it may reject it) and `param` must be searchable.
+    pub fn supports_sort(&self, resource_type: &str, param: &str) -> bool {
+        self.supports_search(resource_type, "_sort") && self.supports_search(resource_type, param)
+    }
+
+    /// True when `_include=value` is declared for the type.
+    pub fn supports_include(&self, resource_type: &str, include: &str) -> bool {
+        self.resource(resource_type)
+            .is_some_and(|r| r.search_include.iter().any(|i| i == include))
+    }
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn search_params(value: Option<&Value>) -> Vec<SearchParam> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some(SearchParam {
+                name: p.get("name")?.as_str()?.to_owned(),
+                kind: p
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn operation_names(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|op| op.get("name").and_then(Value::as_str))
+        .map(|name| name.trim_start_matches('$').to_owned())
+        .collect()
+}
+
+fn read_resource(resource: &Value) -> ResourceCapability {
+    ResourceCapability {
+        interactions: resource
+            .get("interaction")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i.get("code").and_then(Value::as_str))
+            .map(str::to_owned)
+            .collect(),
+        search_params: search_params(resource.get("searchParam")),
+        search_include: strings(resource.get("searchInclude")),
+        search_rev_include: strings(resource.get("searchRevInclude")),
+        supported_profiles: strings(resource.get("supportedProfile")),
+        operations: operation_names(resource.get("operation")),
     }
 }
 
@@ -138,63 +348,5 @@ fn read_oauth_uris(extension: &Value) -> OAuthUris {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const STATEMENT: &str = r#"{"resourceType":"CapabilityStatement","fhirVersion":"4.0.1",
-      "rest":[{"mode":"server","security":{"extension":[{"url":
-      "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris","extension":[
-        {"url":"authorize","valueUri":"https://auth.example/authorize"},
-        {"url":"token","valueUri":"https://auth.example/token"},
-        {"url":"revoke","valueUri":"https://auth.example/revoke"},
-        {"url":"future-thing","valueUri":"https://auth.example/x"}]}]}}]}"#;
-
-    #[test]
-    fn oauth_uris_are_read_from_the_security_extension() {
-        let summary = CapabilitySummary::from_json(STATEMENT).unwrap();
-        assert_eq!(
-            summary.oauth.authorize.as_deref(),
-            Some("https://auth.example/authorize")
-        );
-        assert_eq!(
-            summary.oauth.token.as_deref(),
-            Some("https://auth.example/token")
-        );
-        assert_eq!(
-            summary.oauth.revoke.as_deref(),
-            Some("https://auth.example/revoke")
-        );
-        assert_eq!(summary.release, Some(FhirRelease::R4));
-    }
-
-    #[test]
-    fn releases_are_classified_and_old_ones_named() {
-        assert_eq!(FhirRelease::from_version("4.3.0"), FhirRelease::R4B);
-        assert_eq!(FhirRelease::from_version("5.0.0"), FhirRelease::R5);
-        assert_eq!(
-            FhirRelease::from_version("3.0.2"),
-            FhirRelease::Unsupported("3.0.2".into())
-        );
-        assert_eq!(
-            FhirRelease::from_version("1.0.2"),
-            FhirRelease::Unsupported("1.0.2".into())
-        );
-    }
-
-    #[test]
-    fn an_xml_answer_is_reported_as_not_json() {
-        assert!(matches!(
-            CapabilitySummary::from_json("<CapabilityStatement xmlns=\"http://hl7.org/fhir\"/>"),
-            Err(CapabilityParseError::NotJson(_))
-        ));
-    }
-
-    #[test]
-    fn a_statement_without_security_has_no_oauth_uris() {
-        let summary =
-            CapabilitySummary::from_json(r#"{"resourceType":"CapabilityStatement","rest":[{}]}"#)
-                .unwrap();
-        assert_eq!(summary.oauth, OAuthUris::default());
-        assert_eq!(summary.release, None);
-    }
-}
+#[path = "capabilities_tests.rs"]
+mod tests;

@@ -12,5 +12,9 @@ pub mod outcome;
 pub mod patient;
 
 pub use base_url::FhirBaseUrl;
+/// Search result pages, paging and retry decisions.
+pub mod bundle;
 /// Shared FHIR datatypes: CodeableConcept, Coding, HumanName, Identifier, ContactPoint.
 pub mod datatypes;
+/// Query planning: which searches each summary section sends to this server.
+pub mod plan;

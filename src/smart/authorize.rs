@@ -154,20 +154,15 @@ pub fn authorization_request(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::smart::discovery::EndpointSource;
+    use crate::smart::discovery::Discovery;
     use std::collections::HashMap;
 
     fn discovery() -> Discovery {
-        Discovery {
-            fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
-            source: EndpointSource::WellKnown,
-            authorization_endpoint: Url::parse("https://ehr.example/auth/authorize?tenant=a")
-                .unwrap(),
-            token_endpoint: Url::parse("https://ehr.example/auth/token").unwrap(),
-            revocation_endpoint: None,
-            configuration: None,
-            capability_statement: None,
-        }
+        Discovery::with_endpoints(
+            FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+            Url::parse("https://ehr.example/auth/authorize?tenant=a").unwrap(),
+            Url::parse("https://ehr.example/auth/token").unwrap(),
+        )
     }
 
     fn client() -> ClientSettings {

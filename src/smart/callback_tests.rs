@@ -5,22 +5,18 @@ use crate::fhir::FhirBaseUrl;
 use crate::smart::authorize::{
     authorization_request, ClientSettings, Entropy, LaunchKind, MAX_IN_FLIGHT_AGE_MS,
 };
-use crate::smart::discovery::{Discovery, EndpointSource};
+use crate::smart::discovery::Discovery;
 
 fn url(s: &str) -> Url {
     Url::parse(s).unwrap()
 }
 
 fn record(launch: LaunchKind) -> InFlightRecord {
-    let discovery = Discovery {
-        fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
-        source: EndpointSource::WellKnown,
-        authorization_endpoint: url("https://ehr.example/authorize"),
-        token_endpoint: url("https://ehr.example/token"),
-        revocation_endpoint: None,
-        configuration: None,
-        capability_statement: None,
-    };
+    let discovery = Discovery::with_endpoints(
+        FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+        url("https://ehr.example/authorize"),
+        url("https://ehr.example/token"),
+    );
     let client = ClientSettings {
         client_id: "bedside".into(),
         redirect_uri: url("https://app.example/callback"),

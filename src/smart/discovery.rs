@@ -3,7 +3,9 @@
 //! only when the well-known document is absent (404), never because it answered later.
 
 use crate::fhir::base_url::secure_transport;
-use crate::fhir::capabilities::{CapabilityParseError, CapabilitySummary, FhirRelease};
+use crate::fhir::capabilities::{
+    Capabilities, CapabilityNotice, CapabilityParseError, FhirRelease,
+};
 use crate::fhir::FhirBaseUrl;
 use crate::http::{HttpRequest, HttpResult};
 use crate::problem::UserFacing;
@@ -241,11 +243,32 @@ pub struct Discovery {
     pub revocation_endpoint: Option<Url>,
     /// The SMART document, when there was one.
     pub configuration: Option<SmartConfiguration>,
-    /// The CapabilityStatement, when it could be read.
-    pub capability_statement: Option<CapabilitySummary>,
+    /// What the server can do: from its CapabilityStatement, or a conservative model with a
+    /// notice when that could not be read.
+    pub capabilities: Capabilities,
 }
 
 impl Discovery {
+    /// A discovery result with only endpoints and conservative capabilities, for callers that
+    /// learn endpoints another way (and for tests).
+    pub fn with_endpoints(
+        fhir_base: FhirBaseUrl,
+        authorization_endpoint: Url,
+        token_endpoint: Url,
+    ) -> Self {
+        Discovery {
+            fhir_base,
+            source: EndpointSource::WellKnown,
+            authorization_endpoint,
+            token_endpoint,
+            revocation_endpoint: None,
+            configuration: None,
+            capabilities: Capabilities::conservative(CapabilityNotice::Unavailable(
+                "not fetched".into(),
+            )),
+        }
+    }
+
     /// True when the server offers this capability (CapabilityStatement-only servers offer none
     /// that Bedside can rely on).
     pub fn has(&self, capability: &Capability) -> bool {
@@ -272,14 +295,8 @@ pub fn resolve(
     well_known: HttpResult,
     metadata: HttpResult,
 ) -> Result<Discovery, DiscoveryError> {
-    let capability_statement = match &metadata {
-        Ok(response) if response.is_success() => CapabilitySummary::from_json(&response.body).ok(),
-        _ => None,
-    };
-    if let Some(FhirRelease::Unsupported(version)) = capability_statement
-        .as_ref()
-        .and_then(|statement| statement.release.clone())
-    {
+    let capabilities = read_capabilities(&metadata);
+    if let Some(FhirRelease::Unsupported(version)) = capabilities.release.clone() {
         return Err(DiscoveryError::UnsupportedFhirVersion { version });
     }
     let well_known = well_known.map_err(|_| DiscoveryError::Unreachable {
@@ -325,8 +342,27 @@ pub fn resolve(
         token_endpoint,
         revocation_endpoint,
         configuration: Some(configuration),
-        capability_statement,
+        capabilities,
     })
+}
+
+// A missing or broken CapabilityStatement must not stop a launch whose endpoints came from the
+// well-known document: it yields a conservative model that says why.
+fn read_capabilities(metadata: &HttpResult) -> Capabilities {
+    let notice = match metadata {
+        Err(failure) => CapabilityNotice::Unavailable(failure.detail.clone()),
+        Ok(response) if !response.is_success() => {
+            CapabilityNotice::Unavailable(format!("HTTP status {}", response.status))
+        }
+        Ok(response) => match Capabilities::from_json(&response.body) {
+            Ok(capabilities) => return capabilities,
+            Err(CapabilityParseError::NotJson(detail)) => CapabilityNotice::Unreadable(detail),
+            Err(CapabilityParseError::WrongResourceType(found)) => CapabilityNotice::Unreadable(
+                format!("expected a CapabilityStatement, found {found}"),
+            ),
+        },
+    };
+    Capabilities::conservative(notice)
 }
 
 fn from_capability_statement(
@@ -341,7 +377,7 @@ fn from_capability_statement(
             status: response.status,
         });
     }
-    let statement = CapabilitySummary::from_json(&response.body).map_err(|e| match e {
+    let statement = Capabilities::from_json(&response.body).map_err(|e| match e {
         CapabilityParseError::NotJson(detail) => DiscoveryError::MetadataUnreadable { detail },
         CapabilityParseError::WrongResourceType(found) => DiscoveryError::MetadataUnreadable {
             detail: format!("expected a CapabilityStatement, found {found}"),
@@ -369,7 +405,7 @@ fn from_capability_statement(
         token_endpoint,
         revocation_endpoint,
         configuration: None,
-        capability_statement: Some(statement),
+        capabilities: statement,
     })
 }
 

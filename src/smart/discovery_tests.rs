@@ -1,6 +1,7 @@
 //! Discovery cases from SMART App Launch 2.2 §"Conformance" and §"Capabilities".
 
 use super::*;
+use crate::fhir::capabilities::CapabilityNotice;
 use crate::http::{HttpResponse, NetworkFailure};
 
 fn base() -> FhirBaseUrl {
@@ -190,5 +191,9 @@ fn an_xml_capability_statement_does_not_stop_a_well_known_launch() {
         json(200, "<CapabilityStatement/>"),
     )
     .unwrap();
-    assert_eq!(found.capability_statement, None);
+    let notice = found
+        .capabilities
+        .notice
+        .expect("a conservative model says why");
+    assert!(matches!(notice, CapabilityNotice::Unreadable(_)));
 }

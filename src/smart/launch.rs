@@ -153,7 +153,7 @@ impl UserFacing for LaunchError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::smart::discovery::{EndpointSource, SmartConfiguration};
+    use crate::smart::discovery::SmartConfiguration;
 
     fn config() -> AppConfig {
         let text = r#"{"servers":[
@@ -169,13 +169,12 @@ mod tests {
             ..SmartConfiguration::default()
         };
         Discovery {
-            fhir_base: FhirBaseUrl::parse(iss).unwrap(),
-            source: EndpointSource::WellKnown,
-            authorization_endpoint: Url::parse("https://ehr.example/a").unwrap(),
-            token_endpoint: Url::parse("https://ehr.example/t").unwrap(),
-            revocation_endpoint: None,
             configuration: Some(configuration),
-            capability_statement: None,
+            ..Discovery::with_endpoints(
+                FhirBaseUrl::parse(iss).unwrap(),
+                Url::parse("https://ehr.example/a").unwrap(),
+                Url::parse("https://ehr.example/t").unwrap(),
+            )
         }
     }
 

@@ -4,7 +4,7 @@ use super::*;
 use crate::http::{HttpResponse, NetworkFailure};
 use crate::smart::authorize::{authorization_request, ClientSettings, Entropy};
 use crate::smart::callback::{parse_callback, verify};
-use crate::smart::discovery::{Discovery, EndpointSource};
+use crate::smart::discovery::Discovery;
 use std::collections::HashMap;
 
 fn endpoint() -> Url {
@@ -28,15 +28,11 @@ fn status(status: u16, body: &str) -> HttpResult {
 }
 
 fn verified(code: &str) -> StateVerified {
-    let discovery = Discovery {
-        fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
-        source: EndpointSource::WellKnown,
-        authorization_endpoint: Url::parse("https://ehr.example/authorize").unwrap(),
-        token_endpoint: endpoint(),
-        revocation_endpoint: None,
-        configuration: None,
-        capability_statement: None,
-    };
+    let discovery = Discovery::with_endpoints(
+        FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+        Url::parse("https://ehr.example/authorize").unwrap(),
+        endpoint(),
+    );
     let client = ClientSettings {
         client_id: "bed side".into(),
         redirect_uri: Url::parse("https://app.example/callback?x=1&y=2").unwrap(),

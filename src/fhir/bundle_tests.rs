@@ -1,0 +1,176 @@
+//! Paging cases from FHIR R4 §3.1.1.5 ("Paging") and §2.36 (Bundle.entry.search.mode).
+
+use super::*;
+use serde_json::json;
+
+fn base() -> FhirBaseUrl {
+    FhirBaseUrl::parse("https://ehr.example/fhir").unwrap()
+}
+
+fn page(next: Option<&str>, matches: usize, total: Option<u64>) -> SearchPage {
+    SearchPage {
+        matches: vec![json!({"resourceType": "Observation"}); matches],
+        next: next.map(str::to_owned),
+        total,
+        ..SearchPage::default()
+    }
+}
+
+fn first() -> Url {
+    Url::parse("https://ehr.example/fhir/Observation?patient=1").unwrap()
+}
+
+#[test]
+fn a_searchset_separates_matches_includes_and_outcomes() {
+    let body = json!({
+        "resourceType": "Bundle", "type": "searchset", "total": 2,
+        "link": [{"relation": "self", "url": "s"}, {"relation": "next", "url": "https://ehr.example/fhir/x?page=2"}],
+        "entry": [
+            {"resource": {"resourceType": "MedicationRequest", "id": "1"}, "search": {"mode": "match"}},
+            {"resource": {"resourceType": "MedicationRequest", "id": "2"}},
+            {"resource": {"resourceType": "Medication", "id": "m"}, "search": {"mode": "include"}},
+            {"resource": {"resourceType": "OperationOutcome", "issue": [{"diagnostics": "Results truncated"}]},
+             "search": {"mode": "outcome"}},
+            {"fullUrl": "entry without a resource"}
+        ]
+    });
+    let parsed = parse_search_page(&body.to_string()).unwrap();
+    assert_eq!(parsed.matches.len(), 2);
+    assert_eq!(parsed.included.len(), 1);
+    assert_eq!(parsed.warnings, vec!["Results truncated"]);
+    assert_eq!(parsed.total, Some(2));
+    assert_eq!(
+        parsed.next.as_deref(),
+        Some("https://ehr.example/fhir/x?page=2")
+    );
+}
+
+#[test]
+fn a_body_that_is_not_a_bundle_is_named() {
+    let error = parse_search_page(r#"{"resourceType":"OperationOutcome"}"#).unwrap_err();
+    assert!(error.detail().contains("OperationOutcome"));
+    assert!(matches!(
+        parse_search_page("<html>"),
+        Err(BundleError::NotJson(_))
+    ));
+}
+
+#[test]
+fn paging_follows_next_links_on_the_same_server() {
+    let mut paging = Paging::new(&first(), 10);
+    let step = paging.after(
+        &page(
+            Some("https://ehr.example/fhir/Observation?page=2"),
+            50,
+            None,
+        ),
+        &base(),
+    );
+    assert_eq!(
+        step,
+        PageStep::Next(Url::parse("https://ehr.example/fhir/Observation?page=2").unwrap())
+    );
+    assert_eq!(paging.after(&page(None, 10, None), &base()), PageStep::Done);
+    assert_eq!(paging.progress().loaded, 60);
+}
+
+#[test]
+fn a_relative_next_link_is_resolved_against_the_base() {
+    let mut paging = Paging::new(&first(), 10);
+    let step = paging.after(&page(Some("Observation?page=2"), 1, None), &base());
+    assert_eq!(
+        step,
+        PageStep::Next(Url::parse("https://ehr.example/fhir/Observation?page=2").unwrap())
+    );
+}
+
+#[test]
+fn a_next_link_already_seen_ends_paging() {
+    let mut paging = Paging::new(&first(), 10);
+    let loop_back = "https://ehr.example/fhir/Observation?patient=1";
+    assert_eq!(
+        paging.after(&page(Some(loop_back), 1, None), &base()),
+        PageStep::LoopDetected
+    );
+    let mut two_cycle = Paging::new(&first(), 10);
+    let a = "https://ehr.example/fhir/Observation?page=a";
+    let b = "https://ehr.example/fhir/Observation?page=b";
+    assert!(matches!(
+        two_cycle.after(&page(Some(a), 1, None), &base()),
+        PageStep::Next(_)
+    ));
+    assert!(matches!(
+        two_cycle.after(&page(Some(b), 1, None), &base()),
+        PageStep::Next(_)
+    ));
+    assert_eq!(
+        two_cycle.after(&page(Some(a), 1, None), &base()),
+        PageStep::LoopDetected
+    );
+}
+
+#[test]
+fn a_next_link_to_another_origin_is_not_followed() {
+    let mut paging = Paging::new(&first(), 10);
+    let elsewhere = "https://evil.example/fhir/Observation?page=2";
+    assert_eq!(
+        paging.after(&page(Some(elsewhere), 1, None), &base()),
+        PageStep::ForeignLink(elsewhere.into())
+    );
+    let sibling_path = "https://ehr.example/other/Observation?page=2";
+    assert!(matches!(
+        paging.after(&page(Some(sibling_path), 1, None), &base()),
+        PageStep::ForeignLink(_)
+    ));
+}
+
+#[test]
+fn paging_stops_at_the_page_cap() {
+    let mut paging = Paging::new(&first(), 2);
+    let next = |n: u32| {
+        page(
+            Some(&format!("https://ehr.example/fhir/Observation?page={n}")),
+            1,
+            Some(9),
+        )
+    };
+    assert!(matches!(paging.after(&next(2), &base()), PageStep::Next(_)));
+    assert_eq!(paging.after(&next(3), &base()), PageStep::CapReached);
+}
+
+#[test]
+fn progress_reads_as_loaded_of_about_total() {
+    let mut paging = Paging::new(&first(), 10);
+    paging.after(
+        &page(Some("https://ehr.example/fhir/O?p=2"), 400, Some(2300)),
+        &base(),
+    );
+    assert_eq!(paging.progress().describe(), "loaded 400 of ~2,300");
+    assert_eq!(
+        Progress {
+            loaded: 12,
+            total: None
+        }
+        .describe(),
+        "loaded 12"
+    );
+}
+
+#[test]
+fn retry_after_seconds_are_honoured_for_429_and_503_only() {
+    assert_eq!(retry_delay_ms(429, Some("2"), 0), Some(2_000));
+    assert_eq!(retry_delay_ms(503, Some(" 1 "), 1), Some(1_000));
+    assert_eq!(retry_delay_ms(500, Some("2"), 0), None);
+    assert_eq!(retry_delay_ms(404, None, 0), None);
+}
+
+#[test]
+fn retries_are_bounded_and_waits_capped() {
+    assert_eq!(retry_delay_ms(429, Some("1"), MAX_RETRIES), None);
+    assert_eq!(retry_delay_ms(429, Some("3600"), 0), Some(30_000));
+    assert_eq!(
+        retry_delay_ms(429, Some("Wed, 21 Oct 2015 07:28:00 GMT"), 1),
+        Some(2_000)
+    );
+    assert_eq!(retry_delay_ms(503, None, 0), Some(1_000));
+}

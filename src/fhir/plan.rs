@@ -1,0 +1,338 @@
+//! Query planning: for each summary section, the searches this server can answer (from its
+//! CapabilityStatement) and the work left to do on this device, so one build works against
+//! differently built EHRs.
+
+use super::capabilities::Capabilities;
+use super::FhirBaseUrl;
+use url::Url;
+
+/// The summary's sections, in page order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    /// AllergyIntolerance.
+    Allergies,
+    /// Condition.
+    Problems,
+    /// MedicationRequest and MedicationStatement.
+    Medications,
+    /// Immunization.
+    Immunizations,
+    /// Observation, category vital-signs.
+    VitalSigns,
+    /// Observation, category laboratory.
+    Labs,
+    /// Encounter.
+    Encounters,
+    /// Procedure.
+    Procedures,
+}
+
+impl Section {
+    /// Every section, in page order.
+    pub const ALL: [Section; 8] = [
+        Section::Allergies,
+        Section::Problems,
+        Section::Medications,
+        Section::Immunizations,
+        Section::VitalSigns,
+        Section::Labs,
+        Section::Encounters,
+        Section::Procedures,
+    ];
+
+    /// The heading shown to clinicians.
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Allergies => "Allergies",
+            Section::Problems => "Problems",
+            Section::Medications => "Medications",
+            Section::Immunizations => "Immunizations",
+            Section::VitalSigns => "Vital signs",
+            Section::Labs => "Labs",
+            Section::Encounters => "Encounters",
+            Section::Procedures => "Procedures",
+        }
+    }
+
+    /// The Observation category this section shows, if it is an Observation section.
+    pub fn observation_category(self) -> Option<&'static str> {
+        match self {
+            Section::VitalSigns => Some("vital-signs"),
+            Section::Labs => Some("laboratory"),
+            _ => None,
+        }
+    }
+}
+
+/// One request: a search (type and parameters) or a read (type and id).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Query {
+    /// e.g. `Observation`.
+    pub resource_type: &'static str,
+    /// Set for a read of one resource.
+    pub id: Option<String>,
+    /// Search parameters, in order.
+    pub params: Vec<(String, String)>,
+}
+
+impl Query {
+    /// The absolute URL below the base.
+    pub fn url(&self, base: &FhirBaseUrl) -> Url {
+        let path = match &self.id {
+            Some(id) => format!("{}/{id}", self.resource_type),
+            None => self.resource_type.to_owned(),
+        };
+        let mut url = base.join(&path);
+        if !self.params.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.params);
+        }
+        url
+    }
+}
+
+/// How referenced Medication resources are found when a MedicationRequest names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MedicationLookup {
+    /// `_include=MedicationRequest:medication` brings them with the requests.
+    Included,
+    /// One `Medication?_id=a,b,c` search after the requests arrive.
+    BatchSearch,
+    /// One read per Medication.
+    Reads,
+    /// The server offers no way; names fall back to what the request itself says.
+    Unavailable,
+}
+
+/// What this device does because the server cannot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientWork {
+    /// Keep only Observations of this category.
+    pub filter_category: Option<&'static str>,
+    /// Sort newest first here, since the server does not sort.
+    pub sort_here: bool,
+    /// How Medications are found (medications section only).
+    pub medication_lookup: Option<MedicationLookup>,
+}
+
+/// The plan for one section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionPlan {
+    /// Which section.
+    pub section: Section,
+    /// The searches to run (all in the first parallel wave).
+    pub queries: Vec<Query>,
+    /// What is left for this device.
+    pub client: ClientWork,
+    /// Plain-words notes on each fallback, for the capability report.
+    pub fallbacks: Vec<String>,
+}
+
+/// Why a section cannot be shown at all on this server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unavailable {
+    /// The section.
+    pub section: Section,
+    /// In plain words.
+    pub reason: String,
+}
+
+const OBSERVATION_PAGE: &str = "200";
+const DEFAULT_PAGE: &str = "100";
+
+/// Plans one section for `patient` on a server with `capabilities`.
+pub fn plan_section(
+    capabilities: &Capabilities,
+    patient: &str,
+    section: Section,
+) -> Result<SectionPlan, Unavailable> {
+    let mut plan = SectionPlan {
+        section,
+        queries: Vec::new(),
+        client: ClientWork {
+            filter_category: None,
+            sort_here: false,
+            medication_lookup: None,
+        },
+        fallbacks: Vec::new(),
+    };
+    let unavailable = |reason: String| Unavailable { section, reason };
+    match section {
+        Section::Medications => {
+            let requests = patient_search(capabilities, "MedicationRequest", patient);
+            let statements = patient_search(capabilities, "MedicationStatement", patient);
+            if requests.is_none() && statements.is_none() {
+                return Err(unavailable(
+                    "This server cannot search medication orders or statements by patient.".into(),
+                ));
+            }
+            if let Some(mut query) = requests {
+                let lookup = medication_lookup(capabilities);
+                if lookup == MedicationLookup::Included {
+                    query
+                        .params
+                        .push(("_include".into(), "MedicationRequest:medication".into()));
+                } else {
+                    plan.fallbacks.push(match lookup {
+                        MedicationLookup::BatchSearch => "Medication names are looked up in one extra search (the server does not offer _include).".into(),
+                        MedicationLookup::Reads => "Medication names are read one by one (the server offers neither _include nor Medication search by _id).".into(),
+                        _ => "Referenced medications cannot be looked up on this server; their names may be missing.".into(),
+                    });
+                }
+                plan.client.medication_lookup = Some(lookup);
+                plan.queries
+                    .push(with_page_size(capabilities, query, DEFAULT_PAGE));
+            }
+            if let Some(query) = statements {
+                plan.queries
+                    .push(with_page_size(capabilities, query, DEFAULT_PAGE));
+            }
+        }
+        _ => {
+            let resource_type = resource_type_of(section);
+            let mut query =
+                patient_search(capabilities, resource_type, patient).ok_or_else(|| {
+                    unavailable(format!(
+                        "This server cannot search {resource_type} resources by patient."
+                    ))
+                })?;
+            if let Some(category) = section.observation_category() {
+                if capabilities.supports_search(resource_type, "category") {
+                    query.params.push(("category".into(), category.into()));
+                } else {
+                    plan.client.filter_category = Some(category);
+                    plan.fallbacks.push(format!(
+                        "All observations are fetched and {category} ones picked out here (the server does not search by category)."
+                    ));
+                }
+            }
+            if let Some(sort_param) = sort_param_of(section) {
+                if capabilities.supports_sort(resource_type, sort_param) {
+                    query
+                        .params
+                        .push(("_sort".into(), format!("-{sort_param}")));
+                } else {
+                    plan.client.sort_here = true;
+                    plan.fallbacks.push(
+                        "Results are sorted newest first here (the server does not declare _sort)."
+                            .into(),
+                    );
+                }
+            }
+            let page = if resource_type == "Observation" {
+                OBSERVATION_PAGE
+            } else {
+                DEFAULT_PAGE
+            };
+            plan.queries.push(with_page_size(capabilities, query, page));
+        }
+    }
+    Ok(plan)
+}
+
+/// Plans every section.
+pub fn plan_summary(
+    capabilities: &Capabilities,
+    patient: &str,
+) -> Vec<Result<SectionPlan, Unavailable>> {
+    Section::ALL
+        .iter()
+        .map(|section| plan_section(capabilities, patient, *section))
+        .collect()
+}
+
+/// The follow-up requests for Medications that MedicationRequests reference and that did not
+/// arrive with them. Only relative references (`Medication/id`) are followed: a reference to
+/// another server would not receive this server's token, and is not fetched at all.
+pub fn medication_followups(lookup: MedicationLookup, references: &[&str]) -> Vec<Query> {
+    let mut ids: Vec<&str> = references
+        .iter()
+        .filter_map(|r| r.strip_prefix("Medication/"))
+        .filter(|id| crate::smart::session::is_fhir_id(id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    match lookup {
+        MedicationLookup::BatchSearch => vec![Query {
+            resource_type: "Medication",
+            id: None,
+            params: vec![("_id".into(), ids.join(","))],
+        }],
+        MedicationLookup::Reads => ids
+            .into_iter()
+            .map(|id| Query {
+                resource_type: "Medication",
+                id: Some(id.into()),
+                params: Vec::new(),
+            })
+            .collect(),
+        MedicationLookup::Included | MedicationLookup::Unavailable => Vec::new(),
+    }
+}
+
+fn medication_lookup(capabilities: &Capabilities) -> MedicationLookup {
+    if capabilities.supports_include("MedicationRequest", "MedicationRequest:medication") {
+        MedicationLookup::Included
+    } else if capabilities.supports_search("Medication", "_id") {
+        MedicationLookup::BatchSearch
+    } else if capabilities.supports_read("Medication") {
+        MedicationLookup::Reads
+    } else {
+        MedicationLookup::Unavailable
+    }
+}
+
+fn resource_type_of(section: Section) -> &'static str {
+    match section {
+        Section::Allergies => "AllergyIntolerance",
+        Section::Problems => "Condition",
+        Section::Medications => "MedicationRequest",
+        Section::Immunizations => "Immunization",
+        Section::VitalSigns | Section::Labs => "Observation",
+        Section::Encounters => "Encounter",
+        Section::Procedures => "Procedure",
+    }
+}
+
+// The date search parameter of each type, per FHIR R4's search parameter registry.
+fn sort_param_of(section: Section) -> Option<&'static str> {
+    match section {
+        Section::VitalSigns | Section::Labs | Section::Encounters | Section::Procedures => {
+            Some("date")
+        }
+        _ => None,
+    }
+}
+
+// `patient` where declared; `subject=Patient/{id}` on servers that only declare `subject`.
+fn patient_search(
+    capabilities: &Capabilities,
+    resource_type: &'static str,
+    patient: &str,
+) -> Option<Query> {
+    let param = if capabilities.supports_search(resource_type, "patient") {
+        ("patient".to_owned(), patient.to_owned())
+    } else if capabilities.supports_search(resource_type, "subject") {
+        ("subject".to_owned(), format!("Patient/{patient}"))
+    } else {
+        return None;
+    };
+    Some(Query {
+        resource_type,
+        id: None,
+        params: vec![param],
+    })
+}
+
+fn with_page_size(capabilities: &Capabilities, mut query: Query, size: &str) -> Query {
+    if capabilities.supports_search(query.resource_type, "_count") {
+        query.params.push(("_count".into(), size.into()));
+    }
+    query
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -1,0 +1,201 @@
+//! Planning cases: one per fallback, against CapabilityStatements shaped like the servers Bedside
+//! meets (full SMART/US Core, no _sort, no _include, no MedicationStatement, none at all).
+
+use super::*;
+use crate::fhir::capabilities::CapabilityNotice;
+use serde_json::json;
+
+fn resource(kind: &str, params: &[&str], includes: &[&str]) -> serde_json::Value {
+    json!({
+        "type": kind,
+        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "searchParam": params.iter().map(|p| json!({"name": p, "type": "token"})).collect::<Vec<_>>(),
+        "searchInclude": includes,
+    })
+}
+
+fn server(resources: Vec<serde_json::Value>) -> Capabilities {
+    let statement = json!({
+        "resourceType": "CapabilityStatement",
+        "fhirVersion": "4.0.1",
+        "rest": [{"mode": "server", "resource": resources}]
+    });
+    Capabilities::from_json(&statement.to_string()).unwrap()
+}
+
+const FULL: &[&str] = &["patient", "category", "date", "_sort", "_count", "_id"];
+
+fn reference_server() -> Capabilities {
+    server(
+        [
+            "AllergyIntolerance",
+            "Condition",
+            "MedicationStatement",
+            "Medication",
+            "Immunization",
+            "Observation",
+            "Encounter",
+            "Procedure",
+        ]
+        .iter()
+        .map(|kind| resource(kind, FULL, &[]))
+        .chain([resource(
+            "MedicationRequest",
+            FULL,
+            &["MedicationRequest:medication"],
+        )])
+        .collect(),
+    )
+}
+
+fn url_of(plan: &SectionPlan, index: usize) -> String {
+    let base = FhirBaseUrl::parse("https://ehr.example/fhir").unwrap();
+    plan.queries[index].url(&base).to_string()
+}
+
+#[test]
+fn vital_signs_use_category_sort_and_page_size_when_the_server_declares_them() {
+    let plan = plan_section(&reference_server(), "p1", Section::VitalSigns).unwrap();
+    assert_eq!(
+        url_of(&plan, 0),
+        "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs&_sort=-date&_count=200"
+    );
+    assert_eq!(plan.client.filter_category, None);
+    assert!(!plan.client.sort_here);
+    assert!(plan.fallbacks.is_empty());
+}
+
+#[test]
+fn without_category_search_all_observations_are_fetched_and_filtered_here() {
+    let capabilities = server(vec![resource("Observation", &["patient", "_count"], &[])]);
+    let plan = plan_section(&capabilities, "p1", Section::Labs).unwrap();
+    assert_eq!(
+        url_of(&plan, 0),
+        "https://ehr.example/fhir/Observation?patient=p1&_count=200"
+    );
+    assert_eq!(plan.client.filter_category, Some("laboratory"));
+    assert!(plan.client.sort_here);
+    assert_eq!(plan.fallbacks.len(), 2);
+}
+
+#[test]
+fn without_declared_sort_results_are_sorted_here() {
+    let capabilities = server(vec![resource("Encounter", &["patient", "date"], &[])]);
+    let plan = plan_section(&capabilities, "p1", Section::Encounters).unwrap();
+    assert_eq!(
+        url_of(&plan, 0),
+        "https://ehr.example/fhir/Encounter?patient=p1"
+    );
+    assert!(plan.client.sort_here);
+}
+
+#[test]
+fn medication_requests_include_their_medications_when_supported() {
+    let plan = plan_section(&reference_server(), "p1", Section::Medications).unwrap();
+    assert_eq!(
+        url_of(&plan, 0),
+        "https://ehr.example/fhir/MedicationRequest?patient=p1&_include=MedicationRequest%3Amedication&_count=100"
+    );
+    assert_eq!(
+        plan.client.medication_lookup,
+        Some(MedicationLookup::Included)
+    );
+    assert_eq!(
+        url_of(&plan, 1),
+        "https://ehr.example/fhir/MedicationStatement?patient=p1&_count=100"
+    );
+}
+
+#[test]
+fn without_include_medications_are_fetched_in_one_batch_by_id() {
+    let capabilities = server(vec![
+        resource("MedicationRequest", &["patient"], &[]),
+        resource("Medication", &["_id"], &[]),
+    ]);
+    let plan = plan_section(&capabilities, "p1", Section::Medications).unwrap();
+    let lookup = plan.client.medication_lookup.unwrap();
+    assert_eq!(lookup, MedicationLookup::BatchSearch);
+    let followups = medication_followups(lookup, &["Medication/b", "Medication/a", "Medication/b"]);
+    assert_eq!(followups.len(), 1);
+    assert_eq!(
+        followups[0].params,
+        vec![("_id".to_owned(), "a,b".to_owned())]
+    );
+}
+
+#[test]
+fn without_include_or_id_search_medications_are_read_one_by_one() {
+    let capabilities = server(vec![
+        resource("MedicationRequest", &["patient"], &[]),
+        json!({"type": "Medication", "interaction": [{"code": "read"}]}),
+    ]);
+    let plan = plan_section(&capabilities, "p1", Section::Medications).unwrap();
+    let lookup = plan.client.medication_lookup.unwrap();
+    assert_eq!(lookup, MedicationLookup::Reads);
+    let base = FhirBaseUrl::parse("https://ehr.example/fhir").unwrap();
+    let urls: Vec<String> = medication_followups(lookup, &["Medication/m1", "Medication/m2"])
+        .iter()
+        .map(|q| q.url(&base).to_string())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://ehr.example/fhir/Medication/m1",
+            "https://ehr.example/fhir/Medication/m2"
+        ]
+    );
+}
+
+#[test]
+fn references_to_other_servers_or_contained_medications_are_never_fetched() {
+    let followups = medication_followups(
+        MedicationLookup::BatchSearch,
+        &[
+            "https://other.example/fhir/Medication/x",
+            "#med1",
+            "Medication/../Patient/1",
+        ],
+    );
+    assert!(followups.is_empty());
+}
+
+#[test]
+fn medication_statements_are_asked_for_only_if_the_server_has_them() {
+    let capabilities = server(vec![resource("MedicationRequest", &["patient"], &[])]);
+    let plan = plan_section(&capabilities, "p1", Section::Medications).unwrap();
+    assert_eq!(plan.queries.len(), 1);
+    assert_eq!(plan.queries[0].resource_type, "MedicationRequest");
+}
+
+#[test]
+fn a_section_whose_resource_the_server_lacks_is_unavailable_with_a_reason() {
+    let capabilities = server(vec![resource("Condition", &["patient"], &[])]);
+    let unavailable = plan_section(&capabilities, "p1", Section::Procedures).unwrap_err();
+    assert!(unavailable.reason.contains("Procedure"));
+    let none = plan_section(&capabilities, "p1", Section::Medications).unwrap_err();
+    assert!(none.reason.contains("medication"));
+}
+
+#[test]
+fn a_server_declaring_only_subject_is_searched_by_subject() {
+    let capabilities = server(vec![resource("Procedure", &["subject"], &[])]);
+    let plan = plan_section(&capabilities, "p1", Section::Procedures).unwrap();
+    assert_eq!(
+        url_of(&plan, 0),
+        "https://ehr.example/fhir/Procedure?subject=Patient%2Fp1"
+    );
+}
+
+#[test]
+fn a_conservative_model_plans_every_section_with_client_side_work() {
+    let capabilities = Capabilities::conservative(CapabilityNotice::Unavailable("404".into()));
+    let plans = plan_summary(&capabilities, "p1");
+    assert!(plans.iter().all(Result::is_ok));
+    let labs = plans[5].as_ref().unwrap();
+    assert_eq!(labs.section, Section::Labs);
+    assert_eq!(
+        url_of(labs, 0),
+        "https://ehr.example/fhir/Observation?patient=p1"
+    );
+    assert_eq!(labs.client.filter_category, Some("laboratory"));
+}
