@@ -3,6 +3,7 @@
 
 use super::{http::send, location, storage, world};
 use crate::config::{AppConfig, ConfigError};
+use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
 use crate::http::HttpRequest;
@@ -48,8 +49,8 @@ pub async fn begin(config: &AppConfig, iss: FhirBaseUrl, kind: LaunchKind) -> Re
 }
 
 /// Completes the callback at `url`: cleans the address bar first, then checks state, exchanges
-/// the code and starts the in-memory session.
-pub async fn complete(url: &Url) -> Result<Session, Problem> {
+/// the code and starts the in-memory session. The capabilities come from the in-flight record.
+pub async fn complete(url: &Url) -> Result<(Session, Capabilities), Problem> {
     let response = parse_callback(url);
     location::replace_url(&cleaned_url(url));
     let response = response?;
@@ -60,9 +61,13 @@ pub async fn complete(url: &Url) -> Result<Session, Problem> {
     let record = state.as_ref().and_then(storage::take);
     storage::discard_abandoned();
     let verified = verify(response, record, world::now_ms())?;
+    let capabilities = verified.record().capabilities.clone();
     let (request, exchange) = token_request(verified);
     let token = parse_token_response(&request.url, send(&request).await)?;
-    Ok(Session::start(exchange, token, world::now_ms())?)
+    Ok((
+        Session::start(exchange, token, world::now_ms())?,
+        capabilities,
+    ))
 }
 
 /// Reads the patient in context.

@@ -8,6 +8,13 @@ use web_sys::{RequestCache, RequestCredentials};
 
 /// Sends the request and reads the body as text.
 pub async fn send(request: &HttpRequest) -> HttpResult {
+    exchange(request).await.map(|(response, _)| response)
+}
+
+/// Like [`send`], also returning the `Retry-After` header (for 429 and 503 answers).
+pub async fn exchange(
+    request: &HttpRequest,
+) -> Result<(HttpResponse, Option<String>), NetworkFailure> {
     let failure = |error: gloo_net::Error| NetworkFailure {
         detail: error.to_string(),
     };
@@ -30,9 +37,11 @@ pub async fn send(request: &HttpRequest) -> HttpResult {
     }
     .map_err(failure)?;
     let response = prepared.send().await.map_err(failure)?;
-    Ok(HttpResponse {
+    let retry_after = response.headers().get("retry-after");
+    let answer = HttpResponse {
         status: response.status(),
         content_type: response.headers().get("content-type"),
         body: response.text().await.map_err(failure)?,
-    })
+    };
+    Ok((answer, retry_after))
 }

@@ -1,6 +1,8 @@
 //! The effect shell: the only code that touches web APIs. It performs what the pure layers
 //! describe and hands them the world (time, randomness, the address).
 
+/// Loading a summary section: searches, pages, retries.
+pub mod fetch;
 /// Launch and callback sequences: pure decisions, performed.
 pub mod flow;
 /// Sending [`crate::http::HttpRequest`]s with fetch.

@@ -27,3 +27,16 @@ pub fn entropy() -> Entropy {
     getrandom::fill(&mut verifier).expect("crypto.getRandomValues is available");
     Entropy { state, verifier }
 }
+
+/// Resolves after `ms` milliseconds (a `setTimeout` promise).
+pub async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.min(i32::MAX as u64) as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -272,6 +272,29 @@ pub fn medication_followups(lookup: MedicationLookup, references: &[&str]) -> Ve
     }
 }
 
+/// True when an Observation carries this category code (any system: servers differ in
+/// whether they write the standard `observation-category` system).
+pub fn has_category(resource: &serde_json::Value, code: &str) -> bool {
+    resource
+        .get("category")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|concept| concept.get("coding").and_then(serde_json::Value::as_array))
+        .flatten()
+        .any(|coding| coding.get("code").and_then(serde_json::Value::as_str) == Some(code))
+}
+
+/// The `Medication/…` references of MedicationRequests (and MedicationStatements), for
+/// [`medication_followups`].
+pub fn medication_references(resources: &[serde_json::Value]) -> Vec<&str> {
+    resources
+        .iter()
+        .filter_map(|r| r.pointer("/medicationReference/reference"))
+        .filter_map(serde_json::Value::as_str)
+        .collect()
+}
+
 fn medication_lookup(capabilities: &Capabilities) -> MedicationLookup {
     if capabilities.supports_include("MedicationRequest", "MedicationRequest:medication") {
         MedicationLookup::Included

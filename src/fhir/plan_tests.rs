@@ -199,3 +199,25 @@ fn a_conservative_model_plans_every_section_with_client_side_work() {
     );
     assert_eq!(labs.client.filter_category, Some("laboratory"));
 }
+
+#[test]
+fn the_category_filter_matches_the_code_in_any_coding() {
+    let vital = json!({"resourceType": "Observation", "category": [{"coding": [
+        {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}]});
+    let lab = json!({"resourceType": "Observation", "category": [{"text": "x"}, {"coding": [{"code": "laboratory"}]}]});
+    let none = json!({"resourceType": "Observation"});
+    assert!(has_category(&vital, "vital-signs"));
+    assert!(!has_category(&vital, "laboratory"));
+    assert!(has_category(&lab, "laboratory"));
+    assert!(!has_category(&none, "laboratory"));
+}
+
+#[test]
+fn medication_references_are_collected_from_requests() {
+    let requests = vec![
+        json!({"medicationReference": {"reference": "Medication/a"}}),
+        json!({"medicationCodeableConcept": {"text": "x"}}),
+        json!({"medicationReference": {"display": "no reference"}}),
+    ];
+    assert_eq!(medication_references(&requests), vec!["Medication/a"]);
+}

@@ -4,6 +4,7 @@
 
 use super::discovery::Discovery;
 use super::pkce::CodeVerifier;
+use crate::fhir::capabilities::Capabilities;
 use crate::fhir::FhirBaseUrl;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -92,6 +93,9 @@ pub struct InFlightRecord {
     pub launch: LaunchKind,
     /// Milliseconds since the Unix epoch when the request was built.
     pub created_at_ms: u64,
+    /// The server's capabilities, fetched before the redirect (they are public) so that no
+    /// request after the callback waits on the CapabilityStatement.
+    pub capabilities: Capabilities,
 }
 
 impl InFlightRecord {
@@ -147,6 +151,7 @@ pub fn authorization_request(
         requested_scope: client.scope.clone(),
         launch,
         created_at_ms: now_ms,
+        capabilities: discovery.capabilities.clone(),
     };
     (url, record)
 }

@@ -49,7 +49,7 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
     // The session (with its token) lives only in this component's memory.
     let session = StoredValue::new_local(None::<Session>);
     spawn_local(async move {
-        let started = match flow::complete(&url).await {
+        let (started, _capabilities) = match flow::complete(&url).await {
             Ok(started) => started,
             Err(problem) => return set_phase.set(Phase::Failed(None, problem)),
         };
