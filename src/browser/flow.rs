@@ -8,7 +8,7 @@ use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
 use crate::http::HttpRequest;
 use crate::problem::Problem;
-use crate::smart::authorize::{authorization_request, LaunchKind};
+use crate::smart::authorize::{authorization_request, AuthorizationRedirect, LaunchKind};
 use crate::smart::callback::{cleaned_url, parse_callback, verify, CallbackResponse};
 use crate::smart::discovery::{discovery_requests, resolve};
 use crate::smart::launch::{check_allowed, client_settings};
@@ -41,10 +41,13 @@ pub async fn begin(config: &AppConfig, iss: FhirBaseUrl, kind: LaunchKind) -> Re
     let discovery = resolve(&iss, well_known, metadata)?;
     let client = client_settings(config, &iss, &kind, &discovery)?;
     storage::discard_abandoned();
-    let (url, record) =
+    let (redirect, record) =
         authorization_request(&discovery, &client, kind, world::entropy(), world::now_ms());
     storage::save(&record)?;
-    location::navigate(&url);
+    match redirect {
+        AuthorizationRedirect::Get(url) => location::navigate(&url),
+        AuthorizationRedirect::Post { action, fields } => location::submit_form(&action, &fields),
+    }
     Ok(())
 }
 

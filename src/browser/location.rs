@@ -31,3 +31,35 @@ pub fn replace_url(url: &Url) {
 pub fn navigate(url: &Url) {
     let _ = window().location().assign(url.as_str());
 }
+
+/// Submits a POST form to `action` in the current frame (SMART `authorize-post`). The form is
+/// built with DOM calls, so field values are never parsed as HTML.
+pub fn submit_form(action: &Url, fields: &[(String, String)]) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = window().document() else {
+        return;
+    };
+    let Ok(form) = document
+        .create_element("form")
+        .map(|element| element.unchecked_into::<web_sys::HtmlFormElement>())
+    else {
+        return;
+    };
+    form.set_method("post");
+    form.set_action(action.as_str());
+    for (name, value) in fields {
+        if let Ok(input) = document
+            .create_element("input")
+            .map(|element| element.unchecked_into::<web_sys::HtmlInputElement>())
+        {
+            input.set_type("hidden");
+            input.set_name(name);
+            input.set_value(value);
+            let _ = form.append_child(&input);
+        }
+    }
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&form);
+        let _ = form.submit();
+    }
+}

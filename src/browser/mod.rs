@@ -11,5 +11,7 @@ pub mod http;
 pub mod location;
 /// sessionStorage, for the in-flight authorization record only.
 pub mod storage;
+/// The EHR style document applied to the page.
+pub mod style;
 /// The clock and the random number generator.
 pub mod world;

@@ -2,7 +2,7 @@
 //! `launch`, PKCE S256) and the in-flight record that carries what the callback needs across
 //! the redirect.
 
-use super::discovery::Discovery;
+use super::discovery::{Capability, Discovery};
 use super::pkce::CodeVerifier;
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::FhirBaseUrl;
@@ -113,33 +113,63 @@ impl InFlightRecord {
     }
 }
 
-/// Builds the authorization URL and the record to store before redirecting to it.
+/// How the browser is sent to the authorization endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizationRedirect {
+    /// Navigate to this URL (parameters in the query).
+    Get(Url),
+    /// Submit a form to `action` (SMART `authorize-post`: long v2 scope strings stay out of
+    /// URLs and server logs).
+    Post {
+        /// The authorization endpoint.
+        action: Url,
+        /// The form fields.
+        fields: Vec<(String, String)>,
+    },
+}
+
+impl AuthorizationRedirect {
+    /// The authorization parameters, whichever way they travel.
+    pub fn parameters(&self) -> Vec<(String, String)> {
+        match self {
+            AuthorizationRedirect::Get(url) => url.query_pairs().into_owned().collect(),
+            AuthorizationRedirect::Post { fields, .. } => fields.clone(),
+        }
+    }
+}
+
+/// Builds the authorization redirect and the record to store before following it. The request
+/// is a form POST when the server advertises `authorize-post`, a GET otherwise.
 pub fn authorization_request(
     discovery: &Discovery,
     client: &ClientSettings,
     launch: LaunchKind,
     entropy: Entropy,
     now_ms: u64,
-) -> (Url, InFlightRecord) {
+) -> (AuthorizationRedirect, InFlightRecord) {
     let state = State::from_random(entropy.state);
     let verifier = CodeVerifier::from_random(entropy.verifier);
-    let mut url = discovery.authorization_endpoint.clone();
-    {
-        let mut query = url.query_pairs_mut();
-        query
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &client.client_id)
-            .append_pair("redirect_uri", client.redirect_uri.as_str())
-            .append_pair("scope", &client.scope)
-            .append_pair("state", state.as_str())
-            .append_pair("aud", discovery.fhir_base.as_str());
-        if let LaunchKind::Ehr { launch } = &launch {
-            query.append_pair("launch", launch);
-        }
-        query
-            .append_pair("code_challenge", &verifier.challenge())
-            .append_pair("code_challenge_method", "S256");
+    let mut fields: Vec<(String, String)> = vec![
+        ("response_type".into(), "code".into()),
+        ("client_id".into(), client.client_id.clone()),
+        ("redirect_uri".into(), client.redirect_uri.to_string()),
+        ("scope".into(), client.scope.clone()),
+        ("state".into(), state.as_str().to_owned()),
+        ("aud".into(), discovery.fhir_base.as_str().to_owned()),
+    ];
+    if let LaunchKind::Ehr { launch } = &launch {
+        fields.push(("launch".into(), launch.clone()));
     }
+    fields.push(("code_challenge".into(), verifier.challenge()));
+    fields.push(("code_challenge_method".into(), "S256".into()));
+    let action = discovery.authorization_endpoint.clone();
+    let redirect = if discovery.has(&Capability::AuthorizePost) {
+        AuthorizationRedirect::Post { action, fields }
+    } else {
+        let mut url = action;
+        url.query_pairs_mut().extend_pairs(&fields);
+        AuthorizationRedirect::Get(url)
+    };
     let record = InFlightRecord {
         state,
         verifier,
@@ -153,7 +183,7 @@ pub fn authorization_request(
         created_at_ms: now_ms,
         capabilities: discovery.capabilities.clone(),
     };
-    (url, record)
+    (redirect, record)
 }
 
 #[cfg(test)]
@@ -185,8 +215,8 @@ mod tests {
         }
     }
 
-    fn params(url: &Url) -> HashMap<String, String> {
-        url.query_pairs().into_owned().collect()
+    fn params(redirect: &AuthorizationRedirect) -> HashMap<String, String> {
+        redirect.parameters().into_iter().collect()
     }
 
     #[test]
@@ -229,6 +259,40 @@ mod tests {
             5,
         );
         assert!(!params(&url).contains_key("launch"));
+    }
+
+    #[test]
+    fn a_server_offering_authorize_post_gets_a_form_post_with_the_same_parameters() {
+        let mut posting = discovery();
+        posting.configuration = Some(crate::smart::discovery::SmartConfiguration {
+            capabilities: vec![Capability::AuthorizePost],
+            ..Default::default()
+        });
+        let (redirect, record) =
+            authorization_request(&posting, &client(), LaunchKind::Standalone, entropy(), 5);
+        match &redirect {
+            AuthorizationRedirect::Post { action, fields } => {
+                assert_eq!(
+                    action.as_str(),
+                    "https://ehr.example/auth/authorize?tenant=a"
+                );
+                assert!(fields.contains(&("state".into(), record.state.as_str().into())));
+                assert!(fields.contains(&("code_challenge_method".into(), "S256".into())));
+            }
+            other => panic!("expected a POST, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_server_without_authorize_post_gets_a_get() {
+        let (redirect, _) = authorization_request(
+            &discovery(),
+            &client(),
+            LaunchKind::Standalone,
+            entropy(),
+            5,
+        );
+        assert!(matches!(redirect, AuthorizationRedirect::Get(_)));
     }
 
     #[test]

@@ -17,5 +17,7 @@ pub mod pkce;
 pub mod secret;
 /// The in-memory session after the token: context and bearer-token binding.
 pub mod session;
+/// The EHR style document mapped onto CSS custom properties.
+pub mod style;
 /// The token request and response (RFC 6749 §4.1.3–4.1.4, §5).
 pub mod token;

@@ -2,7 +2,7 @@
 
 use super::banner::PatientBanner;
 use super::problem::ProblemPanel;
-use crate::browser::{flow, world};
+use crate::browser::{flow, style, world};
 use crate::problem::Problem;
 use crate::smart::authorize::LaunchKind;
 use crate::smart::session::Session;
@@ -53,6 +53,8 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
             Ok(started) => started,
             Err(problem) => return set_phase.set(Phase::Failed(None, problem)),
         };
+        let for_style = started.clone();
+        spawn_local(async move { style::apply_ehr_style(&for_style).await });
         let facts = SessionFacts::of(&started);
         set_phase.set(Phase::LoadingPatient(facts.clone()));
         let result = flow::read_patient(&started).await;
