@@ -1,6 +1,6 @@
 //! Bedside: a SMART on FHIR patient summary.
 //!
-//! The pure layers (`smart`, `fhir`, `summary`, `config`, `http`, `problem`, `route`) hold every protocol
+//! The pure layers (`smart`, `fhir`, `summary`, `config`, `http`, `problem`, `route`, `registration`) hold every protocol
 //! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
 //! `ui` renders their view models. See `../shared/DESIGN.md` for the reasons.
 
@@ -12,6 +12,8 @@ pub mod fhir;
 pub mod http;
 /// The user-facing wording contract every error type fulfils.
 pub mod problem;
+/// The EHR registration sheet printed from config.json.
+pub mod registration;
 /// Which page the address shows.
 pub mod route;
 /// SMART App Launch: discovery, PKCE, authorization, callback, token, session.

@@ -18,3 +18,5 @@ pub mod bundle;
 pub mod datatypes;
 /// Query planning: which searches each summary section sends to this server.
 pub mod plan;
+/// The capability report: what the server supports and where Bedside fell back.
+pub mod report;

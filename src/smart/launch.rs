@@ -60,7 +60,8 @@ pub fn client_settings(
     Ok(ClientSettings {
         client_id,
         redirect_uri: config.redirect_uri.clone(),
-        scope: configured.unwrap_or_else(|| default_scope(kind, discovery)),
+        scope: configured
+            .unwrap_or_else(|| default_scope(kind, discovery.has(&Capability::PermissionV2))),
     })
 }
 
@@ -81,13 +82,14 @@ pub fn check_allowed(
     }
 }
 
-// SMART v2 scope syntax only where the server says it understands it; v1 everywhere else.
-fn default_scope(kind: &LaunchKind, discovery: &Discovery) -> String {
+/// The scope asked for when config.json sets none: SMART v2 syntax only where the server says
+/// it understands it (`permission-v2`), v1 everywhere else.
+pub fn default_scope(kind: &LaunchKind, permission_v2: bool) -> String {
     let context = match kind {
         LaunchKind::Ehr { .. } => "launch",
         LaunchKind::Standalone => "launch/patient",
     };
-    let read = if discovery.has(&Capability::PermissionV2) {
+    let read = if permission_v2 {
         "patient/*.rs"
     } else {
         "patient/*.read"

@@ -2,3 +2,5 @@
 
 /// The patient banner.
 pub mod banner;
+/// Trend plot geometry.
+pub mod chart;

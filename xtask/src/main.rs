@@ -29,6 +29,9 @@ fn main() {
             .and_then(|_| demo(&args[1..])),
         Some("test") => setup().and_then(|_| build_app()).and_then(|_| test()),
         Some("check") => check(),
+        Some("register") => run(Command::new("cargo")
+            .args(["run", "--quiet", "--bin", "bedside", "--", "register"])
+            .args(&args[1..])),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -37,7 +40,8 @@ fn main() {
                  build   setup, then build the app into dist/ (release)\n\
                  demo    build, then start the sandbox EHR serving the app (extra args go to the sandbox)\n\
                  test    build, then run every test: native, wasm in headless Chromium, end-to-end\n\
-                 check   cargo fmt --check and cargo clippy on every target"
+                 check   cargo fmt --check and cargo clippy on every target\n\
+                 register [--config FILE] [--app-url URL]  print the EHR registration sheet"
             );
             exit(2);
         }
