@@ -4,6 +4,8 @@
 //!   they hold no secrets and apps must read them before they have a token.
 //! - The token endpoint and the FHIR API allow only the app origin, echoed back with
 //!   `Vary: Origin`; other origins get no CORS headers at all. Never with credentials.
+//!   A handler can mark a response [`WithoutCors`] to get none (the `oracle-like` 401s),
+//!   and profiles choose other policies (see `profile::CorsStyle`).
 
 use std::sync::Arc;
 
@@ -15,6 +17,10 @@ use axum::response::{IntoResponse, Response};
 const ALLOW_METHODS: &str = "GET, POST";
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept";
 const MAX_AGE: &str = "600";
+
+/// Marks a response that must go out without CORS headers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WithoutCors;
 
 /// Middleware: `Access-Control-Allow-Origin: *` on every response; answers preflights.
 pub(crate) async fn public(request: Request, next: Next) -> Response {
@@ -49,10 +55,11 @@ pub(crate) async fn app_only(
     } else {
         next.run(request).await
     };
+    let suppressed = response.extensions().get::<WithoutCors>().is_some();
     let headers = response.headers_mut();
     // Whether CORS headers appear depends on Origin, so caches must key on it.
     headers.append(header::VARY, HeaderValue::from_static("Origin"));
-    if let Some(origin) = allowed {
+    if let Some(origin) = allowed.filter(|_| !suppressed) {
         if is_preflight {
             add_preflight(headers, origin);
         } else {

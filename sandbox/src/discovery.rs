@@ -1,107 +1,98 @@
 //! Public discovery documents of a profile: `.well-known/smart-configuration` (SMART App
-//! Launch 2.2 §"SMART on FHIR Well-Known Endpoint"), the CapabilityStatement (`metadata`,
-//! FHIR R4) and the SMART style document. Each states only what the sandbox really does.
+//! Launch 2.2 §"SMART on FHIR Well-Known Endpoint") and the SMART style document. Each
+//! states only what the profile really does (the CapabilityStatement is in `capability`).
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+use crate::fhir::serves;
 use crate::profile::Ctx;
+use crate::search::registry::TYPES;
 
-/// Scopes listed in `scopes_supported`: representative, not exhaustive (any resource type
-/// and any in-order `cruds` subset is accepted, see `scope`).
-const SCOPES_SUPPORTED: &[&str] = &[
+/// Launch and refresh scopes every secured profile accepts.
+const CONTEXT_SCOPES: &[&str] = &[
     "launch",
     "launch/patient",
     "launch/encounter",
     "offline_access",
     "online_access",
-    "patient/*.rs",
-    "patient/*.read",
-    "patient/Patient.rs",
-    "patient/Patient.read",
-    "user/*.rs",
-    "user/*.read",
-    "user/Patient.rs",
-    "user/Patient.read",
 ];
 
-/// SMART capabilities this sandbox implements (SMART App Launch 2.2 §"Capabilities").
-const CAPABILITIES: &[&str] = &[
-    "launch-ehr",
-    "launch-standalone",
-    "client-public",
-    "context-ehr-patient",
-    "context-ehr-encounter",
-    "context-standalone-patient",
-    "context-banner",
-    "context-style",
-    "permission-patient",
-    "permission-v1",
-    "permission-v2",
-    "permission-offline",
-    "permission-online",
-];
+/// `scopes_supported`: representative, not exhaustive (any served type and any in-order
+/// `cruds` subset is accepted where the profile accepts v2), and never a form the profile
+/// refuses.
+fn scopes_supported(ctx: &Ctx) -> Vec<String> {
+    let mut scopes: Vec<String> = CONTEXT_SCOPES.iter().map(|s| s.to_string()).collect();
+    let profile = ctx.profile;
+    let mut types: Vec<&str> = Vec::new();
+    if profile.wildcard_scopes {
+        types.push("*");
+    }
+    types.extend(
+        TYPES
+            .iter()
+            .filter(|ty| serves(profile, ty))
+            .map(|ty| ty.name),
+    );
+    for compartment in ["patient", "user"] {
+        for ty in &types {
+            scopes.push(format!("{compartment}/{ty}.read"));
+            if profile.v2_scopes {
+                scopes.push(format!("{compartment}/{ty}.rs"));
+            }
+        }
+    }
+    scopes
+}
+
+/// SMART capabilities of a profile (SMART App Launch 2.2 §"Capabilities").
+fn capabilities(ctx: &Ctx) -> Vec<&'static str> {
+    let mut capabilities = vec![
+        "launch-ehr",
+        "launch-standalone",
+        "client-public",
+        "context-ehr-patient",
+        "context-ehr-encounter",
+        "context-standalone-patient",
+        "context-banner",
+        "context-style",
+        "permission-patient",
+        "permission-user",
+        "permission-v1",
+    ];
+    if ctx.profile.v2_scopes {
+        capabilities.push("permission-v2");
+    }
+    capabilities.push("permission-online");
+    if !ctx.profile.epic_tokens {
+        capabilities.push("permission-offline");
+    }
+    capabilities
+}
 
 /// `GET {base}/.well-known/smart-configuration`.
 pub(crate) async fn smart_configuration(State(ctx): State<Ctx>) -> Response {
+    if !ctx.profile.well_known {
+        return crate::fhir::outcome(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "This server publishes no SMART configuration; see the CapabilityStatement.",
+        );
+    }
     let document = json!({
-        "issuer": ctx.fhir_base(),
+        "issuer": ctx.issuer(),
         "authorization_endpoint": ctx.authorize_endpoint(),
         "token_endpoint": ctx.token_endpoint(),
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "token_endpoint_auth_methods_supported": ["none"],
-        "scopes_supported": SCOPES_SUPPORTED,
+        "scopes_supported": scopes_supported(&ctx),
         "response_types_supported": ["code"],
         "code_challenge_methods_supported": ["S256"],
-        "capabilities": CAPABILITIES,
+        "capabilities": capabilities(&ctx),
     });
     json_response(document, "application/json")
-}
-
-/// `GET {base}/metadata`: the CapabilityStatement, with the SMART oauth-uris extension.
-pub(crate) async fn capability_statement(State(ctx): State<Ctx>) -> Response {
-    let base = ctx.fhir_base();
-    let document = json!({
-        "resourceType": "CapabilityStatement",
-        "status": "active",
-        "date": "2025-01-01",
-        "publisher": "Bedside sandbox",
-        "kind": "instance",
-        "software": { "name": "Bedside sandbox", "version": env!("CARGO_PKG_VERSION") },
-        "implementation": { "description": ctx.profile.title, "url": base },
-        "fhirVersion": "4.0.1",
-        "format": ["json"],
-        "rest": [{
-            "mode": "server",
-            "security": {
-                "cors": true,
-                "service": [{
-                    "coding": [{
-                        "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                        "code": "SMART-on-FHIR",
-                        "display": "SMART-on-FHIR",
-                    }],
-                    "text": "OAuth2 using SMART-on-FHIR profile",
-                }],
-                "extension": [{
-                    "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
-                    "extension": [
-                        { "url": "authorize", "valueUri": ctx.authorize_endpoint() },
-                        { "url": "token", "valueUri": ctx.token_endpoint() },
-                    ],
-                }],
-            },
-            "resource": [{
-                "type": "Patient",
-                "interaction": [{ "code": "read" }],
-                "versioning": "no-version",
-                "readHistory": false,
-            }],
-        }],
-    });
-    json_response(document, "application/fhir+json")
 }
 
 /// `GET /{profile}/smart-style.json`: colors, sizes and fonts for the app to blend in.

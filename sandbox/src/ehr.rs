@@ -1,5 +1,5 @@
 //! The EHR origin's own pages: the patient list (`/`) and the launch page
-//! (`/ehr/launch?patient=ID[&encounter=ID][&target=tab]`), which creates a single-use launch
+//! (`/ehr/launch?patient=ID[&encounter=ID][&target=tab][&profile=NAME]`), which creates a single-use launch
 //! context and embeds the app in an iframe or sends the browser to it.
 
 use std::sync::Arc;
@@ -74,7 +74,12 @@ pub(crate) async fn launch(
             "An encounter id is 1-64 of A-Z a-z 0-9 - .",
         );
     }
-    let profile = &PROFILES[0];
+    // `profile=epic-like` etc. launches into another simulated EHR; `open` has no launch.
+    let profile = params
+        .get("profile")
+        .and_then(crate::profile::by_name)
+        .filter(|p| p.secured)
+        .unwrap_or(&PROFILES[0]);
     let context = LaunchContext {
         patient: Some(patient.id.clone()),
         encounter: encounter.map(str::to_string),

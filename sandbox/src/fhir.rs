@@ -1,61 +1,237 @@
-//! The FHIR REST API of a profile: `read` of Patient, with a bearer token checked on every
-//! request (RFC 6750) and SMART scopes deciding access. Failures answer with an
-//! OperationOutcome (FHIR R4 §3.1.0 "RESTful API", §2.36 "OperationOutcome").
+//! The FHIR REST API of a profile: `read` and `search-type` of every type in the registry,
+//! with a bearer token checked on every request (RFC 6750) and SMART scopes deciding access:
+//! the permission (`r` for read, `s` for search), the patient compartment of `patient/`
+//! scopes, and v2 query restrictions. Failures answer with an OperationOutcome (FHIR R4
+//! §3.1.0 "RESTful API", §2.36 "OperationOutcome").
 
-use axum::extract::{Path, State};
+use std::collections::HashSet;
+
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::profile::Ctx;
-use crate::scope::ReadAccess;
-use crate::state::TokenGrant;
+use crate::cors::WithoutCors;
+use crate::profile::{Ctx, Profile};
+use crate::scope::{Access, Permissions};
+use crate::search::registry::{self, Type};
+use crate::search::{self, searchset, Query};
 
 /// Media type of FHIR JSON.
 const FHIR_JSON: &str = "application/fhir+json";
 
-/// `GET {base}/Patient/{id}`.
-pub(crate) async fn read_patient(
+/// Who may see what, once the token is checked.
+struct Reach {
+    /// The patient whose compartment limits the request, if any.
+    compartment: Option<String>,
+    /// v2 query restrictions; empty for none.
+    restrictions: Vec<Vec<(String, String)>>,
+    /// Medications may be included (the token may read Medication).
+    medications: bool,
+}
+
+/// `GET {base}/{type}`.
+pub(crate) async fn search_type(
     State(ctx): State<Ctx>,
-    Path(id): Path<String>,
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let grant = match authenticate(&ctx, &headers) {
-        Ok(grant) => grant,
-        Err(problem) => return unauthorized(problem),
+    let ty = match served_type(ctx.profile, &name) {
+        Ok(ty) => ty,
+        Err(response) => return *response,
     };
-    match grant.scope.read_access("Patient") {
-        ReadAccess::None => {
-            return forbidden("The access token's scopes do not allow reading Patient resources.")
-        }
-        ReadAccess::PatientInContext if grant.context.patient.as_deref() != Some(id.as_str()) => {
+    let reach = match reach(&ctx, &headers, ty, Permissions::SEARCH) {
+        Ok(reach) => reach,
+        Err(response) => return *response,
+    };
+    let query = match search::parse(ty, query.as_deref().unwrap_or_default(), ctx.profile) {
+        Ok(query) => query,
+        Err(message) => return outcome(StatusCode::BAD_REQUEST, "not-supported", &message),
+    };
+    if let (Some(patient), Some(named)) = (&reach.compartment, query.named_patients()) {
+        if ty.patient_path.is_some() && named.iter().any(|n| n != patient) {
             return forbidden(
                 "The access token's patient/ scopes reach only the patient in context.",
             );
         }
-        ReadAccess::PatientInContext | ReadAccess::AnyPatient => {}
     }
-    match ctx.sandbox.data.get("Patient", &id) {
-        Some(patient) => fhir_json(StatusCode::OK, patient.to_string()),
-        None => outcome(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            &format!("Patient/{id} is not known to this server."),
-        ),
+    if !search::within(&query, &reach.restrictions) {
+        return forbidden(&format!(
+            "The access token's scopes allow {} searches only with: {}.",
+            ty.name,
+            describe(&reach.restrictions)
+        ));
     }
+    let store = &ctx.sandbox.data;
+    let compartment = reach
+        .compartment
+        .as_deref()
+        .filter(|_| ty.patient_path.is_some());
+    let matches = query.run(store, compartment);
+    let included = if query.include_medication && reach.medications {
+        medications(&ctx, &query, &matches)
+    } else {
+        Vec::new()
+    };
+    let bundle = searchset(&ctx.fhir_base(), &query, &matches, &included);
+    fhir_json(StatusCode::OK, bundle.to_string())
 }
 
-/// Any other path under the FHIR base: an interaction this server does not support.
+/// `GET {base}/{type}/{id}`.
+pub(crate) async fn read(
+    State(ctx): State<Ctx>,
+    Path((name, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let ty = match served_type(ctx.profile, &name) {
+        Ok(ty) => ty,
+        Err(response) => return *response,
+    };
+    let reach = match reach(&ctx, &headers, ty, Permissions::READ) {
+        Ok(reach) => reach,
+        Err(response) => return *response,
+    };
+    let store = &ctx.sandbox.data;
+    let Some(resource) = store.get(ty.name, &id) else {
+        return outcome(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("{}/{id} is not known to this server.", ty.name),
+        );
+    };
+    if let Some(patient) = reach
+        .compartment
+        .as_deref()
+        .filter(|_| ty.patient_path.is_some())
+    {
+        if store.owner(ty.name, &id) != Some(patient) {
+            return forbidden(
+                "The access token's patient/ scopes reach only the patient in context.",
+            );
+        }
+    }
+    if !search::satisfies(ty, resource, &reach.restrictions) {
+        return forbidden(&format!(
+            "The access token's scopes allow reading {} only where: {}.",
+            ty.name,
+            describe(&reach.restrictions)
+        ));
+    }
+    fhir_json(StatusCode::OK, resource.to_string())
+}
+
+/// Any other path or method under the FHIR base.
 pub(crate) async fn not_supported() -> Response {
     outcome(
         StatusCode::NOT_FOUND,
         "not-supported",
-        "This server supports only: GET metadata, GET Patient/[id] (see the CapabilityStatement).",
+        "This server supports only GET of metadata, [type] and [type]/[id] (see the CapabilityStatement).",
     )
 }
 
+/// The registry type `name` if this profile serves it.
+pub(crate) fn served_type(profile: &Profile, name: &str) -> Result<&'static Type, Box<Response>> {
+    registry::type_named(name)
+        .filter(|ty| serves(profile, ty))
+        .ok_or_else(|| {
+            Box::new(outcome(
+                StatusCode::NOT_FOUND,
+                "not-supported",
+                &format!("The resource type \"{name}\" is not supported by this server."),
+            ))
+        })
+}
+
+/// True when `profile` serves `ty`.
+pub(crate) fn serves(profile: &Profile, ty: &Type) -> bool {
+    profile.medication_statement || ty.name != "MedicationStatement"
+}
+
+fn reach(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    ty: &Type,
+    permission: Permissions,
+) -> Result<Reach, Box<Response>> {
+    if !ctx.profile.secured {
+        return Ok(Reach {
+            compartment: None,
+            restrictions: Vec::new(),
+            medications: true,
+        });
+    }
+    let grant =
+        authenticate(ctx, headers).map_err(|problem| Box::new(unauthorized(ctx, problem)))?;
+    let Some(Access {
+        any_patient,
+        restrictions,
+    }) = grant.scope.access(ty.name, permission)
+    else {
+        let verb = if permission == Permissions::READ {
+            "reading"
+        } else {
+            "searching"
+        };
+        return Err(Box::new(forbidden(&format!(
+            "The access token's scopes do not allow {verb} {} resources.",
+            ty.name
+        ))));
+    };
+    let compartment = if any_patient {
+        None
+    } else {
+        match &grant.context.patient {
+            Some(patient) => Some(patient.clone()),
+            None if ty.patient_path.is_none() => None,
+            None => {
+                return Err(Box::new(forbidden(
+                    "The access token's patient/ scopes need a patient in context.",
+                )))
+            }
+        }
+    };
+    Ok(Reach {
+        compartment,
+        restrictions,
+        medications: grant
+            .scope
+            .access("Medication", Permissions::READ)
+            .is_some(),
+    })
+}
+
+/// The Medications the page's MedicationRequests reference (`_include`), each once.
+fn medications(ctx: &Ctx, query: &Query, matches: &[&Value]) -> Vec<Value> {
+    let mut seen = HashSet::new();
+    search::page(query, matches)
+        .iter()
+        .filter_map(|r| {
+            r.pointer("/medicationReference/reference")
+                .and_then(Value::as_str)
+        })
+        .filter_map(|r| r.strip_prefix("Medication/"))
+        .filter(|id| seen.insert(id.to_string()))
+        .filter_map(|id| ctx.sandbox.data.get("Medication", id).cloned())
+        .collect()
+}
+
+fn describe(restrictions: &[Vec<(String, String)>]) -> String {
+    restrictions
+        .iter()
+        .map(|pairs| {
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
 /// Finds the live access token of this profile; the error says what is wrong with it.
-fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> Result<TokenGrant, &'static str> {
+fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> Result<crate::state::TokenGrant, &'static str> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -72,12 +248,15 @@ fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> Result<TokenGrant, &'static s
     }
 }
 
-fn unauthorized(message: &str) -> Response {
+fn unauthorized(ctx: &Ctx, message: &str) -> Response {
     let mut response = outcome(StatusCode::UNAUTHORIZED, "login", message);
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer realm=\"sandbox\", error=\"invalid_token\""),
     );
+    if ctx.profile.cors == crate::profile::CorsStyle::Oracle {
+        response.extensions_mut().insert(WithoutCors);
+    }
     response
 }
 

@@ -9,25 +9,31 @@
 //! Module map:
 //! - `server`: binds both listeners, builds the routers, owns shutdown.
 //! - `state`: configuration of one running sandbox and the grants it has issued.
-//! - `profile`: the EHR profiles (only `reference` for now) and their URLs.
+//! - `profile`: the EHR profiles (`reference`, `epic-like`, `oracle-like`, `legacy`,
+//!   `no-cors`, `open`), how each differs, and their URLs.
 //! - `auth`: the authorization server (authorize, consent, token).
 //! - `scope`: SMART scope parsing and the access decisions made from scopes.
-//! - `fhir`: the FHIR REST endpoints and OperationOutcome responses.
-//! - `discovery`: smart-configuration, CapabilityStatement and the SMART style document.
+//! - `fhir`: the FHIR REST endpoints (read, search), scope checks, OperationOutcomes.
+//! - `discovery`: smart-configuration and the SMART style document.
+//! - `capability`: the CapabilityStatement (JSON, and XML for `epic-like`).
+//! - `search`: FHIR search: the parameter registry, matching, paging, searchset Bundles.
 //! - `ehr`: the EHR pages (patient list, embedded launch).
 //! - `app_files`: the app origin (static files, SPA fallback, `config.json`).
 //! - `cors`: the two CORS policies.
 //! - `html`: escaping and the layout of the sandbox's own pages.
 //! - `params`: form-urlencoded parameters with repeated names detected.
 //! - `random`: seeded PRNG for data and unguessable secrets for grants.
-//! - `data`: synthetic FHIR resources generated from a seed.
+//! - `data`: synthetic FHIR resources generated from a seed (edge-case patients listed there).
+//! - `dates`: calendar arithmetic and FHIR date ranges.
 
 #![warn(missing_docs)]
 
 mod app_files;
 mod auth;
+mod capability;
 mod cors;
 mod data;
+mod dates;
 mod discovery;
 mod ehr;
 mod fhir;
@@ -36,6 +42,7 @@ mod params;
 mod profile;
 mod random;
 mod scope;
+mod search;
 mod server;
 mod state;
 
@@ -85,4 +92,12 @@ impl Default for Options {
 /// starting a server.
 pub fn patients(seed: u64) -> Vec<PatientSummary> {
     data::Store::generate(seed).patient_summaries()
+}
+
+/// The generated resources of `resource_type` (e.g. `"Observation"`) in the compartment of
+/// the patient `patient_id`, as a sandbox started with `seed` serves them, without starting
+/// a server: what tests state their expectations from. Empty for an unknown patient or type.
+/// Medications referenced by a patient's MedicationRequests count as that patient's.
+pub fn resources(seed: u64, patient_id: &str, resource_type: &str) -> Vec<serde_json::Value> {
+    data::resources(seed, patient_id, resource_type)
 }

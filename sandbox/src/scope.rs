@@ -4,8 +4,10 @@
 //! Accepted: `launch`, `launch/patient`, `launch/encounter`, `offline_access`,
 //! `online_access`, and resource scopes `{patient|user|system}/{Type|*}.{perm}` where `perm`
 //! is a v1 permission (`read`, `write`, `*`) or a v2 one (a non-empty, in-order subset of
-//! `cruds`). Anything else (including `openid`, `fhirUser` and v2 query-restricted scopes)
-//! is unknown to this server and refused with `invalid_scope`.
+//! `cruds`), optionally restricted by a query in v2 (`patient/Observation.rs?category=
+//! http://terminology.hl7.org/CodeSystem/observation-category|laboratory`). Anything else
+//! (including `openid` and `fhirUser`) is unknown to this server and refused with
+//! `invalid_scope`.
 
 use std::fmt;
 
@@ -94,6 +96,10 @@ pub(crate) enum Scope {
         resource_type: Option<String>,
         /// What may be done.
         permissions: Permissions,
+        /// Written with v2 syntax (`cruds` letters).
+        v2: bool,
+        /// A v2 query restriction: every pair must hold for the resources reached.
+        query: Vec<(String, String)>,
     },
 }
 
@@ -114,7 +120,22 @@ impl Scope {
             "system" => Compartment::System,
             _ => return None,
         };
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, query)) => (rest, Some(query)),
+            None => (rest, None),
+        };
         let (resource_type, permissions) = rest.split_once('.')?;
+        let v2 = !matches!(permissions, "read" | "write" | "*");
+        let query: Vec<(String, String)> = match query {
+            Some(_) if !v2 => return None,
+            Some(query) => url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            None => Vec::new(),
+        };
+        if query.iter().any(|(k, v)| k.is_empty() || v.is_empty()) {
+            return None;
+        }
         let resource_type = match resource_type {
             "*" => None,
             name if is_resource_type_name(name) => Some(name.to_string()),
@@ -124,6 +145,8 @@ impl Scope {
             compartment,
             resource_type,
             permissions: Permissions::parse(permissions)?,
+            v2,
+            query,
         })
     }
 }
@@ -131,17 +154,6 @@ impl Scope {
 fn is_resource_type_name(name: &str) -> bool {
     let mut bytes = name.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_uppercase()) && bytes.all(|b| b.is_ascii_alphanumeric())
-}
-
-/// How far a token may read resources of one type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ReadAccess {
-    /// Not at all.
-    None,
-    /// Only resources in the compartment of the patient in context.
-    PatientInContext,
-    /// Any patient's.
-    AnyPatient,
 }
 
 /// A parsed `scope` parameter: the scopes in request order, without repeats.
@@ -186,29 +198,78 @@ impl ScopeSet {
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
 
-    /// How far this set lets a token read resources of `resource_type`.
-    pub(crate) fn read_access(&self, resource_type: &str) -> ReadAccess {
-        let mut access = ReadAccess::None;
+/// What a token may do with one resource type for one kind of interaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Access {
+    /// Reaches every patient (`user/` or `system/`), not only the one in context.
+    pub(crate) any_patient: bool,
+    /// Query restrictions, one per granting scope; empty when some scope has none.
+    pub(crate) restrictions: Vec<Vec<(String, String)>>,
+}
+
+impl ScopeSet {
+    /// What the scopes allow for `permission` on `resource_type`; `None` when nothing.
+    pub(crate) fn access(&self, resource_type: &str, permission: Permissions) -> Option<Access> {
+        let mut access: Option<Access> = None;
+        let mut unrestricted = false;
         for (_, scope) in &self.entries {
             let Scope::Resource {
                 compartment,
                 resource_type: ty,
                 permissions,
+                query,
+                ..
             } = scope
             else {
                 continue;
             };
-            let type_matches = ty.as_deref().is_none_or(|t| t == resource_type);
-            if !type_matches || !permissions.contains(Permissions::READ) {
+            if ty.as_deref().is_some_and(|t| t != resource_type)
+                || !permissions.contains(permission)
+            {
                 continue;
             }
-            match compartment {
-                Compartment::User | Compartment::System => return ReadAccess::AnyPatient,
-                Compartment::Patient => access = ReadAccess::PatientInContext,
+            let entry = access.get_or_insert(Access {
+                any_patient: false,
+                restrictions: Vec::new(),
+            });
+            entry.any_patient |= *compartment != Compartment::Patient;
+            unrestricted |= query.is_empty();
+            if !query.is_empty() {
+                entry.restrictions.push(query.clone());
+            }
+        }
+        if unrestricted {
+            if let Some(access) = access.as_mut() {
+                access.restrictions.clear();
             }
         }
         access
+    }
+
+    /// The first scope written in v2 syntax, if any.
+    pub(crate) fn first_v2(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(_, s)| matches!(s, Scope::Resource { v2: true, .. }))
+            .map(|(t, _)| t.as_str())
+    }
+
+    /// The first scope whose resource type is `*`, if any.
+    pub(crate) fn first_wildcard(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(_, s)| {
+                matches!(
+                    s,
+                    Scope::Resource {
+                        resource_type: None,
+                        ..
+                    }
+                )
+            })
+            .map(|(t, _)| t.as_str())
     }
 }
 
@@ -237,8 +298,12 @@ impl ScopeSet {
 mod tests {
     use super::*;
 
-    fn patient_read(scope: &str) -> ReadAccess {
-        ScopeSet::parse(scope).map_or(ReadAccess::None, |s| s.read_access("Patient"))
+    /// `Some(any_patient)` when the scope lets a token read Patient, `None` when not.
+    fn patient_read(scope: &str) -> Option<bool> {
+        ScopeSet::parse(scope)
+            .ok()
+            .and_then(|s| s.access("Patient", Permissions::READ))
+            .map(|a| a.any_patient)
     }
 
     #[test]
@@ -249,7 +314,7 @@ mod tests {
             "patient/Patient.*",
             "patient/*.*",
         ] {
-            assert_eq!(patient_read(scope), ReadAccess::PatientInContext, "{scope}");
+            assert_eq!(patient_read(scope), Some(false), "{scope}");
         }
     }
 
@@ -262,7 +327,7 @@ mod tests {
             "patient/*.rs",
             "patient/Patient.cr",
         ] {
-            assert_eq!(patient_read(scope), ReadAccess::PatientInContext, "{scope}");
+            assert_eq!(patient_read(scope), Some(false), "{scope}");
         }
         for scope in [
             "patient/Patient.s",
@@ -270,17 +335,17 @@ mod tests {
             "patient/Patient.write",
             "patient/Observation.rs",
         ] {
-            assert_eq!(patient_read(scope), ReadAccess::None, "{scope}");
+            assert_eq!(patient_read(scope), None, "{scope}");
         }
     }
 
     #[test]
     fn user_and_system_scopes_reach_any_patient() {
-        assert_eq!(patient_read("user/Patient.rs"), ReadAccess::AnyPatient);
-        assert_eq!(patient_read("system/*.read"), ReadAccess::AnyPatient);
+        assert_eq!(patient_read("user/Patient.rs"), Some(true));
+        assert_eq!(patient_read("system/*.read"), Some(true));
         assert_eq!(
             patient_read("patient/Patient.rs user/Patient.r"),
-            ReadAccess::AnyPatient
+            Some(true)
         );
     }
 
@@ -291,10 +356,40 @@ mod tests {
             "patient/Patient.rr",
             "patient/Patient.x",
             "patient/Patient.",
-            "patient/Patient.rs?code=1",
+            "patient/Patient.read?code=1",
+            "patient/Observation.rs?category",
         ] {
             assert!(ScopeSet::parse(scope).is_err(), "{scope}");
         }
+    }
+
+    #[test]
+    fn a_v2_granular_scope_restricts_access_to_its_query() {
+        let set = ScopeSet::parse(
+            "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let access = set.access("Observation", Permissions::SEARCH);
+        let restriction = access.map(|a| a.restrictions).unwrap_or_default();
+        assert_eq!(restriction.len(), 1);
+        assert_eq!(restriction[0][0].0, "category");
+        assert!(restriction[0][0].1.ends_with("|laboratory"));
+    }
+
+    #[test]
+    fn an_unrestricted_scope_lifts_the_restriction_of_a_granular_one() {
+        let set =
+            ScopeSet::parse("patient/Observation.rs?category=vital-signs patient/Observation.rs")
+                .unwrap_or_else(|e| panic!("{e}"));
+        let access = set.access("Observation", Permissions::SEARCH);
+        assert_eq!(access.map(|a| a.restrictions.len()), Some(0));
+    }
+
+    #[test]
+    fn a_read_only_v2_scope_does_not_allow_search() {
+        let set = ScopeSet::parse("patient/Observation.r").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.access("Observation", Permissions::SEARCH), None);
+        assert!(set.access("Observation", Permissions::READ).is_some());
     }
 
     #[test]

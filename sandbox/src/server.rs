@@ -15,9 +15,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::data::{PatientSummary, Store};
-use crate::profile::{Ctx, PROFILES};
+use crate::profile::{CorsStyle, Ctx, PROFILES};
 use crate::state::{Client, Lifetimes, Sandbox};
-use crate::{auth, cors, discovery, ehr, fhir, html, Options, CLIENT_ID};
+use crate::{auth, capability, cors, discovery, ehr, fhir, html, Options, CLIENT_ID};
 
 /// How long [`Running::shutdown`] waits for open connections before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -30,6 +30,7 @@ pub struct Running {
     /// `http://localhost:{port}` of the app files and `config.json`.
     pub app_origin: String,
     patients: Vec<PatientSummary>,
+    data: Arc<Store>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -38,6 +39,22 @@ impl Running {
     /// The FHIR base URL of the reference profile: `{ehr_origin}/reference/fhir`.
     pub fn fhir_base(&self) -> String {
         crate::profile::fhir_base(&self.ehr_origin, &PROFILES[0])
+    }
+
+    /// The FHIR base URL of the profile named `profile` (see the table in `profile`), e.g.
+    /// `{ehr_origin}/epic-like/fhir` or `{ehr_origin}/oracle-like/{tenant}/fhir`.
+    ///
+    /// # Panics
+    /// If no profile has that name: a test naming a wrong profile should fail loudly.
+    pub fn fhir_base_of(&self, profile: &str) -> String {
+        let profile = crate::profile::by_name(profile)
+            .unwrap_or_else(|| panic!("the sandbox has no profile named {profile}"));
+        crate::profile::fhir_base(&self.ehr_origin, profile)
+    }
+
+    /// The names of the profiles this sandbox serves, the reference one first.
+    pub fn profiles(&self) -> Vec<&'static str> {
+        PROFILES.iter().map(|p| p.name).collect()
     }
 
     /// The EHR page with the patient list: `{ehr_origin}/`.
@@ -53,6 +70,17 @@ impl Running {
     /// The synthetic patients this sandbox serves, in list order.
     pub fn patients(&self) -> &[PatientSummary] {
         &self.patients
+    }
+
+    /// The resources of `resource_type` in the compartment of `patient_id` that this
+    /// sandbox serves (generated and loaded), in the order a search without `_sort` returns
+    /// them. Empty for an unknown patient or type.
+    pub fn resources(&self, patient_id: &str, resource_type: &str) -> Vec<serde_json::Value> {
+        self.data
+            .of_patient(patient_id, resource_type)
+            .into_iter()
+            .cloned()
+            .collect()
     }
 
     /// Stops both servers, letting requests in flight finish for a short grace period.
@@ -99,14 +127,14 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         launch: Duration::from_secs(300),
         pending: Duration::from_secs(600),
     };
-    let data = Store::generate(options.seed);
+    let data = Arc::new(Store::generate(options.seed));
     let patients = data.patient_summaries();
     let sandbox = Arc::new(Sandbox::new(
         ehr_origin.clone(),
         app_origin.clone(),
         options.app_dir.clone(),
         client,
-        data,
+        data.clone(),
         lifetimes,
     ));
     let (stop, stopped) = watch::channel(false);
@@ -118,6 +146,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         ehr_origin,
         app_origin,
         patients,
+        data,
         stop,
         tasks,
     })
@@ -155,37 +184,57 @@ fn ehr_router(sandbox: &Arc<Sandbox>) -> Router {
             sandbox: sandbox.clone(),
             profile,
         };
-        router = router.nest(&format!("/{}", profile.name), profile_router(ctx));
+        router = router.nest(&profile.prefix(), profile_router(ctx));
     }
     router.fallback(not_found)
 }
 
-/// The routes of one profile, each with its CORS policy.
+/// The routes of one profile, each with the CORS policy the profile gives it.
 fn profile_router(ctx: Ctx) -> Router {
     let app_origin: Arc<str> = Arc::from(ctx.sandbox.app_origin.as_str());
+    let profile = ctx.profile;
     let public = Router::new()
         .route(
             "/fhir/.well-known/smart-configuration",
             get(discovery::smart_configuration),
         )
-        .route("/fhir/metadata", get(discovery::capability_statement))
+        .route("/fhir/metadata", get(capability::capability_statement))
         .route("/smart-style.json", get(discovery::smart_style))
         .layer(from_fn(cors::public));
-    let app_only = Router::new()
+    let fhir = Router::new()
         .route(
-            "/fhir/Patient/{id}",
-            get(fhir::read_patient).fallback(fhir::not_supported),
+            "/fhir/{type}",
+            get(fhir::search_type).fallback(fhir::not_supported),
         )
         .route(
-            "/fhir/{*rest}",
+            "/fhir/{type}/{id}",
+            get(fhir::read).fallback(fhir::not_supported),
+        )
+        .route(
+            "/fhir/{type}/{id}/{*rest}",
             get(fhir::not_supported).fallback(fhir::not_supported),
-        )
-        .route("/auth/token", post(auth::token))
-        .layer(from_fn_with_state(app_origin, cors::app_only));
-    let pages = Router::new()
-        .route("/auth/authorize", get(auth::authorize))
-        .route("/auth/authorize/decision", post(auth::decision));
-    public.merge(app_only).merge(pages).with_state(ctx)
+        );
+    let fhir = match profile.cors {
+        CorsStyle::NoFhir => fhir,
+        CorsStyle::AppOnly | CorsStyle::Oracle => {
+            fhir.layer(from_fn_with_state(app_origin.clone(), cors::app_only))
+        }
+    };
+    let mut router = public.merge(fhir);
+    if profile.secured {
+        let token = Router::new().route("/auth/token", post(auth::token));
+        let token = match profile.cors {
+            CorsStyle::Oracle => token.layer(from_fn(cors::public)),
+            CorsStyle::AppOnly | CorsStyle::NoFhir => {
+                token.layer(from_fn_with_state(app_origin, cors::app_only))
+            }
+        };
+        let pages = Router::new()
+            .route("/auth/authorize", get(auth::authorize))
+            .route("/auth/authorize/decision", post(auth::decision));
+        router = router.merge(token).merge(pages);
+    }
+    router.with_state(ctx)
 }
 
 fn app_router(sandbox: &Arc<Sandbox>) -> Router {

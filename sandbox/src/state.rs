@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::data::Store;
@@ -48,7 +48,7 @@ pub(crate) struct Sandbox {
     /// The one registered client.
     pub(crate) client: Client,
     /// Synthetic resources.
-    pub(crate) data: Store,
+    pub(crate) data: Arc<Store>,
     /// Grant lifetimes.
     pub(crate) lifetimes: Lifetimes,
     grants: Mutex<Grants>,
@@ -61,7 +61,7 @@ impl Sandbox {
         app_origin: String,
         app_dir: Option<PathBuf>,
         client: Client,
-        data: Store,
+        data: Arc<Store>,
         lifetimes: Lifetimes,
     ) -> Sandbox {
         Sandbox {

@@ -120,10 +120,22 @@ async fn a_user_scope_token_reads_any_patient_and_an_unknown_id_is_404() {
 }
 
 #[tokio::test]
-async fn unsupported_interactions_answer_with_an_operation_outcome() {
+async fn an_unsupported_resource_type_answers_404_with_an_operation_outcome() {
     let sandbox = start().await;
     let response = http()
-        .get(format!("{}/Observation?patient=x", sandbox.fhir_base()))
+        .get(format!("{}/Practitioner?name=x", sandbox.fhir_base()))
+        .send()
+        .await
+        .expect("answer");
+    expect_outcome(response, 404, "not-supported").await;
+}
+
+#[tokio::test]
+async fn writing_is_not_supported_and_answers_with_an_operation_outcome() {
+    let sandbox = start().await;
+    let response = http()
+        .post(format!("{}/Observation", sandbox.fhir_base()))
+        .body("{}")
         .send()
         .await
         .expect("answer");
@@ -187,7 +199,7 @@ async fn the_smart_configuration_tells_the_truth_about_the_server() {
 }
 
 #[tokio::test]
-async fn the_capability_statement_names_the_oauth_endpoints_and_patient_read() {
+async fn the_capability_statement_names_the_oauth_endpoints_and_read_and_search_of_patient() {
     let sandbox = start().await;
     let response = http()
         .get(format!("{}/metadata", sandbox.fhir_base()))
@@ -220,11 +232,11 @@ async fn the_capability_statement_names_the_oauth_endpoints_and_patient_read() {
     let resources = statement["rest"][0]["resource"]
         .as_array()
         .expect("resources");
-    assert_eq!(resources.len(), 1);
+    assert_eq!(resources.len(), 11);
     assert_eq!(resources[0]["type"], "Patient");
     assert_eq!(
         resources[0]["interaction"],
-        serde_json::json!([{ "code": "read" }])
+        serde_json::json!([{ "code": "read" }, { "code": "search-type" }])
     );
 }
 

@@ -37,7 +37,7 @@ async fn get(url: &str) -> reqwest::Response {
 }
 
 #[tokio::test]
-async fn config_json_is_generated_with_the_reference_server_and_the_callback() {
+async fn config_json_lists_every_profile_with_the_reference_server_first_and_the_callback() {
     let dir = app_dir();
     let sandbox = start_with(Options {
         app_dir: Some(dir.clone()),
@@ -52,16 +52,23 @@ async fn config_json_is_generated_with_the_reference_server_and_the_callback() {
         .starts_with("application/json"));
     let config: Value = response.json().await.expect("JSON");
     let expected = json!({
-        "servers": [{
-            "iss": sandbox.fhir_base(),
-            "name": "Bedside sandbox (reference EHR)",
-            "client_id": "bedside",
-            "standalone": true,
-        }],
-        "other_servers": null,
-        "redirect_uri": format!("{}/callback", sandbox.app_origin),
+        "iss": sandbox.fhir_base(),
+        "name": "Bedside sandbox (reference EHR)",
+        "client_id": "bedside",
+        "standalone": true,
     });
-    assert_eq!(config, expected);
+    assert_eq!(config["servers"][0], expected);
+    assert_eq!(config["other_servers"], Value::Null);
+    assert_eq!(
+        config["redirect_uri"],
+        format!("{}/callback", sandbox.app_origin)
+    );
+    let servers = config["servers"].as_array().expect("a list");
+    assert_eq!(servers.len(), sandbox.profiles().len());
+    for (server, profile) in servers.iter().zip(sandbox.profiles()) {
+        assert_eq!(server["iss"], sandbox.fhir_base_of(profile));
+    }
+    assert_eq!(servers[1]["name"], "Sandbox — epic-like");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -185,6 +185,20 @@ fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizationRequest, Refusal>
         }
         Some(Ok(scope)) => scope,
     };
+    let profile = ctx.profile;
+    let refused = (!profile.v2_scopes)
+        .then(|| scope.first_v2())
+        .flatten()
+        .map(|s| format!("The scope \"{s}\" uses SMART v2 syntax; this server accepts v1 scopes only (e.g. patient/Observation.read)."))
+        .or_else(|| {
+            (!profile.wildcard_scopes)
+                .then(|| scope.first_wildcard())
+                .flatten()
+                .map(|s| format!("The scope \"{s}\" names every resource type; this server accepts only scopes per resource type (e.g. patient/Observation.read)."))
+        });
+    if let Some(description) = refused {
+        return Err(refuse("invalid_scope", description));
+    }
     Ok(AuthorizationRequest {
         profile: ctx.profile.name,
         client_id: client_id.to_string(),

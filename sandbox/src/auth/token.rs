@@ -246,6 +246,10 @@ fn issue(
 ) -> Value {
     let now = Instant::now();
     let lifetimes = ctx.sandbox.lifetimes;
+    let profile = ctx.profile;
+    let access_lifetime = profile
+        .max_access_lifetime
+        .map_or(lifetimes.access, |cap| cap.min(lifetimes.access));
     let grant = |scope: ScopeSet, expires: Instant| TokenGrant {
         profile: ctx.profile.name,
         client_id: client_id.to_string(),
@@ -254,19 +258,27 @@ fn issue(
         expires,
         family,
     };
-    let refresh = refresh_scope
-        .wants_refresh_token()
+    // Epic issues no refresh token to a public client, whatever it asks for.
+    let refresh = (refresh_scope.wants_refresh_token() && !profile.epic_tokens)
         .then(|| grant(refresh_scope.clone(), now + lifetimes.refresh));
     let (access_token, refresh_token) =
-        grants.issue_tokens(grant(scope.clone(), now + lifetimes.access), refresh);
+        grants.issue_tokens(grant(scope.clone(), now + access_lifetime), refresh);
     let mut document = json!({
         "access_token": access_token,
         "token_type": "Bearer",
-        "expires_in": lifetimes.access.as_secs(),
+        "expires_in": access_lifetime.as_secs(),
         "scope": scope.to_string(),
         "need_patient_banner": true,
         "smart_style_url": ctx.style_url(),
     });
+    if profile.epic_tokens {
+        document["token_type"] = json!("bearer");
+        document["scope"] = json!(format!("{scope} "));
+        document["need_patient_banner"] = json!("false");
+        if let Some(patient) = &context.patient {
+            document["__epic.dstu2.patient"] = json!(format!("T{patient}"));
+        }
+    }
     if let Some(patient) = &context.patient {
         document["patient"] = json!(patient);
     }

@@ -1,13 +1,46 @@
-//! Synthetic clinical data, generated from a seed and held as FHIR R4 JSON by type and id.
+//! Synthetic clinical data, generated from a seed and held as FHIR R4 JSON.
 //!
-//! The store is the one place the FHIR server reads resources from; new kinds of data
-//! (conditions, observations, ...) are new generator modules that add resources here.
+//! Every generated patient but Baby Doe has Conditions (SNOMED CT), MedicationRequests
+//! (RxNorm; by code, by a referenced Medication and by a contained `#med1`), a
+//! MedicationStatement, AllergyIntolerances, Immunizations (CVX, repeated doses),
+//! Encounters, Procedures, vital signs every six months over up to ten years, and every
+//! second year from 18 on the CBC, basic metabolic, lipid and HbA1c panels with their
+//! DiagnosticReports. All dates lie before 2025-01-01. Resource ids are
+//! `{patient id}-{kind}{n}`.
+//!
+//! Edge cases live on named patients (names as `sandbox::patients` lists them):
+//!
+//! | patient | edge case |
+//! | --- | --- |
+//! | Zoë Ångström | an explicit "No known allergy" AllergyIntolerance (SNOMED CT 716186003), no other allergy |
+//! | Ольга Смирнова | Conditions with onset `1980` and `1980-03`, an allergy with onset `1980` |
+//! | 太郎 山田 | hypertension, type 2 diabetes, hyperlipidemia treated by a `medicationCodeableConcept`, a referenced Medication and a contained `#med1` |
+//! | José Núñez | text-only CodeableConcepts: a Condition, a MedicationRequest's medication, an Observation's code |
+//! | Thị Lan Nguyễn | Observations with `valueString` and with `valueCodeableConcept` |
+//! | `<b>Bold</b> & "quotes"` | narratives with `<script>alert(1)</script>` and `<img src=x onerror=alert(1)>`; 2000-character code text, note and dosage text |
+//! | Margaret Ann Thompson | an Immunization with status `not-done`; a Condition `entered-in-error` |
+//! | Kwame Mensah | an Observation without `effective[x]` |
+//! | Baby Doe | nothing recorded |
+//! | Maximilian Vielfach | more than 10,000 Observations: vitals every four days for 22 years and quarterly labs |
+//!
+//! The records are generated on first use, per patient, so a sandbox starts at once.
 
+mod build;
+mod clinical;
+mod codes;
+mod edge;
+mod observations;
 mod patients;
-
-use std::collections::HashMap;
+mod problems;
+mod store;
+mod summary;
+#[cfg(test)]
+mod tests;
+mod visits;
 
 use serde_json::Value;
+
+pub(crate) use store::Store;
 
 /// A patient as a list or a banner shows it, derived from the Patient resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,111 +57,17 @@ pub struct PatientSummary {
     pub mrn: Option<String>,
 }
 
-/// All synthetic resources of one sandbox.
-#[derive(Debug, Clone)]
-pub(crate) struct Store {
-    resources: HashMap<(String, String), Value>,
-    patient_ids: Vec<String>,
-}
-
-impl Store {
-    /// Generates every resource from `seed`; the same seed always gives the same store.
-    pub(crate) fn generate(seed: u64) -> Store {
-        let patients = patients::generate(seed);
-        let patient_ids = patients.iter().filter_map(resource_id).collect();
-        let mut store = Store {
-            resources: HashMap::new(),
-            patient_ids,
-        };
-        for resource in patients {
-            store.insert(resource);
-        }
-        store
-    }
-
-    fn insert(&mut self, resource: Value) {
-        let ty = resource.get("resourceType").and_then(Value::as_str);
-        if let (Some(ty), Some(id)) = (ty, resource_id(&resource)) {
-            self.resources.insert((ty.to_string(), id), resource);
-        }
-    }
-
-    /// The resource of type `resource_type` with id `id`.
-    pub(crate) fn get(&self, resource_type: &str, id: &str) -> Option<&Value> {
-        self.resources
-            .get(&(resource_type.to_string(), id.to_string()))
-    }
-
-    /// The patients in list order, summarized.
-    pub(crate) fn patient_summaries(&self) -> Vec<PatientSummary> {
-        self.patient_ids
-            .iter()
-            .filter_map(|id| self.get("Patient", id))
-            .map(summarize)
-            .collect()
-    }
-}
-
-fn resource_id(resource: &Value) -> Option<String> {
-    resource
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
-/// Summarizes a Patient resource: the official (else first) name as "Given Family", falling
-/// back to its `text`, and the identifier whose type is `MR`.
-pub(crate) fn summarize(patient: &Value) -> PatientSummary {
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
-    let names = patient.get("name").and_then(Value::as_array);
-    let name = names.and_then(|names| {
-        names
-            .iter()
-            .find(|n| n.get("use").and_then(Value::as_str) == Some("official"))
-            .or_else(|| names.first())
-    });
-    let display_name = name.map(display_name).unwrap_or_default();
-    let mrn = patient
-        .get("identifier")
-        .and_then(Value::as_array)
-        .and_then(|ids| ids.iter().find(|id| identifier_type(id) == Some("MR")))
-        .and_then(|id| text(id, "value"));
-    PatientSummary {
-        id: text(patient, "id").unwrap_or_default(),
-        display_name,
-        birth_date: text(patient, "birthDate"),
-        gender: text(patient, "gender"),
-        mrn,
-    }
-}
-
-fn display_name(name: &Value) -> String {
-    let mut parts: Vec<&str> = name
-        .get("given")
-        .and_then(Value::as_array)
-        .map(|given| given.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    parts.extend(name.get("family").and_then(Value::as_str));
-    if parts.is_empty() {
-        return name
-            .get("text")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-    }
-    parts.join(" ")
-}
-
-fn identifier_type(identifier: &Value) -> Option<&str> {
-    identifier
-        .pointer("/type/coding")?
-        .as_array()?
-        .iter()
-        .find_map(|c| c.get("code").and_then(Value::as_str))
+/// The generated resources of `resource_type` in the compartment of `patient_id`.
+pub(crate) fn resources(seed: u64, patient_id: &str, resource_type: &str) -> Vec<Value> {
+    Store::generate(seed)
+        .of_patient(patient_id, resource_type)
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
+mod patient_tests {
     use super::*;
 
     #[test]

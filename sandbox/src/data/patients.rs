@@ -47,7 +47,7 @@ const fn person(
     }
 }
 
-const PEOPLE: [Template; 14] = [
+const PEOPLE: [Template; 15] = [
     person(
         &["Zoë"],
         "Ångström",
@@ -183,7 +183,37 @@ const PEOPLE: [Template; 14] = [
         address: None,
         email: "",
     },
+    person(
+        &["Maximilian"],
+        "Vielfach",
+        "male",
+        74,
+        ["Hauptstraße 100", "Wien", "1010", "AT"],
+        "max.vielfach",
+    ),
 ];
+
+/// List positions of the patients that carry documented edge cases (see `data`).
+pub(super) mod index {
+    /// Zoë Ångström: an explicit "No known allergy".
+    pub(in super::super) const ZOE: usize = 0;
+    /// Ольга Смирнова: partial dates.
+    pub(in super::super) const OLGA: usize = 1;
+    /// 太郎 山田: medications named in all three ways.
+    pub(in super::super) const TARO: usize = 2;
+    /// José Núñez: text-only CodeableConcepts.
+    pub(in super::super) const JOSE: usize = 6;
+    /// Thị Lan Nguyễn: valueString and valueCodeableConcept observations.
+    pub(in super::super) const LAN: usize = 7;
+    /// The patient with markup in the name: hostile narratives and 2000-character strings.
+    pub(in super::super) const HOSTILE: usize = 9;
+    /// Margaret Ann Thompson: a not-done immunization and an entered-in-error condition.
+    pub(in super::super) const MARGARET: usize = 10;
+    /// Kwame Mensah: an observation without an effective date.
+    pub(in super::super) const KWAME: usize = 11;
+    /// Maximilian Vielfach: more than 10,000 observations.
+    pub(in super::super) const MAXIMILIAN: usize = 14;
+}
 
 /// The Patient resources for `seed`, in list order.
 pub(super) fn generate(seed: u64) -> Vec<Value> {

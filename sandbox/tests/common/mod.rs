@@ -263,3 +263,119 @@ pub fn patient_named(sandbox: &Running, name: &str) -> String {
         .id
         .clone()
 }
+
+/// `{ehr_origin}/{profile}[/{tenant}]`: where a profile's `fhir` and `auth` paths start.
+pub fn profile_root(sandbox: &Running, profile: &str) -> String {
+    let base = sandbox.fhir_base_of(profile);
+    base.strip_suffix("/fhir")
+        .expect("a base ending in /fhir")
+        .to_string()
+}
+
+/// An EHR launch of `patient` into `profile` with `scope`, up to the authorize answer.
+pub async fn profile_authorize(
+    http: &reqwest::Client,
+    sandbox: &Running,
+    profile: &str,
+    patient: &str,
+    scope: &str,
+    pkce: &Pkce,
+) -> Response {
+    let url = format!(
+        "{}/ehr/launch?patient={patient}&target=tab&profile={profile}",
+        sandbox.ehr_origin
+    );
+    let response = http.get(url).send().await.expect("the EHR answers");
+    let params = redirect_params(&response, &format!("{}/launch", sandbox.app_origin));
+    assert_eq!(params.get("iss"), Some(&sandbox.fhir_base_of(profile)));
+    let launch = params.get("launch").expect("a launch parameter");
+    let query = [
+        ("response_type", "code"),
+        ("client_id", "bedside"),
+        ("redirect_uri", &sandbox.redirect_uri()),
+        ("scope", scope),
+        ("state", "state-0123456789abcdef"),
+        ("aud", &sandbox.fhir_base_of(profile)),
+        ("code_challenge", &pkce.challenge),
+        ("code_challenge_method", "S256"),
+        ("launch", launch),
+    ];
+    let endpoint = format!("{}/auth/authorize", profile_root(sandbox, profile));
+    http.get(endpoint)
+        .query(&query)
+        .send()
+        .await
+        .expect("authorize answers")
+}
+
+/// A whole EHR launch into `profile`: the token endpoint's answer.
+pub async fn profile_token_response(
+    http: &reqwest::Client,
+    sandbox: &Running,
+    profile: &str,
+    patient: &str,
+    scope: &str,
+) -> Response {
+    let pkce = Pkce::new("profile-launch");
+    let response = profile_authorize(http, sandbox, profile, patient, scope, &pkce).await;
+    let params = redirect_params(&response, &sandbox.redirect_uri());
+    let code = params
+        .get("code")
+        .unwrap_or_else(|| panic!("a code, got {params:?}"));
+    let redirect_uri = sandbox.redirect_uri();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", redirect_uri.as_str()),
+        ("client_id", "bedside"),
+        ("code_verifier", pkce.verifier.as_str()),
+    ];
+    http.post(format!("{}/auth/token", profile_root(sandbox, profile)))
+        .header("Origin", &sandbox.app_origin)
+        .form(&form)
+        .send()
+        .await
+        .expect("the token endpoint answers")
+}
+
+/// The access token of a whole EHR launch into `profile`.
+pub async fn profile_token(
+    http: &reqwest::Client,
+    sandbox: &Running,
+    profile: &str,
+    patient: &str,
+    scope: &str,
+) -> String {
+    let response = profile_token_response(http, sandbox, profile, patient, scope).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("JSON");
+    body["access_token"].as_str().expect("a token").to_string()
+}
+
+/// `GET {base of profile}/{path}` with a bearer token; `path` may carry a query.
+pub async fn fhir_get(
+    http: &reqwest::Client,
+    sandbox: &Running,
+    profile: &str,
+    path: &str,
+    token: Option<&str>,
+) -> Response {
+    let mut request = http
+        .get(format!("{}/{path}", sandbox.fhir_base_of(profile)))
+        .header("Origin", &sandbox.app_origin);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("the FHIR server answers")
+}
+
+/// The `resource`s of a searchset Bundle's entries whose `search.mode` is `mode`.
+pub fn entries(bundle: &Value, mode: &str) -> Vec<Value> {
+    bundle["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["search"]["mode"] == mode)
+        .map(|e| e["resource"].clone())
+        .collect()
+}

@@ -1,0 +1,197 @@
+//! The store the FHIR server reads from: the patients in list order, each with a record of
+//! its clinical resources that is generated on first use (so a sandbox starts at once even
+//! though one patient has more than 10,000 observations), and resources that belong to no
+//! patient.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::{clinical, patients, summary, PatientSummary};
+
+/// Resources by type, in the order they were added, with an index by id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Record {
+    by_type: HashMap<String, Vec<Value>>,
+    index: HashMap<(String, String), usize>,
+}
+
+impl Record {
+    /// A record holding `resources`; ones without `resourceType` or `id` are dropped.
+    pub(crate) fn from_resources(resources: Vec<Value>) -> Record {
+        let mut record = Record::default();
+        for resource in resources {
+            record.push(resource);
+        }
+        record
+    }
+
+    /// Adds one resource; a second resource with the same type and id replaces the first.
+    pub(crate) fn push(&mut self, resource: Value) {
+        let (Some(ty), Some(id)) = (type_of(&resource), id_of(&resource)) else {
+            return;
+        };
+        let key = (ty.to_string(), id.to_string());
+        let list = self.by_type.entry(key.0.clone()).or_default();
+        match self.index.get(&key) {
+            Some(&at) => list[at] = resource,
+            None => {
+                self.index.insert(key, list.len());
+                list.push(resource);
+            }
+        }
+    }
+
+    /// Every resource of `resource_type`.
+    pub(crate) fn of(&self, resource_type: &str) -> &[Value] {
+        self.by_type
+            .get(resource_type)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The resource of `resource_type` with `id`.
+    pub(crate) fn get(&self, resource_type: &str, id: &str) -> Option<&Value> {
+        let at = *self
+            .index
+            .get(&(resource_type.to_string(), id.to_string()))?;
+        self.by_type.get(resource_type)?.get(at)
+    }
+}
+
+/// One patient and its record.
+#[derive(Debug, Clone)]
+struct Entry {
+    patient: Value,
+    id: String,
+    /// Position in the generated list; `None` for a patient from elsewhere (not yet used).
+    position: Option<usize>,
+    record: OnceLock<Record>,
+}
+
+/// All resources of one sandbox.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    seed: u64,
+    entries: Vec<Entry>,
+    shared: Record,
+}
+
+impl Store {
+    /// The generated patients for `seed`; their records are generated on first use.
+    pub(crate) fn generate(seed: u64) -> Store {
+        let entries = patients::generate(seed)
+            .into_iter()
+            .enumerate()
+            .map(|(position, patient)| Entry {
+                id: id_of(&patient).unwrap_or_default().to_string(),
+                patient,
+                position: Some(position),
+                record: OnceLock::new(),
+            })
+            .collect();
+        Store {
+            seed,
+            entries,
+            shared: Record::default(),
+        }
+    }
+
+    /// True when a patient with this id exists.
+    pub(crate) fn has_patient(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| e.id == id)
+    }
+
+    /// The patients in list order, summarized.
+    pub(crate) fn patient_summaries(&self) -> Vec<PatientSummary> {
+        self.entries
+            .iter()
+            .map(|e| summary::summarize(&e.patient))
+            .collect()
+    }
+
+    /// The Patient resources in list order.
+    pub(crate) fn patients(&self) -> impl Iterator<Item = &Value> {
+        self.entries.iter().map(|e| &e.patient)
+    }
+
+    /// The clinical record of the patient `id`, generated now if needed.
+    pub(crate) fn record(&self, id: &str) -> Option<&Record> {
+        let entry = self.entries.iter().find(|e| e.id == id)?;
+        Some(self.record_of(entry))
+    }
+
+    fn record_of<'a>(&self, entry: &'a Entry) -> &'a Record {
+        entry.record.get_or_init(|| {
+            let position = entry.position.unwrap_or_default();
+            Record::from_resources(clinical::generate(self.seed, position, &entry.patient))
+        })
+    }
+
+    /// The resources of `resource_type` in the compartment of patient `id` (for Patient:
+    /// the patient itself); empty for an unknown patient.
+    pub(crate) fn of_patient(&self, id: &str, resource_type: &str) -> Vec<&Value> {
+        if resource_type == "Patient" {
+            return self.get("Patient", id).into_iter().collect();
+        }
+        self.record(id)
+            .map(|r| r.of(resource_type).iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every resource of `resource_type`, of every patient and of none.
+    pub(crate) fn all(&self, resource_type: &str) -> Vec<&Value> {
+        if resource_type == "Patient" {
+            return self.patients().collect();
+        }
+        let mut all: Vec<&Value> = Vec::new();
+        for entry in &self.entries {
+            all.extend(self.record_of(entry).of(resource_type));
+        }
+        all.extend(self.shared.of(resource_type));
+        all
+    }
+
+    /// The resource of `resource_type` with `id`.
+    pub(crate) fn get(&self, resource_type: &str, id: &str) -> Option<&Value> {
+        if resource_type == "Patient" {
+            return self.entries.iter().find(|e| e.id == id).map(|e| &e.patient);
+        }
+        if let Some(found) = self.shared.get(resource_type, id) {
+            return Some(found);
+        }
+        // Generated ids start with their patient's id, so only that record is generated.
+        self.entries
+            .iter()
+            .filter(|e| {
+                e.position.is_none()
+                    || id
+                        .strip_prefix(e.id.as_str())
+                        .is_some_and(|rest| rest.starts_with('-'))
+            })
+            .find_map(|e| self.record_of(e).get(resource_type, id))
+    }
+
+    /// The patient whose compartment holds this resource, if any.
+    pub(crate) fn owner<'a>(&'a self, resource_type: &str, id: &'a str) -> Option<&'a str> {
+        if resource_type == "Patient" {
+            return self.has_patient(id).then_some(id);
+        }
+        self.entries
+            .iter()
+            .filter(|e| e.position.is_none() || id.starts_with(e.id.as_str()))
+            .find(|e| self.record_of(e).get(resource_type, id).is_some())
+            .map(|e| e.id.as_str())
+    }
+}
+
+/// `resourceType` of a resource.
+pub(crate) fn type_of(resource: &Value) -> Option<&str> {
+    resource.get("resourceType").and_then(Value::as_str)
+}
+
+/// `id` of a resource.
+pub(crate) fn id_of(resource: &Value) -> Option<&str> {
+    resource.get("id").and_then(Value::as_str)
+}
