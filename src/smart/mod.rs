@@ -9,10 +9,18 @@ pub mod callback;
 pub mod discovery;
 /// Starting a launch: EHR launch parameters, the allow-list, the authorize plan.
 pub mod launch;
+/// Token lifetime decisions: proactive refresh, rotation, retry after 401, reauthorization.
+pub mod lifecycle;
 /// OAuth 2.0 error codes (RFC 6749 §4.1.2.1 and §5.2) in plain words.
 pub mod oauth_error;
 /// PKCE S256 (RFC 7636).
 pub mod pkce;
+/// Sign-out: RFC 7009 token revocation requests.
+pub mod revoke;
+/// SMART scopes (v1 and v2, granular) parsed into types, and what a grant allows.
+pub mod scope;
+/// Planning the scope request from the app's data needs; granted versus requested.
+pub mod scope_plan;
 /// Secret newtypes whose Debug output is redacted.
 pub mod secret;
 /// The in-memory session after the token: context and bearer-token binding.

@@ -1,7 +1,10 @@
 //! The session after the token: it lives in memory only (never in any storage), and it attaches
-//! the bearer token only to requests for the FHIR server it was issued for.
+//! the bearer token only to requests for the FHIR server it was issued for. Its refresh and
+//! sign-out decisions live in `lifecycle` and `revoke`.
 
 use super::authorize::LaunchKind;
+use super::lifecycle::RefreshGate;
+use super::scope::ScopeSet;
 use super::secret::{AccessToken, RefreshToken};
 use super::token::{ExchangeContext, FhirContextItem, TokenResponse};
 use crate::fhir::FhirBaseUrl;
@@ -34,8 +37,8 @@ pub struct LaunchContext {
 pub struct Session {
     /// The server the token is for.
     pub fhir_base: FhirBaseUrl,
-    access_token: AccessToken,
-    /// The refresh token, if any.
+    pub(super) access_token: AccessToken,
+    /// The refresh token, if any; replaced on rotation, dropped when a refresh fails.
     pub refresh_token: Option<RefreshToken>,
     /// When the access token expires, milliseconds since the epoch.
     pub expires_at_ms: Option<u64>,
@@ -53,6 +56,8 @@ pub struct Session {
     pub revocation_endpoint: Option<Url>,
     /// The client id.
     pub client_id: String,
+    /// Refresh bookkeeping: issue time, lead, the refresh in flight, failures.
+    pub(super) gate: RefreshGate,
 }
 
 /// Why a token response cannot start a session.
@@ -138,6 +143,7 @@ impl Session {
             token_endpoint: exchange.token_endpoint,
             revocation_endpoint: exchange.revocation_endpoint,
             client_id: exchange.client_id,
+            gate: RefreshGate::new(now_ms),
         })
     }
 
@@ -160,6 +166,11 @@ impl Session {
             ));
         }
         request
+    }
+
+    /// What was granted, parsed; a malformed entry grants nothing.
+    pub fn granted_scopes(&self) -> ScopeSet {
+        ScopeSet::parse_lenient(&self.granted_scope)
     }
 
     /// The patient in context (always present in a started session).
@@ -250,6 +261,14 @@ mod tests {
             Session::start(exchange(), token(body), 0).unwrap_err(),
             SessionError::MalformedPatientId(_)
         ));
+    }
+
+    #[test]
+    fn granted_scopes_are_parsed_from_the_granted_scope_text() {
+        assert_eq!(
+            session().granted_scopes().to_string(),
+            "launch patient/*.rs"
+        );
     }
 
     #[test]

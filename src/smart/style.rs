@@ -53,7 +53,7 @@ pub fn style_overrides(body: &str) -> Result<StyleOverrides, String> {
         let Some(value) = document.get(key) else {
             continue;
         };
-        match value.as_str().map(str::trim).filter(|v| is_safe(*v, kind)) {
+        match value.as_str().map(str::trim).filter(|v| is_safe(v, kind)) {
             Some(text) => overrides.properties.push((property, text.to_owned())),
             None => overrides
                 .skipped
