@@ -53,6 +53,16 @@ impl CodeableConcept {
     }
 }
 
+/// The display texts of several concepts joined with "; " (e.g. reasons); `None` when none
+/// has any text.
+pub fn displays_joined(concepts: &[CodeableConcept]) -> Option<String> {
+    let texts: Vec<String> = concepts
+        .iter()
+        .filter_map(CodeableConcept::display)
+        .collect();
+    (!texts.is_empty()).then(|| texts.join("; "))
+}
+
 /// A person's name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
@@ -101,6 +111,132 @@ pub struct ContactPoint {
     pub contact_use: Option<String>,
 }
 
+/// A reference to another resource (FHIR R4 §2.3.0 "Resource References").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Reference {
+    /// Relative (`Medication/123`), absolute, or local to the container (`#med1`).
+    pub reference: Option<String>,
+    /// Text for the target, when the sender wrote one.
+    pub display: Option<String>,
+}
+
+impl Reference {
+    /// The id of a contained resource this points at (`#med1` → `med1`).
+    pub fn contained_id(&self) -> Option<&str> {
+        self.reference
+            .as_deref()?
+            .strip_prefix('#')
+            .filter(|id| !id.is_empty())
+    }
+
+    /// The id of the `resource_type` resource this points at, from a relative or absolute
+    /// reference, ignoring a `/_history/{version}` suffix.
+    pub fn target_id(&self, resource_type: &str) -> Option<&str> {
+        let reference = self.reference.as_deref()?;
+        let reference = reference
+            .split_once("/_history/")
+            .map_or(reference, |(head, _)| head);
+        let (head, id) = reference.rsplit_once('/')?;
+        let named_type = head.rsplit('/').next()?;
+        (named_type == resource_type && !id.is_empty()).then_some(id)
+    }
+}
+
+/// A stretch of time; either end may be missing (an open end means "ongoing" or "unknown").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Period {
+    /// `dateTime` as written.
+    pub start: Option<String>,
+    /// `dateTime` as written.
+    pub end: Option<String>,
+}
+
+/// A measured amount (FHIR R4 §2.24.0.14), including `Age` and `SimpleQuantity`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Quantity {
+    /// The number. JSON numbers are read as binary floats, so `1.50` comes back as `1.5`.
+    pub value: Option<f64>,
+    /// `<`, `<=`, `>=` or `>`: how to read the value.
+    pub comparator: Option<String>,
+    /// Unit as people write it.
+    pub unit: Option<String>,
+    /// Unit system, usually UCUM.
+    pub system: Option<String>,
+    /// Unit code in `system`, e.g. `mm[Hg]`.
+    pub code: Option<String>,
+}
+
+impl Quantity {
+    /// The unit to show: `unit`, else the code.
+    pub fn unit_text(&self) -> Option<String> {
+        non_blank(self.unit.as_deref()).or_else(|| non_blank(self.code.as_deref()))
+    }
+
+    /// e.g. `<5 mg/dL`; `None` without a value.
+    pub fn display(&self) -> Option<String> {
+        let value = self.value?;
+        let comparator = self.comparator.as_deref().unwrap_or("").trim();
+        Some(match self.unit_text() {
+            Some(unit) => format!("{comparator}{value} {unit}"),
+            None => format!("{comparator}{value}"),
+        })
+    }
+}
+
+/// A low and high bound, either of which may be missing.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Range {
+    /// Inclusive lower bound.
+    pub low: Option<Quantity>,
+    /// Inclusive upper bound.
+    pub high: Option<Quantity>,
+}
+
+/// A note with its author and time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Annotation {
+    /// Who wrote it, as text.
+    pub author_string: Option<String>,
+    /// When it was written.
+    pub time: Option<String>,
+    /// The note (markdown, shown as text).
+    pub text: Option<String>,
+}
+
+/// When something happens; only the coded form (e.g. "BID") is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Timing {
+    /// A named schedule such as BID or "every morning".
+    pub code: Option<CodeableConcept>,
+}
+
+/// How a medication is or should be taken.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Dosage {
+    /// Free-text instructions, e.g. "1 tablet twice daily".
+    pub text: Option<String>,
+    /// Instructions in the patient's words.
+    pub patient_instruction: Option<String>,
+    /// When to take it.
+    pub timing: Option<Timing>,
+}
+
+impl Dosage {
+    /// `text`, else the patient instruction, else the named schedule.
+    pub fn display(&self) -> Option<String> {
+        non_blank(self.text.as_deref())
+            .or_else(|| non_blank(self.patient_instruction.as_deref()))
+            .or_else(|| self.timing.as_ref()?.code.as_ref()?.display())
+    }
+}
+
 /// `Some(trimmed)` for text with something in it.
 pub fn non_blank(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
@@ -129,5 +265,73 @@ mod tests {
             Some("http://loinc.org|8867-4")
         );
         assert_eq!(concept(r#"{"text":"  "}"#).display(), None);
+    }
+
+    #[test]
+    fn several_concepts_join_their_display_texts() {
+        let concepts = vec![
+            concept(r#"{"text":"Chest pain"}"#),
+            concept("{}"),
+            concept(r#"{"text":"Dyspnea"}"#),
+        ];
+        assert_eq!(
+            displays_joined(&concepts).as_deref(),
+            Some("Chest pain; Dyspnea")
+        );
+        assert_eq!(displays_joined(&[concept("{}")]), None);
+    }
+
+    fn reference(text: &str) -> Reference {
+        Reference {
+            reference: Some(text.into()),
+            display: None,
+        }
+    }
+
+    #[test]
+    fn a_reference_names_its_target_id_whether_relative_absolute_or_versioned() {
+        assert_eq!(
+            reference("Medication/m1").target_id("Medication"),
+            Some("m1")
+        );
+        assert_eq!(
+            reference("https://ehr.example/fhir/Medication/m1/_history/3").target_id("Medication"),
+            Some("m1")
+        );
+        assert_eq!(reference("Patient/m1").target_id("Medication"), None);
+        assert_eq!(reference("Medication/").target_id("Medication"), None);
+    }
+
+    #[test]
+    fn a_local_reference_names_a_contained_resource() {
+        assert_eq!(reference("#med1").contained_id(), Some("med1"));
+        assert_eq!(reference("#").contained_id(), None);
+        assert_eq!(reference("Medication/med1").contained_id(), None);
+    }
+
+    #[test]
+    fn a_quantity_shows_comparator_value_and_unit_else_code() {
+        let quantity: Quantity =
+            serde_json::from_str(r#"{"value":5.0,"comparator":"<","code":"mg/dL"}"#).unwrap();
+        assert_eq!(quantity.display().as_deref(), Some("<5 mg/dL"));
+        assert_eq!(Quantity::default().display(), None);
+    }
+
+    #[test]
+    fn a_dosage_shows_its_text_else_the_patient_instruction_else_the_schedule() {
+        let dosage = |json: &str| serde_json::from_str::<Dosage>(json).unwrap().display();
+        assert_eq!(
+            dosage(r#"{"text":"1 tab","patientInstruction":"one"}"#).as_deref(),
+            Some("1 tab")
+        );
+        assert_eq!(
+            dosage(r#"{"patientInstruction":"one a day"}"#).as_deref(),
+            Some("one a day")
+        );
+        assert_eq!(
+            dosage(r#"{"timing":{"code":{"text":"BID"}}}"#).as_deref(),
+            Some("BID")
+        );
+        assert_eq!(dosage("{}"), None);
     }
 }

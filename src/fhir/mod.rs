@@ -16,6 +16,8 @@ pub use base_url::FhirBaseUrl;
 pub mod bundle;
 /// Shared FHIR datatypes: CodeableConcept, Coding, HumanName, Identifier, ContactPoint.
 pub mod datatypes;
+/// Lenient models of the clinical resources the summary reads, and per-resource parse errors.
+pub mod model;
 /// Query planning: which searches each summary section sends to this server.
 pub mod plan;
 /// The capability report: what the server supports and where Bedside fell back.

@@ -1,0 +1,103 @@
+//! Medication (FHIR R4 §10.4), MedicationRequest (§10.2, an order) and MedicationStatement
+//! (§10.6, what the patient is taking as reported).
+
+use super::{find_contained, resource};
+use crate::fhir::datatypes::{CodeableConcept, Dosage, Period, Reference};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A medication, as far as its name goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Medication {
+    /// Logical id (or local id when contained).
+    pub id: Option<String>,
+    /// What it is, e.g. an RxNorm code.
+    pub code: Option<CodeableConcept>,
+}
+resource!(Medication);
+
+/// An order for a medication.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MedicationRequest {
+    /// Logical id.
+    pub id: Option<String>,
+    /// active | on-hold | cancelled | completed | entered-in-error | stopped | draft | unknown.
+    pub status: Option<String>,
+    /// proposal | plan | order | original-order | …
+    pub intent: Option<String>,
+    /// True when this is an order *not* to give the medication.
+    pub do_not_perform: Option<bool>,
+    /// `medicationCodeableConcept`.
+    pub medication_codeable_concept: Option<CodeableConcept>,
+    /// `medicationReference`: to a Medication, possibly contained (`#id`).
+    pub medication_reference: Option<Reference>,
+    /// When it was ordered.
+    pub authored_on: Option<String>,
+    /// How to take it.
+    pub dosage_instruction: Vec<Dosage>,
+    /// Contained resources, kept as JSON so one that cannot be read spoils nothing else.
+    pub contained: Vec<Value>,
+}
+resource!(MedicationRequest);
+
+/// A report that the patient is taking, took, or will take a medication.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MedicationStatement {
+    /// Logical id.
+    pub id: Option<String>,
+    /// active | completed | entered-in-error | intended | stopped | on-hold | unknown | not-taken.
+    pub status: Option<String>,
+    /// `medicationCodeableConcept`.
+    pub medication_codeable_concept: Option<CodeableConcept>,
+    /// `medicationReference`.
+    pub medication_reference: Option<Reference>,
+    /// `effectiveDateTime`.
+    pub effective_date_time: Option<String>,
+    /// `effectivePeriod`.
+    pub effective_period: Option<Period>,
+    /// When the statement was made.
+    pub date_asserted: Option<String>,
+    /// How it is taken.
+    pub dosage: Vec<Dosage>,
+    /// Contained resources, as JSON.
+    pub contained: Vec<Value>,
+}
+resource!(MedicationStatement);
+
+/// Where a request or statement names its medication.
+pub trait NamesMedication {
+    /// `medicationCodeableConcept`.
+    fn medication_concept(&self) -> Option<&CodeableConcept>;
+    /// `medicationReference`.
+    fn medication_reference(&self) -> Option<&Reference>;
+    /// Contained resources.
+    fn contained(&self) -> &[Value];
+
+    /// The contained Medication that `medicationReference` points at (`#id`).
+    fn contained_medication(&self) -> Option<Medication> {
+        let local_id = self.medication_reference()?.contained_id()?;
+        find_contained(self.contained(), local_id)
+    }
+}
+
+// Both resources spell the medication choice the same way (FHIR R4 `medication[x]`).
+macro_rules! names_medication {
+    ($model:ident) => {
+        impl NamesMedication for $model {
+            fn medication_concept(&self) -> Option<&CodeableConcept> {
+                self.medication_codeable_concept.as_ref()
+            }
+            fn medication_reference(&self) -> Option<&Reference> {
+                self.medication_reference.as_ref()
+            }
+            fn contained(&self) -> &[Value] {
+                &self.contained
+            }
+        }
+    };
+}
+names_medication!(MedicationRequest);
+names_medication!(MedicationStatement);

@@ -1,0 +1,124 @@
+//! Observation (FHIR R4 §8.5 on clinical use, §2.36 on the resource): measurements and
+//! results, with `value[x]` kept for the choices the summary shows.
+
+use super::resource;
+use crate::fhir::datatypes::{CodeableConcept, Period, Quantity, Reference};
+use serde::Deserialize;
+
+/// The observation elements the summary shows.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Observation {
+    /// Logical id.
+    pub id: Option<String>,
+    /// registered | preliminary | final | amended | corrected | cancelled | entered-in-error |
+    /// unknown.
+    pub status: Option<String>,
+    /// e.g. vital-signs, laboratory.
+    pub category: Vec<CodeableConcept>,
+    /// What was observed, usually LOINC.
+    pub code: Option<CodeableConcept>,
+    /// `effectiveDateTime`.
+    pub effective_date_time: Option<String>,
+    /// `effectivePeriod`.
+    pub effective_period: Option<Period>,
+    /// `effectiveInstant`.
+    pub effective_instant: Option<String>,
+    /// When the result was released.
+    pub issued: Option<String>,
+    /// `value[x]`.
+    #[serde(flatten)]
+    pub value: ValueChoice,
+    /// Why there is no value.
+    pub data_absent_reason: Option<CodeableConcept>,
+    /// High, low, normal… (`v3-ObservationInterpretation`).
+    pub interpretation: Vec<CodeableConcept>,
+    /// Normal ranges.
+    pub reference_range: Vec<ReferenceRange>,
+    /// Parts measured together, e.g. systolic and diastolic pressure.
+    pub component: Vec<ObservationComponent>,
+    /// Member observations of a panel.
+    pub has_member: Vec<Reference>,
+}
+resource!(Observation);
+
+/// One part of an observation, with its own code and value.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ObservationComponent {
+    /// What this part is.
+    pub code: Option<CodeableConcept>,
+    /// `value[x]`.
+    #[serde(flatten)]
+    pub value: ValueChoice,
+    /// Why there is no value.
+    pub data_absent_reason: Option<CodeableConcept>,
+    /// High, low, normal…
+    pub interpretation: Vec<CodeableConcept>,
+    /// Normal ranges.
+    pub reference_range: Vec<ReferenceRange>,
+}
+
+/// The `value[x]` choices Bedside reads; other choices (Range, Ratio, SampledData, time,
+/// dateTime, Period) are read as no value.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ValueChoice {
+    /// `valueQuantity`.
+    pub value_quantity: Option<Quantity>,
+    /// `valueString`.
+    pub value_string: Option<String>,
+    /// `valueCodeableConcept`.
+    pub value_codeable_concept: Option<CodeableConcept>,
+    /// `valueBoolean`.
+    pub value_boolean: Option<bool>,
+    /// `valueInteger`.
+    pub value_integer: Option<i64>,
+}
+
+/// A value, whichever choice carried it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ObservationValue<'a> {
+    /// A measured amount.
+    Quantity(&'a Quantity),
+    /// Free text.
+    Text(&'a str),
+    /// A coded answer, e.g. "Positive".
+    Concept(&'a CodeableConcept),
+    /// Yes or no.
+    Boolean(bool),
+    /// A count.
+    Integer(i64),
+}
+
+impl ValueChoice {
+    /// The value given, if any (FHIR allows one choice; the first present is taken).
+    pub fn get(&self) -> Option<ObservationValue<'_>> {
+        self.value_quantity
+            .as_ref()
+            .map(ObservationValue::Quantity)
+            .or_else(|| self.value_string.as_deref().map(ObservationValue::Text))
+            .or_else(|| {
+                self.value_codeable_concept
+                    .as_ref()
+                    .map(ObservationValue::Concept)
+            })
+            .or_else(|| self.value_boolean.map(ObservationValue::Boolean))
+            .or_else(|| self.value_integer.map(ObservationValue::Integer))
+    }
+}
+
+/// A normal range for the value.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ReferenceRange {
+    /// Inclusive lower bound.
+    pub low: Option<Quantity>,
+    /// Inclusive upper bound.
+    pub high: Option<Quantity>,
+    /// The range as text, e.g. "negative".
+    pub text: Option<String>,
+    /// normal | recommended | treatment | therapeutic…
+    #[serde(rename = "type")]
+    pub kind: Option<CodeableConcept>,
+}

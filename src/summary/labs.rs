@@ -1,0 +1,268 @@
+//! Lab results: the latest result per test (LOINC code, else name) with its value, unit,
+//! reference range and flag, and every numeric result of that test for trends. Results are
+//! grouped by the panel (DiagnosticReport) or category the server gives, groups in the server's
+//! order, tests by name within a group; abnormal results are flagged, not reordered.
+
+use super::interpretation::{computed_flag, range_text, server_flag, Flag};
+use super::observations::{absent_text, components_text, loinc_codes, notable_status, numeric};
+use super::observations::{observation_is_void, observation_name, observation_time, value_text};
+use super::observations::{Excluded, ExclusionReason, TrendPoint};
+use super::when::ago;
+use crate::fhir::datatypes::{CodeableConcept, Quantity};
+use crate::fhir::date::FhirDateTime;
+use crate::fhir::model::ObservationValue;
+use crate::fhir::model::{parse_all, DiagnosticReport, MalformedResource, Observation};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// The latest result of one test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabResult {
+    /// The test's name.
+    pub name: String,
+    /// Its LOINC code, when coded.
+    pub loinc: Option<String>,
+    /// The value as text without unit: "5.4", "<0.5", "Positive", "cloudy".
+    pub value: String,
+    /// The unit, for quantities.
+    pub unit: Option<String>,
+    /// The reference range as text.
+    pub reference_range: Option<String>,
+    /// The flag: the server's, else computed from the reference range.
+    pub flag: Option<Flag>,
+    /// True when the flag was computed here rather than given by the server.
+    pub flag_computed: bool,
+    /// True when the flag is high, low, abnormal or critical.
+    pub abnormal: bool,
+    /// When the specimen was taken.
+    pub at: FhirDateTime,
+    /// `at` as precisely as written.
+    pub when: String,
+    /// How long before now.
+    pub ago: Option<String>,
+    /// The status when notable, e.g. "Preliminary".
+    pub status: Option<String>,
+    /// The Observation it came from.
+    pub observation_id: String,
+    /// How many dated results this test has.
+    pub result_count: usize,
+    /// Numeric results in the latest result's unit, oldest first.
+    pub series: Vec<TrendPoint>,
+}
+
+/// A panel or category of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabGroup {
+    /// The panel's or category's name.
+    pub name: String,
+    /// Tests, by name.
+    pub results: Vec<LabResult>,
+}
+
+/// The labs section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabsView {
+    /// Panels in the order of their reports, then categories in order of first appearance.
+    pub groups: Vec<LabGroup>,
+    /// Results left out because they have no date, in input order.
+    pub excluded: Vec<Excluded>,
+    /// Records that could not be read.
+    pub unreadable: Vec<MalformedResource>,
+}
+
+/// Builds the labs section from Observations and DiagnosticReports (other types are passed
+/// over). Every Observation given is treated as a lab result: choosing the laboratory category
+/// is the query's work. Entered-in-error and cancelled observations are never used.
+pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
+    let observations = parse_all::<Observation>(resources);
+    let reports = parse_all::<DiagnosticReport>(resources);
+    let panel_of = panels(&reports.resources);
+    let mut by_test: HashMap<String, Vec<Dated>> = HashMap::new();
+    let mut excluded = Vec::new();
+    let usable = observations
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !observation_is_void(o));
+    for (position, observation) in usable {
+        let Some(at) = observation_time(observation) else {
+            excluded.push(Excluded {
+                id: observation.id.clone().unwrap_or_default(),
+                name: observation_name(observation.code.as_ref()),
+                reason: ExclusionReason::NoDate,
+            });
+            continue;
+        };
+        by_test
+            .entry(test_key(observation))
+            .or_default()
+            .push(Dated {
+                at,
+                position,
+                observation,
+            });
+    }
+    let built: Vec<(Built, usize)> = by_test.into_values().map(|r| lab_result(r, &now)).collect();
+    // A category group sits where its first result appeared in the server's answer.
+    let mut category_position: HashMap<String, usize> = HashMap::new();
+    for (result, position) in &built {
+        if !panel_of.contains_key(result.result.observation_id.as_str()) {
+            let slot = category_position
+                .entry(category_name(result.category))
+                .or_insert(*position);
+            *slot = (*slot).min(*position);
+        }
+    }
+    let mut grouped: HashMap<(u8, usize), LabGroup> = HashMap::new();
+    for (built, _) in built {
+        let (order, name) = match panel_of.get(built.result.observation_id.as_str()) {
+            Some((index, name)) => ((0, *index), name.clone()),
+            None => {
+                let name = category_name(built.category);
+                ((1, category_position[&name]), name)
+            }
+        };
+        grouped
+            .entry(order)
+            .or_insert_with(|| LabGroup {
+                name,
+                results: Vec::new(),
+            })
+            .results
+            .push(built.result);
+    }
+    LabsView {
+        groups: ordered_groups(grouped),
+        excluded,
+        unreadable: [observations.malformed, reports.malformed].concat(),
+    }
+}
+
+struct Dated<'a> {
+    at: FhirDateTime,
+    position: usize,
+    observation: &'a Observation,
+}
+
+struct Built<'a> {
+    result: LabResult,
+    category: Option<&'a CodeableConcept>,
+}
+
+// One test's results in, its latest result (with series) and its first input position out.
+fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>, usize) {
+    let id = |d: &Dated| d.observation.id.clone().unwrap_or_default();
+    results.sort_by_cached_key(|d| (d.at, id(d)));
+    let first_position = results.iter().map(|d| d.position).min().unwrap_or(0);
+    let latest = results.last().expect("a test has at least one result");
+    let observation = latest.observation;
+    let value = observation.value.get();
+    let quantity = match value {
+        Some(ObservationValue::Quantity(q)) => Some(q),
+        _ => None,
+    };
+    let unit = quantity.and_then(Quantity::unit_text);
+    let (flag, flag_computed) = match server_flag(&observation.interpretation) {
+        Some(flag) => (Some(flag), false),
+        None => {
+            let computed = quantity.and_then(|q| computed_flag(q, &observation.reference_range));
+            (computed.clone(), computed.is_some())
+        }
+    };
+    let series = results
+        .iter()
+        .filter_map(|d| {
+            let value = d.observation.value.get()?;
+            let same_unit = match value {
+                ObservationValue::Quantity(q) => q.unit_text() == unit,
+                _ => unit.is_none(),
+            };
+            same_unit.then_some(TrendPoint {
+                at: d.at,
+                value: numeric(value)?,
+            })
+        })
+        .collect();
+    let result = LabResult {
+        name: observation_name(observation.code.as_ref()),
+        loinc: loinc_codes(observation.code.as_ref())
+            .next()
+            .map(str::to_owned),
+        value: match value {
+            Some(value) => value_text(value),
+            None => components_text(&observation.component)
+                .unwrap_or_else(|| absent_text(observation.data_absent_reason.as_ref())),
+        },
+        unit,
+        reference_range: range_text(&observation.reference_range),
+        abnormal: flag.as_ref().is_some_and(Flag::is_abnormal),
+        flag,
+        flag_computed,
+        at: latest.at,
+        when: latest.at.to_string(),
+        ago: ago(&latest.at, now),
+        status: notable_status(observation),
+        observation_id: id(latest),
+        result_count: results.len(),
+        series,
+    };
+    let category = observation.category.first();
+    (Built { result, category }, first_position)
+}
+
+// Tests are the same when they share a LOINC code; uncoded ones when they share a name
+// (ignoring case); a result with neither stands alone.
+fn test_key(observation: &Observation) -> String {
+    if let Some(code) = loinc_codes(observation.code.as_ref()).next() {
+        return format!("loinc|{code}");
+    }
+    match observation.code.as_ref().and_then(CodeableConcept::display) {
+        Some(name) => format!("name|{}", name.to_lowercase()),
+        None => format!("id|{}", observation.id.as_deref().unwrap_or_default()),
+    }
+}
+
+// Observation id → (report index, panel name): the first report listing it.
+fn panels(reports: &[DiagnosticReport]) -> HashMap<&str, (usize, String)> {
+    let mut panel_of = HashMap::new();
+    for (index, report) in reports.iter().enumerate() {
+        if super::status::status_is_entered_in_error(report.status.as_deref()) {
+            continue;
+        }
+        let name = report
+            .code
+            .as_ref()
+            .and_then(CodeableConcept::display)
+            .unwrap_or_else(|| "Report".into());
+        for reference in &report.result {
+            if let Some(id) = reference.target_id("Observation") {
+                panel_of.entry(id).or_insert_with(|| (index, name.clone()));
+            }
+        }
+    }
+    panel_of
+}
+
+fn category_name(category: Option<&CodeableConcept>) -> String {
+    category
+        .and_then(|c| c.display())
+        .unwrap_or_else(|| "Other results".into())
+}
+
+fn ordered_groups(grouped: HashMap<(u8, usize), LabGroup>) -> Vec<LabGroup> {
+    let mut groups: Vec<((u8, usize), LabGroup)> = grouped.into_iter().collect();
+    groups.sort_by_key(|(order, _)| *order);
+    groups
+        .into_iter()
+        .map(|(_, mut group)| {
+            group
+                .results
+                .sort_by_cached_key(|r| (r.name.to_lowercase(), r.observation_id.clone()));
+            group
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "labs_tests.rs"]
+mod tests;

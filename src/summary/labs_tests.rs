@@ -1,0 +1,329 @@
+use super::*;
+use serde_json::json;
+
+fn now() -> FhirDateTime {
+    FhirDateTime::parse("2026-11-29T12:00:00Z").unwrap()
+}
+
+fn lab(id: &str, code: &str, name: &str, value: f64, unit: &str, when: &str) -> Value {
+    json!({"resourceType": "Observation", "id": id, "status": "final",
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory", "display": "Laboratory"}]}],
+        "code": {"coding": [{"system": "http://loinc.org", "code": code}], "text": name},
+        "effectiveDateTime": when, "valueQuantity": {"value": value, "unit": unit}})
+}
+
+fn with(mut value: Value, key: &str, element: Value) -> Value {
+    value[key] = element;
+    value
+}
+
+fn results(view: &LabsView) -> Vec<&LabResult> {
+    view.groups.iter().flat_map(|g| &g.results).collect()
+}
+
+fn only(view: &LabsView) -> &LabResult {
+    let all = results(view);
+    assert_eq!(all.len(), 1, "{all:?}");
+    all[0]
+}
+
+const RANGE: &str =
+    r#"[{"low": {"value": 3.5, "unit": "mmol/L"}, "high": {"value": 5.1, "unit": "mmol/L"}}]"#;
+
+fn range() -> Value {
+    serde_json::from_str(RANGE).unwrap()
+}
+
+#[test]
+fn the_latest_result_per_loinc_code_is_shown_with_value_unit_and_range() {
+    let view = build(
+        &[
+            with(
+                lab("a", "2823-3", "Potassium", 4.0, "mmol/L", "2026-01-01"),
+                "referenceRange",
+                range(),
+            ),
+            with(
+                lab("b", "2823-3", "K", 4.4, "mmol/L", "2026-06-01"),
+                "referenceRange",
+                range(),
+            ),
+        ],
+        now(),
+    );
+    let potassium = only(&view);
+    assert_eq!(
+        (potassium.value.as_str(), potassium.unit.as_deref()),
+        ("4.4", Some("mmol/L"))
+    );
+    assert_eq!(potassium.reference_range.as_deref(), Some("3.5–5.1 mmol/L"));
+    assert_eq!(
+        (potassium.result_count, potassium.loinc.as_deref()),
+        (2, Some("2823-3"))
+    );
+}
+
+#[test]
+fn the_servers_interpretation_is_used_and_not_marked_computed() {
+    let value = with(
+        with(
+            lab("a", "2823-3", "Potassium", 4.0, "mmol/L", "2026-01-01"),
+            "referenceRange",
+            range(),
+        ),
+        "interpretation",
+        json!([{"coding": [{"system": super::super::interpretation::V3_INTERPRETATION, "code": "HH"}]}]),
+    );
+    let result = build(&[value], now()).groups[0].results[0].clone();
+    assert_eq!(
+        (result.flag, result.flag_computed, result.abnormal),
+        (Some(Flag::CriticalHigh), false, true)
+    );
+}
+
+#[test]
+fn without_an_interpretation_the_flag_is_computed_from_the_range_and_marked() {
+    let value = with(
+        lab("a", "2823-3", "Potassium", 5.9, "mmol/L", "2026-01-01"),
+        "referenceRange",
+        range(),
+    );
+    let view = build(&[value], now());
+    let result = only(&view);
+    assert_eq!(
+        (result.flag.clone(), result.flag_computed, result.abnormal),
+        (Some(Flag::High), true, true)
+    );
+}
+
+#[test]
+fn a_normal_computed_flag_is_not_abnormal() {
+    let value = with(
+        lab("a", "2823-3", "Potassium", 4.2, "mmol/L", "2026-01-01"),
+        "referenceRange",
+        range(),
+    );
+    let view = build(&[value], now());
+    assert_eq!(
+        (only(&view).flag.clone(), only(&view).abnormal),
+        (Some(Flag::Normal), false)
+    );
+}
+
+#[test]
+fn no_range_and_no_interpretation_means_no_flag() {
+    let view = build(
+        &[lab("a", "2823-3", "Potassium", 9.0, "mmol/L", "2026-01-01")],
+        now(),
+    );
+    assert_eq!(
+        (only(&view).flag.clone(), only(&view).flag_computed),
+        (None, false)
+    );
+}
+
+#[test]
+fn string_and_coded_results_are_shown_as_text() {
+    let mut text = lab("a", "5778-6", "Color of Urine", 0.0, "", "2026-01-01");
+    text.as_object_mut().unwrap().remove("valueQuantity");
+    text["valueString"] = json!("<b>amber</b>");
+    let mut coded = lab("b", "94500-6", "SARS-CoV-2 RNA", 0.0, "", "2026-01-01");
+    coded.as_object_mut().unwrap().remove("valueQuantity");
+    coded["valueCodeableConcept"] = json!({"coding": [{"system": "http://snomed.info/sct", "code": "260385009", "display": "Negative"}]});
+    let view = build(&[text, coded], now());
+    let values: Vec<_> = results(&view)
+        .iter()
+        .map(|r| (r.value.as_str(), r.series.len()))
+        .collect();
+    assert_eq!(values, vec![("<b>amber</b>", 0), ("Negative", 0)]);
+}
+
+#[test]
+fn the_series_holds_numeric_results_in_the_latest_unit_oldest_first() {
+    let view = build(
+        &[
+            lab("c", "2345-7", "Glucose", 5.8, "mmol/L", "2026-03-01"),
+            lab("a", "2345-7", "Glucose", 99.0, "mg/dL", "2026-01-01"),
+            lab("b", "2345-7", "Glucose", 5.2, "mmol/L", "2026-02-01"),
+        ],
+        now(),
+    );
+    let series: Vec<f64> = only(&view).series.iter().map(|p| p.value).collect();
+    assert_eq!(series, vec![5.2, 5.8]);
+    assert_eq!(only(&view).result_count, 3);
+}
+
+#[test]
+fn uncoded_results_with_the_same_name_are_one_test() {
+    let uncoded = |id: &str, name: &str, when: &str| {
+        let mut o = lab(id, "x", name, 1.0, "g/L", when);
+        o["code"] = json!({"text": name});
+        o
+    };
+    let view = build(
+        &[
+            uncoded("a", "Ferritin", "2025"),
+            uncoded("b", "ferritin", "2026"),
+        ],
+        now(),
+    );
+    assert_eq!(only(&view).result_count, 2);
+}
+
+#[test]
+fn results_are_grouped_by_report_in_report_order_then_by_category() {
+    let view = build(
+        &[
+            lab("na", "2951-2", "Sodium", 140.0, "mmol/L", "2026-01-01"),
+            lab("hb", "718-7", "Hemoglobin", 13.0, "g/dL", "2026-01-01"),
+            lab("chol", "2093-3", "Cholesterol", 5.0, "mmol/L", "2026-01-01"),
+            json!({"resourceType": "DiagnosticReport", "id": "cbc", "code": {"text": "CBC"}, "result": [{"reference": "Observation/hb"}]}),
+            json!({"resourceType": "DiagnosticReport", "id": "bmp", "code": {"text": "BMP"}, "result": [{"reference": "Observation/na"}]}),
+        ],
+        now(),
+    );
+    let groups: Vec<_> = view.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(groups, vec!["CBC", "BMP", "Laboratory"]);
+}
+
+#[test]
+fn tests_within_a_group_are_sorted_by_name_and_abnormal_ones_are_not_moved() {
+    let view = build(
+        &[
+            lab("1", "2951-2", "Sodium", 140.0, "mmol/L", "2026-01-01"),
+            with(
+                lab("2", "2823-3", "Potassium", 9.0, "mmol/L", "2026-01-01"),
+                "referenceRange",
+                range(),
+            ),
+            lab("3", "2160-0", "creatinine", 80.0, "umol/L", "2026-01-01"),
+        ],
+        now(),
+    );
+    let names: Vec<_> = results(&view).iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, vec!["creatinine", "Potassium", "Sodium"]);
+    assert!(results(&view)[1].abnormal);
+}
+
+#[test]
+fn entered_in_error_and_cancelled_results_are_excluded() {
+    let view = build(
+        &[
+            lab("ok", "2823-3", "Potassium", 4.0, "mmol/L", "2026-01-01"),
+            with(
+                lab("e", "2823-3", "Potassium", 9.9, "mmol/L", "2026-02-01"),
+                "status",
+                json!("entered-in-error"),
+            ),
+            with(
+                lab("c", "2823-3", "Potassium", 9.8, "mmol/L", "2026-03-01"),
+                "status",
+                json!("cancelled"),
+            ),
+        ],
+        now(),
+    );
+    assert_eq!(
+        (only(&view).value.as_str(), only(&view).result_count),
+        ("4", 1)
+    );
+}
+
+#[test]
+fn a_result_without_a_date_is_noted_not_shown_as_latest() {
+    let mut undated = lab("u", "2823-3", "Potassium", 9.0, "mmol/L", "2026-01-01");
+    undated.as_object_mut().unwrap().remove("effectiveDateTime");
+    undated["issued"] = json!("2026-02-01T00:00:00Z");
+    let view = build(
+        &[
+            undated,
+            lab("d", "2823-3", "Potassium", 4.0, "mmol/L", "2025-01-01"),
+        ],
+        now(),
+    );
+    assert_eq!(only(&view).value, "4");
+    assert_eq!(view.excluded[0].id, "u");
+}
+
+#[test]
+fn a_result_without_a_value_says_why() {
+    let mut absent = lab("a", "2823-3", "Potassium", 0.0, "", "2026-01-01");
+    absent.as_object_mut().unwrap().remove("valueQuantity");
+    absent["dataAbsentReason"] = json!({"text": "Specimen hemolyzed"});
+    let view = build(&[absent], now());
+    assert_eq!(only(&view).value, "No value (Specimen hemolyzed)");
+}
+
+#[test]
+fn a_malformed_result_is_reported_and_the_rest_shown() {
+    let view = build(
+        &[
+            json!({"resourceType": "Observation", "id": "bad", "valueQuantity": {"value": "high"}}),
+            lab("ok", "2823-3", "Potassium", 4.0, "mmol/L", "2026-01-01"),
+        ],
+        now(),
+    );
+    assert_eq!(only(&view).observation_id, "ok");
+    assert_eq!(view.unreadable[0].id.as_deref(), Some("bad"));
+}
+
+#[test]
+fn the_view_does_not_depend_on_the_order_results_arrive_in_within_a_test() {
+    let a = lab(
+        "a",
+        "2823-3",
+        "Potassium",
+        4.0,
+        "mmol/L",
+        "2026-01-01T08:00:00Z",
+    );
+    let b = lab(
+        "b",
+        "2823-3",
+        "Potassium",
+        4.1,
+        "mmol/L",
+        "2026-01-01T08:00:00Z",
+    );
+    assert_eq!(build(&[a.clone(), b.clone()], now()), build(&[b, a], now()));
+}
+
+#[test]
+fn ten_thousand_results_give_every_test_its_latest_value_and_full_series() {
+    let observations: Vec<Value> = (0..10_000usize)
+        .map(|i| {
+            let n = (i * 7919) % 10_000;
+            let test = n % 50;
+            let day = n / 50;
+            let when = format!(
+                "{}-{:02}-{:02}",
+                2000 + day / 365,
+                (day % 365) / 31 + 1,
+                (day % 31) / 2 + 1
+            );
+            lab(
+                &format!("o{n:05}"),
+                &format!("{test}-0"),
+                &format!("Test {test:02}"),
+                n as f64,
+                "U/L",
+                &when,
+            )
+        })
+        .collect();
+    let view = build(&observations, now());
+    let all = results(&view);
+    assert_eq!(all.len(), 50);
+    assert_eq!(all.iter().map(|r| r.series.len()).sum::<usize>(), 10_000);
+    for result in &all {
+        let test: usize = result
+            .loinc
+            .as_deref()
+            .unwrap()
+            .trim_end_matches("-0")
+            .parse()
+            .unwrap();
+        assert_eq!(result.value, (9_950 + test).to_string(), "{}", result.name);
+        assert!(result.series.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+}

@@ -1,0 +1,252 @@
+use super::*;
+use serde_json::json;
+
+fn condition(id: &str, clinical: Option<&str>, name: &str) -> Value {
+    let mut value = json!({"resourceType": "Condition", "id": id, "code": {"text": name}});
+    if let Some(clinical) = clinical {
+        value["clinicalStatus"] =
+            json!({"coding": [{"system": CONDITION_CLINICAL, "code": clinical}]});
+    }
+    value
+}
+
+fn verified(mut value: Value, code: &str) -> Value {
+    value["verificationStatus"] =
+        json!({"coding": [{"system": CONDITION_VERIFICATION, "code": code}]});
+    value
+}
+
+fn with(mut value: Value, key: &str, element: Value) -> Value {
+    value[key] = element;
+    value
+}
+
+fn names(lines: &[ProblemLine]) -> Vec<&str> {
+    lines.iter().map(|l| l.name.as_str()).collect()
+}
+
+#[test]
+fn active_recurrence_and_relapse_are_current() {
+    let view = build(&[
+        condition("1", Some("active"), "Asthma"),
+        condition("2", Some("recurrence"), "Otitis"),
+        condition("3", Some("relapse"), "Depression"),
+    ]);
+    assert_eq!(view.current.len(), 3);
+    assert!(view.past.is_empty());
+}
+
+#[test]
+fn resolved_inactive_and_remission_are_past() {
+    let view = build(&[
+        condition("1", Some("resolved"), "Fracture"),
+        condition("2", Some("inactive"), "Eczema"),
+        condition("3", Some("remission"), "Lymphoma"),
+    ]);
+    assert!(view.current.is_empty());
+    assert_eq!(view.past.len(), 3);
+    assert!(view
+        .past
+        .iter()
+        .any(|l| l.status.as_deref() == Some("Remission")));
+}
+
+#[test]
+fn entered_in_error_conditions_are_never_shown() {
+    let view = build(&[verified(
+        condition("1", Some("active"), "Diabetes"),
+        "entered-in-error",
+    )]);
+    assert!(view.current.is_empty() && view.past.is_empty());
+}
+
+#[test]
+fn refuted_conditions_are_never_shown() {
+    let view = build(&[verified(
+        condition("1", Some("active"), "Appendicitis"),
+        "refuted",
+    )]);
+    assert!(view.current.is_empty() && view.past.is_empty());
+}
+
+#[test]
+fn an_unsettled_verification_is_named_and_a_confirmed_one_is_not() {
+    let view = build(&[
+        verified(condition("1", Some("active"), "A"), "provisional"),
+        verified(condition("2", Some("active"), "B"), "differential"),
+        verified(condition("3", Some("active"), "C"), "confirmed"),
+    ]);
+    let verification: Vec<_> = view
+        .current
+        .iter()
+        .map(|l| l.verification.as_deref())
+        .collect();
+    assert_eq!(
+        verification,
+        vec![Some("Provisional"), Some("Differential"), None]
+    );
+}
+
+#[test]
+fn a_condition_without_clinical_status_but_with_abatement_counts_as_resolved() {
+    let value = with(
+        condition("1", None, "Pneumonia"),
+        "abatementDateTime",
+        json!("2019-04"),
+    );
+    let view = build(&[value]);
+    assert_eq!(names(&view.past), vec!["Pneumonia"]);
+    assert_eq!(view.past[0].status.as_deref(), Some("Resolved"));
+    assert_eq!(view.past[0].abated.as_deref(), Some("Apr 2019"));
+}
+
+#[test]
+fn a_condition_without_clinical_status_or_abatement_stays_current_with_no_status() {
+    let view = build(&[condition("1", None, "Back pain")]);
+    assert_eq!(names(&view.current), vec!["Back pain"]);
+    assert_eq!(view.current[0].status, None);
+}
+
+#[test]
+fn current_problems_are_sorted_by_onset_newest_first_across_precisions() {
+    let view = build(&[
+        with(
+            condition("a", Some("active"), "Old"),
+            "onsetDateTime",
+            json!("1990"),
+        ),
+        with(
+            condition("b", Some("active"), "Undated"),
+            "onsetString",
+            json!("childhood"),
+        ),
+        with(
+            condition("c", Some("active"), "Recent"),
+            "onsetDateTime",
+            json!("2021-03-04T10:00:00Z"),
+        ),
+        with(
+            condition("d", Some("active"), "Mid"),
+            "onsetPeriod",
+            json!({"start": "2005-06"}),
+        ),
+    ]);
+    assert_eq!(
+        names(&view.current),
+        vec!["Recent", "Mid", "Old", "Undated"]
+    );
+}
+
+#[test]
+fn without_an_onset_date_the_recorded_date_orders_the_problem() {
+    let view = build(&[
+        with(
+            condition("a", Some("active"), "Onset 2000"),
+            "onsetDateTime",
+            json!("2000"),
+        ),
+        with(
+            condition("b", Some("active"), "Recorded 2010"),
+            "recordedDate",
+            json!("2010-01-01"),
+        ),
+    ]);
+    assert_eq!(names(&view.current), vec!["Recorded 2010", "Onset 2000"]);
+}
+
+#[test]
+fn equal_onsets_are_ordered_by_id() {
+    let view = build(&[
+        with(
+            condition("z", Some("active"), "Z"),
+            "onsetDateTime",
+            json!("2000"),
+        ),
+        with(
+            condition("a", Some("active"), "A"),
+            "onsetDateTime",
+            json!("2000"),
+        ),
+    ]);
+    assert_eq!(names(&view.current), vec!["A", "Z"]);
+}
+
+#[test]
+fn past_problems_are_sorted_by_abatement_newest_first() {
+    let view = build(&[
+        with(
+            condition("a", Some("resolved"), "Early"),
+            "abatementDateTime",
+            json!("2001"),
+        ),
+        with(
+            condition("b", Some("resolved"), "Late"),
+            "abatementPeriod",
+            json!({"start": "2019-02-01"}),
+        ),
+    ]);
+    assert_eq!(names(&view.past), vec!["Late", "Early"]);
+}
+
+#[test]
+fn onset_is_shown_as_written_whichever_choice_carries_it() {
+    let view = build(&[
+        with(
+            condition("1", Some("active"), "A"),
+            "onsetAge",
+            json!({"value": 45, "unit": "a"}),
+        ),
+        with(
+            condition("2", Some("active"), "B"),
+            "onsetString",
+            json!("after the accident"),
+        ),
+        with(
+            condition("3", Some("active"), "C"),
+            "onsetDateTime",
+            json!("1980-03"),
+        ),
+    ]);
+    let onsets: Vec<_> = view.current.iter().map(|l| l.onset.as_deref()).collect();
+    assert_eq!(
+        onsets,
+        vec![
+            Some("Mar 1980"),
+            Some("at age 45 a"),
+            Some("after the accident")
+        ]
+    );
+}
+
+#[test]
+fn a_condition_coded_without_text_is_named_by_its_coding_display() {
+    let value = json!({"resourceType": "Condition", "id": "1", "code": {"coding": [
+        {"system": "http://snomed.info/sct", "code": "44054006", "display": "Diabetes mellitus type 2"}]}});
+    assert_eq!(
+        names(&build(&[value]).current),
+        vec!["Diabetes mellitus type 2"]
+    );
+}
+
+#[test]
+fn a_condition_with_nothing_recorded_still_shows_a_line() {
+    let view = build(&[json!({"resourceType": "Condition"})]);
+    assert_eq!(names(&view.current), vec!["Condition not named"]);
+}
+
+#[test]
+fn a_very_long_name_is_kept_whole() {
+    let long = "Ω".repeat(20_000);
+    let view = build(&[condition("1", Some("active"), &long)]);
+    assert_eq!(view.current[0].name, long);
+}
+
+#[test]
+fn a_malformed_condition_is_reported_and_the_rest_shown() {
+    let view = build(&[
+        json!({"resourceType": "Condition", "id": "bad", "onsetPeriod": "2001"}),
+        condition("ok", Some("active"), "Gout"),
+    ]);
+    assert_eq!(names(&view.current), vec!["Gout"]);
+    assert_eq!(view.unreadable.len(), 1);
+}

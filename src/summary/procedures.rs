@@ -1,0 +1,176 @@
+//! Procedures, most recent first: what was done, when (as written), why, and procedures
+//! recorded as not done with their reason.
+
+use super::status::{status_is_entered_in_error, status_label};
+use super::when::{sort_newest_first, Recorded};
+use crate::fhir::datatypes::{displays_joined, CodeableConcept};
+use crate::fhir::date::FhirDateTime;
+use crate::fhir::model::{parse_all, MalformedResource, Procedure};
+use serde_json::Value;
+
+/// One procedure as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureLine {
+    /// Resource id.
+    pub id: String,
+    /// What was done, or "Procedure not named".
+    pub name: String,
+    /// When, as written: a date, a period, an age or text.
+    pub when: Option<String>,
+    /// The status when not simply completed, e.g. "Not done", "In progress".
+    pub status: Option<String>,
+    /// Why it was not done (status not-done), or why it stopped.
+    pub status_reason: Option<String>,
+    /// Why it was done, joined with "; ".
+    pub reason: Option<String>,
+}
+
+/// The procedures section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProceduresView {
+    /// Most recent first; those without a date last.
+    pub procedures: Vec<ProcedureLine>,
+    /// Records that could not be read.
+    pub unreadable: Vec<MalformedResource>,
+}
+
+/// Builds the procedures section from Procedure resources (other types are passed over).
+/// Entered-in-error procedures are never shown.
+pub fn build(resources: &[Value]) -> ProceduresView {
+    let parsed = parse_all::<Procedure>(resources);
+    let mut lines: Vec<(Option<FhirDateTime>, ProcedureLine)> = parsed
+        .resources
+        .iter()
+        .filter(|p| !status_is_entered_in_error(p.status.as_deref()))
+        .map(|procedure| {
+            let when = performed(procedure);
+            let line = ProcedureLine {
+                id: procedure.id.clone().unwrap_or_default(),
+                name: procedure
+                    .code
+                    .as_ref()
+                    .and_then(CodeableConcept::display)
+                    .unwrap_or_else(|| "Procedure not named".into()),
+                when: when.text,
+                status: procedure
+                    .status
+                    .as_deref()
+                    .filter(|s| s.trim() != "completed")
+                    .map(status_label),
+                status_reason: procedure
+                    .status_reason
+                    .as_ref()
+                    .and_then(CodeableConcept::display),
+                reason: displays_joined(&procedure.reason_code),
+            };
+            (when.at, line)
+        })
+        .collect();
+    sort_newest_first(&mut lines, |(at, line)| (at.as_ref(), line.id.as_str()));
+    ProceduresView {
+        procedures: lines.into_iter().map(|(_, line)| line).collect(),
+        unreadable: parsed.malformed,
+    }
+}
+
+fn performed(procedure: &Procedure) -> Recorded {
+    Recorded::date_time(procedure.performed_date_time.as_deref())
+        .or_else(|| Recorded::period(procedure.performed_period.as_ref()))
+        .or_else(|| Recorded::age(procedure.performed_age.as_ref()))
+        .or_else(|| Recorded::age_range(procedure.performed_range.as_ref()))
+        .or_else(|| Recorded::free_text(procedure.performed_string.as_deref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn procedure(id: &str, status: &str, extra: Value) -> Value {
+        let mut value = json!({"resourceType": "Procedure", "id": id, "status": status,
+            "code": {"text": format!("Procedure {id}")}});
+        value
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        value
+    }
+
+    fn ids(view: &ProceduresView) -> Vec<&str> {
+        view.procedures.iter().map(|p| p.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_most_recent_procedure_comes_first_whichever_time_choice_dates_it() {
+        let view = build(&[
+            procedure("a", "completed", json!({"performedDateTime": "2001"})),
+            procedure("b", "completed", json!({"performedString": "as a child"})),
+            procedure(
+                "c",
+                "completed",
+                json!({"performedPeriod": {"start": "2020-02-01", "end": "2020-02-03"}}),
+            ),
+        ]);
+        assert_eq!(ids(&view), vec!["c", "a", "b"]);
+        let when: Vec<_> = view.procedures.iter().map(|p| p.when.as_deref()).collect();
+        assert_eq!(
+            when,
+            vec![
+                Some("1 Feb 2020 – 3 Feb 2020"),
+                Some("2001"),
+                Some("as a child")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_not_done_procedure_is_shown_as_such_with_its_reason() {
+        let view = build(&[procedure(
+            "n",
+            "not-done",
+            json!({"statusReason": {"text": "Patient declined"}}),
+        )]);
+        let line = &view.procedures[0];
+        assert_eq!(line.status.as_deref(), Some("Not done"));
+        assert_eq!(line.status_reason.as_deref(), Some("Patient declined"));
+    }
+
+    #[test]
+    fn a_completed_procedure_needs_no_status() {
+        let view = build(&[procedure("c", "completed", json!({}))]);
+        assert_eq!(view.procedures[0].status, None);
+    }
+
+    #[test]
+    fn entered_in_error_procedures_are_never_shown() {
+        let view = build(&[procedure("x", "entered-in-error", json!({}))]);
+        assert!(view.procedures.is_empty());
+    }
+
+    #[test]
+    fn the_reasons_for_a_procedure_are_shown() {
+        let view = build(&[procedure(
+            "r",
+            "completed",
+            json!({"reasonCode": [{"text": "Appendicitis"}]}),
+        )]);
+        assert_eq!(view.procedures[0].reason.as_deref(), Some("Appendicitis"));
+    }
+
+    #[test]
+    fn a_procedure_with_nothing_recorded_still_shows_a_line() {
+        let view = build(&[json!({"resourceType": "Procedure"})]);
+        assert_eq!(view.procedures[0].name, "Procedure not named");
+        assert_eq!(view.procedures[0].when, None);
+    }
+
+    #[test]
+    fn a_malformed_procedure_is_reported_and_the_rest_shown() {
+        let view = build(&[
+            json!({"resourceType": "Procedure", "id": "bad", "reasonCode": {"text": "x"}}),
+            procedure("ok", "completed", json!({})),
+        ]);
+        assert_eq!(ids(&view), vec!["ok"]);
+        assert_eq!(view.unreadable.len(), 1);
+    }
+}
