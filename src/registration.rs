@@ -4,7 +4,8 @@
 use crate::config::AppConfig;
 use crate::fhir::capabilities::SUMMARY_RESOURCE_TYPES;
 use crate::smart::authorize::LaunchKind;
-use crate::smart::launch::default_scope;
+use crate::smart::launch::summary_scope;
+use crate::smart::scope::ScopeSyntax;
 use std::fmt::Write;
 use url::Url;
 
@@ -104,8 +105,8 @@ pub fn registration_sheet(config: &AppConfig, app_url: &Url) -> String {
                 (false, _) => {}
                 (true, Some(scope)) => scope_lines(&mut sheet, &format!("Scopes, {label}"), scope),
                 (true, None) => {
-                    let v2 = default_scope(&kind, true);
-                    let v1 = default_scope(&kind, false);
+                    let v2 = summary_scope(&kind, ScopeSyntax::V2, true);
+                    let v1 = summary_scope(&kind, ScopeSyntax::V1, false);
                     scope_lines(
                         &mut sheet,
                         &format!("Scopes, {label} (SMART v2 servers)"),
@@ -146,8 +147,9 @@ mod tests {
         assert!(sheet.contains("client_id: abc"));
         assert!(sheet.contains("- launch: receive the patient"));
         assert!(sheet.contains("- launch/patient: let the user pick a patient"));
-        assert!(sheet.contains("- patient/*.rs: read the patient's record"));
-        assert!(sheet.contains("- patient/*.read: read the patient's record"));
+        assert!(sheet.contains("- patient/Condition.rs: read the patient's record"));
+        assert!(sheet.contains("- patient/Condition.read: read the patient's record"));
+        assert!(sheet.contains("- online_access: renew access silently"));
         assert!(sheet.contains("PKCE S256"));
     }
 }

@@ -14,7 +14,7 @@ use crate::smart::session::Session;
 use serde_json::Value;
 use url::Url;
 
-/// A section's page cap: enough for a decade of daily vitals at 200 per page.
+/// A section's page cap: 60,000 observations at 1,000 per page.
 pub const MAX_PAGES: usize = 60;
 
 /// What arrived for a section.

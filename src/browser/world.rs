@@ -1,6 +1,6 @@
 //! The world the pure core is handed: the time and random bytes.
 
-use crate::fhir::date::FhirDate;
+use crate::fhir::date::{FhirDate, FhirDateTime};
 use crate::smart::authorize::Entropy;
 
 /// Milliseconds since the Unix epoch.
@@ -16,6 +16,12 @@ pub fn today() -> FhirDate {
         now.get_month() as u8 + 1,
         now.get_date() as u8,
     )
+}
+
+/// The current instant, for "3 h ago" texts.
+pub fn now() -> FhirDateTime {
+    let iso = String::from(js_sys::Date::new_0().to_iso_string());
+    FhirDateTime::parse(&iso).expect("the browser writes valid ISO 8601 instants")
 }
 
 /// Fresh CSPRNG bytes (crypto.getRandomValues) for state and verifier.

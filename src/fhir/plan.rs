@@ -4,6 +4,8 @@
 
 use super::capabilities::Capabilities;
 use super::FhirBaseUrl;
+use crate::smart::scope::ScopeSet;
+use crate::smart::scope_plan::{coverage, Coverage, DataNeed};
 use url::Url;
 
 /// The summary's sections, in page order.
@@ -136,7 +138,9 @@ pub struct Unavailable {
     pub reason: String,
 }
 
-const OBSERVATION_PAGE: &str = "200";
+// Large pages for Observations: a long record takes a few round trips instead of dozens;
+// servers that cap page sizes (FHIR R4 §3.1.1.5.7) simply return fewer.
+const OBSERVATION_PAGE: &str = "1000";
 const DEFAULT_PAGE: &str = "100";
 
 /// Plans one section for `patient` on a server with `capabilities`.
@@ -270,6 +274,49 @@ pub fn medication_followups(lookup: MedicationLookup, references: &[&str]) -> Ve
             .collect(),
         MedicationLookup::Included | MedicationLookup::Unavailable => Vec::new(),
     }
+}
+
+const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+
+/// What a section reads, for scope planning and for checking the grant: the search (narrowed
+/// to its Observation category) and, for medications, the Medications they name.
+pub fn data_needs(section: Section) -> Vec<DataNeed> {
+    match section {
+        Section::Medications => vec![
+            DataNeed::search("MedicationRequest"),
+            DataNeed::search("MedicationStatement"),
+            DataNeed::read("Medication"),
+        ],
+        Section::VitalSigns | Section::Labs => {
+            let category = section.observation_category().unwrap_or_default();
+            vec![DataNeed::search_where(
+                "Observation",
+                "category",
+                &format!("{OBSERVATION_CATEGORY}|{category}"),
+            )]
+        }
+        other => vec![DataNeed::search(resource_type_of(other))],
+    }
+}
+
+/// Keeps only the searches the granted scopes cover; `None` when none is left, so the
+/// section shows "not shared by this launch" and sends nothing.
+pub fn within_grant(mut plan: SectionPlan, granted: &ScopeSet) -> Option<SectionPlan> {
+    let needs = data_needs(plan.section);
+    plan.queries.retain(|query| {
+        needs
+            .iter()
+            .filter(|need| need.resource_type == query.resource_type)
+            .all(|need| coverage(granted, need) == Coverage::Shared)
+    });
+    (!plan.queries.is_empty()).then_some(plan)
+}
+
+/// Everything the summary reads: the patient and every section's needs.
+pub fn summary_needs() -> Vec<DataNeed> {
+    std::iter::once(DataNeed::read("Patient"))
+        .chain(Section::ALL.iter().flat_map(|s| data_needs(*s)))
+        .collect()
 }
 
 /// True when an Observation carries this category code (any system: servers differ in

@@ -58,7 +58,7 @@ fn vital_signs_use_category_sort_and_page_size_when_the_server_declares_them() {
     let plan = plan_section(&reference_server(), "p1", Section::VitalSigns).unwrap();
     assert_eq!(
         url_of(&plan, 0),
-        "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs&_sort=-date&_count=200"
+        "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs&_sort=-date&_count=1000"
     );
     assert_eq!(plan.client.filter_category, None);
     assert!(!plan.client.sort_here);
@@ -71,7 +71,7 @@ fn without_category_search_all_observations_are_fetched_and_filtered_here() {
     let plan = plan_section(&capabilities, "p1", Section::Labs).unwrap();
     assert_eq!(
         url_of(&plan, 0),
-        "https://ehr.example/fhir/Observation?patient=p1&_count=200"
+        "https://ehr.example/fhir/Observation?patient=p1&_count=1000"
     );
     assert_eq!(plan.client.filter_category, Some("laboratory"));
     assert!(plan.client.sort_here);
@@ -220,4 +220,57 @@ fn medication_references_are_collected_from_requests() {
         json!({"medicationReference": {"display": "no reference"}}),
     ];
     assert_eq!(medication_references(&requests), vec!["Medication/a"]);
+}
+
+#[test]
+fn observation_sections_need_their_category_and_medications_need_medication_reads() {
+    let vitals = data_needs(Section::VitalSigns);
+    assert_eq!(
+        vitals[0].filter,
+        Some((
+            "category".to_owned(),
+            "http://terminology.hl7.org/CodeSystem/observation-category|vital-signs".to_owned()
+        ))
+    );
+    let medications = data_needs(Section::Medications);
+    assert!(medications.iter().any(|n| n.resource_type == "Medication"));
+    assert!(summary_needs().iter().any(|n| n.resource_type == "Patient"));
+}
+
+fn granted(text: &str) -> crate::smart::scope::ScopeSet {
+    crate::smart::scope::ScopeSet::parse(text).unwrap()
+}
+
+#[test]
+fn a_section_outside_the_grant_sends_nothing() {
+    let plan = plan_section(&reference_server(), "p1", Section::Procedures).unwrap();
+    assert!(within_grant(plan.clone(), &granted("launch patient/Condition.rs")).is_none());
+    assert!(within_grant(plan, &granted("launch patient/Procedure.rs")).is_some());
+}
+
+#[test]
+fn a_category_restricted_grant_covers_only_its_own_observation_section() {
+    let labs_only = granted(
+        "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory",
+    );
+    let labs = plan_section(&reference_server(), "p1", Section::Labs).unwrap();
+    let vitals = plan_section(&reference_server(), "p1", Section::VitalSigns).unwrap();
+    assert!(within_grant(labs, &labs_only).is_some());
+    assert!(within_grant(vitals, &labs_only).is_none());
+}
+
+#[test]
+fn medications_keep_the_searches_that_were_granted() {
+    let plan = plan_section(&reference_server(), "p1", Section::Medications).unwrap();
+    let kept = within_grant(plan, &granted("patient/MedicationRequest.rs")).unwrap();
+    assert_eq!(kept.queries.len(), 1);
+    assert_eq!(kept.queries[0].resource_type, "MedicationRequest");
+}
+
+#[test]
+fn a_wildcard_grant_covers_every_section() {
+    let all = granted("patient/*.rs");
+    for plan in plan_summary(&reference_server(), "p1") {
+        assert!(within_grant(plan.unwrap(), &all).is_some());
+    }
 }

@@ -3,8 +3,11 @@
 //! the configuration for that server.
 
 use super::authorize::{ClientSettings, LaunchKind};
-use super::discovery::{Capability, Discovery};
+use super::discovery::Discovery;
+use super::scope::ScopeSyntax;
+use super::scope_plan::{plan_scopes, syntax_for, RefreshAccess, ScopeRequest};
 use crate::config::AppConfig;
+use crate::fhir::plan::summary_needs;
 use crate::fhir::FhirBaseUrl;
 use crate::problem::UserFacing;
 use thiserror::Error;
@@ -60,8 +63,14 @@ pub fn client_settings(
     Ok(ClientSettings {
         client_id,
         redirect_uri: config.redirect_uri.clone(),
-        scope: configured
-            .unwrap_or_else(|| default_scope(kind, discovery.has(&Capability::PermissionV2))),
+        scope: configured.unwrap_or_else(|| {
+            let syntax = syntax_for(discovery);
+            let granular = syntax == ScopeSyntax::V2
+                && discovery
+                    .capabilities
+                    .supports_search("Observation", "category");
+            summary_scope(kind, syntax, granular)
+        }),
     })
 }
 
@@ -82,19 +91,21 @@ pub fn check_allowed(
     }
 }
 
-/// The scope asked for when config.json sets none: SMART v2 syntax only where the server says
-/// it understands it (`permission-v2`), v1 everywhere else.
-pub fn default_scope(kind: &LaunchKind, permission_v2: bool) -> String {
-    let context = match kind {
-        LaunchKind::Ehr { .. } => "launch",
-        LaunchKind::Standalone => "launch/patient",
-    };
-    let read = if permission_v2 {
-        "patient/*.rs"
-    } else {
-        "patient/*.read"
-    };
-    format!("{context} {read}")
+/// The scope asked for when config.json sets none: the context scope of the launch, read
+/// access to exactly what the summary shows (narrowed to Observation categories where the
+/// server can search by category and speaks SMART v2), and `online_access` so that an expiring
+/// token can be renewed without a relaunch.
+pub fn summary_scope(kind: &LaunchKind, syntax: ScopeSyntax, granular: bool) -> String {
+    let needs = summary_needs();
+    plan_scopes(&ScopeRequest {
+        needs: &needs,
+        syntax,
+        granular,
+        launch: kind,
+        identity: false,
+        refresh: RefreshAccess::Online,
+    })
+    .to_string()
 }
 
 /// Why a launch cannot start.
@@ -230,14 +241,35 @@ mod tests {
             &ehr,
             &discovery(iss.as_str(), &["permission-v2"]),
         );
-        assert_eq!(v2.unwrap().scope, "launch patient/*.rs");
+        let v2 = v2.unwrap().scope;
+        assert!(v2.starts_with("launch "), "{v2}");
+        assert!(v2.contains("patient/Condition.rs"), "{v2}");
+        assert!(v2.contains("online_access"), "{v2}");
         let v1 = client_settings(
             &config(),
             &iss,
             &LaunchKind::Standalone,
             &discovery(iss.as_str(), &[]),
+        )
+        .unwrap()
+        .scope;
+        assert!(v1.starts_with("launch/patient "), "{v1}");
+        assert!(v1.contains("patient/Condition.read"), "{v1}");
+        assert!(!v1.contains(".rs"), "{v1}");
+    }
+
+    #[test]
+    fn observations_are_asked_for_by_category_only_where_the_server_searches_by_category() {
+        let kind = LaunchKind::Standalone;
+        let granular = summary_scope(&kind, ScopeSyntax::V2, true);
+        assert!(
+            granular.contains("patient/Observation.rs?category="),
+            "{granular}"
         );
-        assert_eq!(v1.unwrap().scope, "launch/patient patient/*.read");
+        assert!(granular.contains("|laboratory"), "{granular}");
+        let plain = summary_scope(&kind, ScopeSyntax::V2, false);
+        assert!(plain.contains("patient/Observation.rs"), "{plain}");
+        assert!(!plain.contains("?category"), "{plain}");
     }
 
     #[test]

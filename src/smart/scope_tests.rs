@@ -2,7 +2,6 @@
 //! "scopes page"), plus property tests for print(parse(s)) == s.
 
 use super::*;
-use proptest::prelude::*;
 
 const LAB: &str = "http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
 const LAB_SCOPE: &str = "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
@@ -277,104 +276,111 @@ fn permissions_split_across_two_granted_scopes_cover_the_combined_scope() {
     );
 }
 
-fn resource_type() -> impl Strategy<Value = String> {
-    prop_oneof![Just("*".to_owned()), "[A-Z][a-zA-Z]{0,12}"]
-}
+// proptest is a native dev-dependency; the wasm build of these tests skips the properties.
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
 
-fn compartment() -> impl Strategy<Value = Compartment> {
-    prop_oneof![
-        Just(Compartment::Patient),
-        Just(Compartment::User),
-        Just(Compartment::System)
-    ]
-}
+    fn resource_type() -> impl Strategy<Value = String> {
+        prop_oneof![Just("*".to_owned()), "[A-Z][a-zA-Z]{0,12}"]
+    }
 
-fn permissions() -> impl Strategy<Value = Permissions> {
-    prop_oneof![
+    fn compartment() -> impl Strategy<Value = Compartment> {
         prop_oneof![
-            Just(V1Access::Read),
-            Just(V1Access::Write),
-            Just(V1Access::All)
+            Just(Compartment::Patient),
+            Just(Compartment::User),
+            Just(Compartment::System)
         ]
-        .prop_map(Permissions::V1),
-        any::<[bool; 5]>()
-            .prop_filter("at least one letter", |f| f.contains(&true))
-            .prop_map(|f| Permissions::V2(Cruds::from_flags(f))),
-    ]
-}
-
-fn query() -> impl Strategy<Value = Vec<(String, String)>> {
-    prop::collection::vec(("[a-z][a-z:_-]{0,10}", "[A-Za-z0-9:/.|,_-]{1,30}"), 0..3)
-}
-
-fn any_scope() -> impl Strategy<Value = Scope> {
-    let resource = (compartment(), resource_type(), permissions(), query()).prop_map(
-        |(compartment, resource_type, permissions, query)| {
-            let query = if matches!(permissions, Permissions::V1(_)) {
-                Vec::new()
-            } else {
-                query
-            };
-            Scope::Resource(ResourceScope {
-                compartment,
-                resource_type,
-                permissions,
-                query,
-            })
-        },
-    );
-    prop_oneof![
-        4 => resource,
-        1 => prop_oneof![
-            Just(Scope::Launch),
-            Just(Scope::OpenId),
-            Just(Scope::FhirUser),
-            Just(Scope::Profile),
-            Just(Scope::OfflineAccess),
-            Just(Scope::OnlineAccess),
-            Just(Scope::Context(ContextRequest::Patient)),
-            Just(Scope::Context(ContextRequest::Encounter)),
-        ],
-        1 => "[a-z]{3,10}"
-            .prop_filter("a named context", |n| n != "patient" && n != "encounter")
-            .prop_map(|n| Scope::Context(ContextRequest::Other(n))),
-        1 => "__[a-z]{1,10}|https://[a-z]{1,8}\\.example/[a-z]{1,8}".prop_map(Scope::Other),
-    ]
-}
-
-proptest! {
-    #[test]
-    fn parsing_a_printed_scope_gives_the_same_scope(scope in any_scope()) {
-        prop_assert_eq!(Scope::parse(&scope.to_string()), Ok(scope));
     }
 
-    #[test]
-    fn printing_a_parsed_scope_gives_the_same_text(scope in any_scope()) {
-        let text = scope.to_string();
-        prop_assert_eq!(Scope::parse(&text).unwrap().to_string(), text);
+    fn permissions() -> impl Strategy<Value = Permissions> {
+        prop_oneof![
+            prop_oneof![
+                Just(V1Access::Read),
+                Just(V1Access::Write),
+                Just(V1Access::All)
+            ]
+            .prop_map(Permissions::V1),
+            any::<[bool; 5]>()
+                .prop_filter("at least one letter", |f| f.contains(&true))
+                .prop_map(|f| Permissions::V2(Cruds::from_flags(f))),
+        ]
     }
 
-    #[test]
-    fn a_scope_set_survives_any_whitespace_between_scopes(
-        scopes in prop::collection::vec(any_scope(), 0..6),
-        gaps in prop::collection::vec("[ \t\n]{1,3}", 7),
-    ) {
-        let expected: ScopeSet = scopes.iter().cloned().collect();
-        let mut text = gaps[0].clone();
-        for (scope, gap) in scopes.iter().zip(&gaps[1..]) {
-            text.push_str(&scope.to_string());
-            text.push_str(gap);
+    fn query() -> impl Strategy<Value = Vec<(String, String)>> {
+        prop::collection::vec(("[a-z][a-z:_-]{0,10}", "[A-Za-z0-9:/.|,_-]{1,30}"), 0..3)
+    }
+
+    fn any_scope() -> impl Strategy<Value = Scope> {
+        let resource = (compartment(), resource_type(), permissions(), query()).prop_map(
+            |(compartment, resource_type, permissions, query)| {
+                let query = if matches!(permissions, Permissions::V1(_)) {
+                    Vec::new()
+                } else {
+                    query
+                };
+                Scope::Resource(ResourceScope {
+                    compartment,
+                    resource_type,
+                    permissions,
+                    query,
+                })
+            },
+        );
+        prop_oneof![
+            4 => resource,
+            1 => prop_oneof![
+                Just(Scope::Launch),
+                Just(Scope::OpenId),
+                Just(Scope::FhirUser),
+                Just(Scope::Profile),
+                Just(Scope::OfflineAccess),
+                Just(Scope::OnlineAccess),
+                Just(Scope::Context(ContextRequest::Patient)),
+                Just(Scope::Context(ContextRequest::Encounter)),
+            ],
+            1 => "[a-z]{3,10}"
+                .prop_filter("a named context", |n| n != "patient" && n != "encounter")
+                .prop_map(|n| Scope::Context(ContextRequest::Other(n))),
+            1 => "__[a-z]{1,10}|https://[a-z]{1,8}\\.example/[a-z]{1,8}".prop_map(Scope::Other),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_a_printed_scope_gives_the_same_scope(scope in any_scope()) {
+            prop_assert_eq!(Scope::parse(&scope.to_string()), Ok(scope));
         }
-        prop_assert_eq!(ScopeSet::parse(&text), Ok(expected));
-    }
 
-    #[test]
-    fn mapping_to_v2_keeps_what_a_scope_grants(scope in any_scope()) {
-        let v2 = scope.to_v2();
-        let (Scope::Resource(before), Scope::Resource(after)) = (&scope, &v2) else {
-            return Ok(());
-        };
-        prop_assert_eq!(before.permissions.cruds(), after.permissions.cruds());
-        prop_assert!(matches!(after.permissions, Permissions::V2(_)));
+        #[test]
+        fn printing_a_parsed_scope_gives_the_same_text(scope in any_scope()) {
+            let text = scope.to_string();
+            prop_assert_eq!(Scope::parse(&text).unwrap().to_string(), text);
+        }
+
+        #[test]
+        fn a_scope_set_survives_any_whitespace_between_scopes(
+            scopes in prop::collection::vec(any_scope(), 0..6),
+            gaps in prop::collection::vec("[ \t\n]{1,3}", 7),
+        ) {
+            let expected: ScopeSet = scopes.iter().cloned().collect();
+            let mut text = gaps[0].clone();
+            for (scope, gap) in scopes.iter().zip(&gaps[1..]) {
+                text.push_str(&scope.to_string());
+                text.push_str(gap);
+            }
+            prop_assert_eq!(ScopeSet::parse(&text), Ok(expected));
+        }
+
+        #[test]
+        fn mapping_to_v2_keeps_what_a_scope_grants(scope in any_scope()) {
+            let v2 = scope.to_v2();
+            let (Scope::Resource(before), Scope::Resource(after)) = (&scope, &v2) else {
+                return Ok(());
+            };
+            prop_assert_eq!(before.permissions.cruds(), after.permissions.cruds());
+            prop_assert!(matches!(after.permissions, Permissions::V2(_)));
+        }
     }
 }

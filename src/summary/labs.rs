@@ -243,9 +243,27 @@ fn panels(reports: &[DiagnosticReport]) -> HashMap<&str, (usize, String)> {
     panel_of
 }
 
+// Servers often send the category as a bare code; "system|code" would be noise in a caption.
 fn category_name(category: Option<&CodeableConcept>) -> String {
-    category
-        .and_then(|c| c.display())
+    let Some(category) = category else {
+        return "Other results".into();
+    };
+    let written = category.text.clone().or_else(|| {
+        category
+            .coding
+            .iter()
+            .find_map(|c| c.display.clone())
+    });
+    let coded = || {
+        category.coding.iter().find_map(|c| match c.code.as_deref() {
+            Some("laboratory") => Some("Laboratory".to_owned()),
+            Some(code) if !code.trim().is_empty() => Some(code.replace('-', " ")),
+            _ => None,
+        })
+    };
+    written
+        .filter(|w| !w.trim().is_empty())
+        .or_else(coded)
         .unwrap_or_else(|| "Other results".into())
 }
 

@@ -327,3 +327,15 @@ fn ten_thousand_results_give_every_test_its_latest_value_and_full_series() {
         assert!(result.series.windows(2).all(|w| w[0].at <= w[1].at));
     }
 }
+
+#[test]
+fn a_category_given_only_as_a_code_is_named_in_words_not_as_system_and_code() {
+    let bare = json!({
+        "resourceType": "Observation", "id": "b1", "status": "final",
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}],
+        "code": {"text": "Sodium"}, "effectiveDateTime": "2024-01-01",
+        "valueQuantity": {"value": 140, "unit": "mmol/L"}
+    });
+    let view = build(&[bare], FhirDateTime::parse("2024-02-01").unwrap());
+    assert_eq!(view.groups[0].name, "Laboratory");
+}

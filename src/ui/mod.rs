@@ -4,9 +4,14 @@
 mod app;
 mod banner;
 mod callback;
+mod chart;
 mod launch;
 mod problem;
+mod report;
+mod section;
+mod sections;
 mod start;
+mod summary;
 
 /// Mounts the app on `<body>`.
 pub fn mount() {

@@ -10,7 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(30);
+// Generous: the 10,000-observation patient pages through a debug-built sandbox.
+const WAIT: Duration = Duration::from_secs(60);
 
 /// One test's world.
 pub struct Harness {

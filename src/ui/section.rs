@@ -1,0 +1,91 @@
+//! The frame every summary section shares: heading with count, skeleton while loading, paging
+//! progress, its own error with a retry, "not shared by this launch", or its content.
+
+use super::problem::ProblemPanel;
+use crate::browser::fetch::SectionData;
+use crate::fhir::bundle::Progress;
+use crate::fhir::plan::Section;
+use crate::problem::Problem;
+use leptos::prelude::*;
+
+/// Where one section stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SectionState {
+    /// Requests in flight; progress once the first page arrived.
+    Loading(Option<Progress>),
+    /// The launch's scopes do not cover this section's data; nothing was requested.
+    NotGranted,
+    /// The server cannot answer this section.
+    Unavailable(String),
+    /// A request failed.
+    Failed(Problem),
+    /// Everything arrived.
+    Loaded(SectionData),
+}
+
+/// A section with its state; `body` renders loaded data and returns the item count to show.
+#[component]
+pub fn SectionFrame(
+    section: Section,
+    state: RwSignal<SectionState>,
+    body: fn(&SectionData) -> (usize, AnyView),
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    let id = format!(
+        "section-{}",
+        section.title().to_lowercase().replace(' ', "-")
+    );
+    let heading_id = format!("{id}-heading");
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="summary-section" id=id.clone() data-testid=id aria-labelledby=labelled_by
+            aria-busy=move || matches!(state.get(), SectionState::Loading(_)).to_string()>
+            {move || {
+                let current = state.get();
+                let (count, content) = match &current {
+                    SectionState::Loaded(data) => {
+                        let (count, view) = body(data);
+                        (Some(count), view)
+                    }
+                    SectionState::Loading(progress) => (None, skeleton(*progress)),
+                    SectionState::NotGranted => (None, view! {
+                        <p class="muted" data-testid="not-granted">"Not shared by this launch."</p>
+                    }.into_any()),
+                    SectionState::Unavailable(reason) => (None, view! {
+                        <p class="muted" data-testid="unavailable">{reason.clone()}</p>
+                    }.into_any()),
+                    SectionState::Failed(problem) => (None, view! {
+                        <ProblemPanel problem=problem.clone() />
+                        <button class="retry" on:click=move |_| on_retry.run(())>"Try again"</button>
+                    }.into_any()),
+                };
+                let notices = match &current {
+                    SectionState::Loaded(data) => data.notices.clone(),
+                    _ => Vec::new(),
+                };
+                view! {
+                    <h2 id=heading_id.clone()>
+                        {section.title()}
+                        {count.map(|n| view! { <span class="count" data-testid="count">{n}</span> })}
+                    </h2>
+                    {content}
+                    {(!notices.is_empty()).then(|| view! {
+                        <ul class="notices">
+                            {notices.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                        </ul>
+                    })}
+                }
+            }}
+        </section>
+    }
+}
+
+fn skeleton(progress: Option<Progress>) -> AnyView {
+    view! {
+        <div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
+        <p class="progress" data-testid="progress">
+            {progress.map_or_else(|| "Loading\u{2026}".to_owned(), |p| format!("Loading \u{2014} {}", p.describe()))}
+        </p>
+    }
+    .into_any()
+}

@@ -1,0 +1,59 @@
+//! The allergies list: "no known allergies" only when the server says so.
+
+use super::{meta, past_group, unreadable_notice};
+use crate::browser::fetch::SectionData;
+use crate::summary::allergies::{build, AllergyLine, AllergyListState, Criticality};
+use leptos::prelude::*;
+
+pub fn render(data: &SectionData) -> (usize, AnyView) {
+    let view_model = build(&data.matches);
+    let count = view_model.current.len();
+    let headline = match view_model.state {
+        AllergyListState::Listed => None,
+        AllergyListState::NoKnownAllergies => Some(view_model.no_known.join("; ")),
+        AllergyListState::NoneActive => Some("No active allergies recorded.".to_owned()),
+        AllergyListState::NoneRecorded => Some(
+            "No allergy information recorded (this is not the same as no known allergies)."
+                .to_owned(),
+        ),
+    };
+    let current: Vec<AnyView> = view_model.current.into_iter().map(item).collect();
+    let past: Vec<AnyView> = view_model.other.into_iter().map(item).collect();
+    let body = view! {
+        {headline.map(|text| view! { <p class="muted" data-testid="allergy-state">{text}</p> })}
+        {(!current.is_empty()).then(|| view! { <ul class="items">{current}</ul> })}
+        {past_group("Inactive and resolved", past)}
+        {unreadable_notice(&view_model.unreadable)}
+    };
+    (count, body.into_any())
+}
+
+fn item(line: AllergyLine) -> AnyView {
+    let reactions: Vec<String> = line
+        .reactions
+        .iter()
+        .map(|r| match &r.severity {
+            Some(severity) => format!(
+                "{} ({})",
+                r.manifestations.join(", "),
+                severity.to_lowercase()
+            ),
+            None => r.manifestations.join(", "),
+        })
+        .collect();
+    let details = meta(&[
+        (!reactions.is_empty()).then(|| reactions.join("; ")),
+        line.unconfirmed.then(|| "Unconfirmed".to_owned()),
+        line.kind,
+        line.onset.map(|o| format!("since {o}")),
+    ]);
+    let high = line.criticality == Some(Criticality::High);
+    view! {
+        <li class:critical=high>
+            <span class="item-name">{line.substance}</span>
+            {line.criticality.map(|c| view! { <span class="badge" class:badge-alert=high>{c.label()}</span> })}
+            {details.map(|d| view! { <span class="item-meta">{d}</span> })}
+        </li>
+    }
+    .into_any()
+}

@@ -1,0 +1,42 @@
+//! Encounters and procedures: most recent first, paginated so a long history stays light.
+
+use super::{meta, paginated, unreadable_notice};
+use crate::browser::fetch::SectionData;
+use crate::summary::{encounters, procedures};
+use leptos::prelude::*;
+
+pub fn render_encounters(data: &SectionData) -> (usize, AnyView) {
+    let view_model = encounters::build(&data.matches);
+    let count = view_model.encounters.len();
+    let items: Vec<(String, Option<String>)> = view_model
+        .encounters
+        .into_iter()
+        .map(|e| {
+            let details = meta(&[e.when, e.class, e.reason, e.status]);
+            (e.title, details)
+        })
+        .collect();
+    let body = view! {
+        {paginated(items, "No encounters recorded.")}
+        {unreadable_notice(&view_model.unreadable)}
+    };
+    (count, body.into_any())
+}
+
+pub fn render_procedures(data: &SectionData) -> (usize, AnyView) {
+    let view_model = procedures::build(&data.matches);
+    let count = view_model.procedures.len();
+    let items: Vec<(String, Option<String>)> = view_model
+        .procedures
+        .into_iter()
+        .map(|p| {
+            let details = meta(&[p.when, p.reason, p.status, p.status_reason]);
+            (p.name, details)
+        })
+        .collect();
+    let body = view! {
+        {paginated(items, "No procedures recorded.")}
+        {unreadable_notice(&view_model.unreadable)}
+    };
+    (count, body.into_any())
+}

@@ -1,0 +1,59 @@
+//! Immunizations, one line per vaccine.
+
+use super::{meta, unreadable_notice};
+use crate::browser::fetch::SectionData;
+use crate::summary::immunizations::{build, DoseStatus, VaccineGroup};
+use leptos::prelude::*;
+
+pub fn render(data: &SectionData) -> (usize, AnyView) {
+    let view_model = build(&data.matches);
+    let count = view_model.vaccines.len();
+    let items: Vec<AnyView> = view_model.vaccines.into_iter().map(item).collect();
+    let body = view! {
+        {if items.is_empty() {
+            view! { <p class="muted">"No immunizations recorded."</p> }.into_any()
+        } else {
+            view! { <ul class="items">{items}</ul> }.into_any()
+        }}
+        {unreadable_notice(&view_model.unreadable)}
+    };
+    (count, body.into_any())
+}
+
+fn item(group: VaccineGroup) -> AnyView {
+    let not_done: Vec<String> = group
+        .doses
+        .iter()
+        .filter_map(|dose| match &dose.status {
+            DoseStatus::NotDone { reason } => Some(format!(
+                "not given{}{}",
+                dose.date
+                    .as_deref()
+                    .map(|d| format!(" {d}"))
+                    .unwrap_or_default(),
+                reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            )),
+            _ => None,
+        })
+        .collect();
+    let doses = match group.completed_doses {
+        0 => None,
+        1 => Some("1 dose".to_owned()),
+        n => Some(format!("{n} doses")),
+    };
+    let details = meta(&[
+        group.latest_dose.map(|d| format!("latest {d}")),
+        doses,
+        (!not_done.is_empty()).then(|| not_done.join("; ")),
+    ]);
+    view! {
+        <li>
+            <span class="item-name">{group.name}</span>
+            {details.map(|d| view! { <span class="item-meta">{d}</span> })}
+        </li>
+    }
+    .into_any()
+}

@@ -1,0 +1,97 @@
+//! Labs: latest result per test with range and flag, grouped by panel; a trend on demand.
+
+use super::super::chart::TrendChart;
+use super::unreadable_notice;
+use super::vitals::chart_points;
+use crate::browser::fetch::SectionData;
+use crate::browser::world;
+use crate::summary::chart::ChartInput;
+use crate::summary::labs::{build, LabGroup, LabResult};
+use leptos::prelude::*;
+
+pub fn render(data: &SectionData) -> (usize, AnyView) {
+    let view_model = build(&data.matches, world::now());
+    let count: usize = view_model.groups.iter().map(|g| g.results.len()).sum();
+    let groups: Vec<AnyView> = view_model.groups.into_iter().map(group).collect();
+    let body = view! {
+        {if groups.is_empty() {
+            view! { <p class="muted">"No lab results recorded."</p> }.into_any()
+        } else {
+            groups.into_any()
+        }}
+        {unreadable_notice(&view_model.unreadable)}
+    };
+    (count, body.into_any())
+}
+
+fn group(group: LabGroup) -> AnyView {
+    let rows: Vec<AnyView> = group.results.into_iter().map(row).collect();
+    view! {
+        <div class="table-scroll">
+            <table class="labs">
+                <caption>{group.name}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Test"</th>
+                        <th scope="col">"Result"</th>
+                        <th scope="col">"Range"</th>
+                        <th scope="col">"When"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+fn row(result: LabResult) -> AnyView {
+    let show_trend = RwSignal::new(false);
+    let chart = (result.series.len() > 1).then(|| ChartInput {
+        title: result.name.clone(),
+        points: chart_points(None, &result.series, result.unit.as_deref().unwrap_or("")),
+        reference: None,
+    });
+    // "N" beside every normal value is noise; only flags that say something are shown.
+    let flag = result.flag.as_ref().filter(|f| f.short() != "N").map(|f| {
+        let computed = if result.flag_computed {
+            " (from range)"
+        } else {
+            ""
+        };
+        (f.short().to_owned(), computed)
+    });
+    let value = match &result.unit {
+        Some(unit) => format!("{} {unit}", result.value),
+        None => result.value.clone(),
+    };
+    let has_chart = chart.is_some();
+    let count = result.result_count;
+    view! {
+        <tr class:abnormal=result.abnormal data-testid="lab-row">
+            <th scope="row">{result.name}</th>
+            <td>
+                <span class="lab-value">{value}</span>
+                {flag.map(|(short, computed)| view! {
+                    <span class="flag" title=format!("Interpretation{computed}")>{short}</span>
+                })}
+            </td>
+            <td>{result.reference_range.unwrap_or_else(|| "\u{2014}".into())}</td>
+            <td>
+                {result.when}
+                {has_chart.then(|| view! {
+                    <button class="link" aria-expanded=move || show_trend.get().to_string()
+                        on:click=move |_| show_trend.update(|s| *s = !*s)>
+                        {format!("Trend ({count})")}
+                    </button>
+                })}
+            </td>
+        </tr>
+        {chart.map(|input| view! {
+            <tr class="trend-row" hidden=move || !show_trend.get()>
+                <td colspan="4"><TrendChart input=input.clone() /></td>
+            </tr>
+        })}
+    }
+    .into_any()
+}

@@ -1,0 +1,85 @@
+//! Vital signs: the latest of each, with a trend plot.
+
+use super::super::chart::TrendChart;
+use super::unreadable_notice;
+use crate::browser::fetch::SectionData;
+use crate::browser::world;
+use crate::summary::chart::{ChartInput, ChartPoint};
+use crate::summary::observations::TrendPoint;
+use crate::summary::vital_kinds::VitalKind;
+use crate::summary::vitals::{build, VitalReading};
+use leptos::prelude::*;
+
+const DAY_MS: f64 = 86_400_000.0;
+
+pub fn render(data: &SectionData) -> (usize, AnyView) {
+    let view_model = build(&data.matches, world::now());
+    let count = view_model.latest.len();
+    let series = view_model.series;
+    let cards: Vec<AnyView> = view_model
+        .latest
+        .into_iter()
+        .map(|reading| {
+            let points = series
+                .iter()
+                .find(|s| s.kind == reading.kind)
+                .map(|s| s.points.clone())
+                .unwrap_or_default();
+            card(reading, points)
+        })
+        .collect();
+    let excluded = view_model.excluded.len();
+    let body = view! {
+        {view_model.blood_pressure.map(|bp| view! {
+            <p class="headline" data-testid="blood-pressure">"Blood pressure "<strong>{bp}</strong></p>
+        })}
+        {if cards.is_empty() {
+            view! { <p class="muted">"No vital signs recorded."</p> }.into_any()
+        } else {
+            view! { <div class="vital-cards">{cards}</div> }.into_any()
+        }}
+        {(excluded > 0).then(|| view! {
+            <p class="muted small">{format!("{excluded} measurement(s) without a date or a known unit are not shown.")}</p>
+        })}
+        {unreadable_notice(&view_model.unreadable)}
+    };
+    (count, body.into_any())
+}
+
+/// Chart points from a series, in the kind's display unit.
+pub fn chart_points(kind: Option<VitalKind>, points: &[TrendPoint], unit: &str) -> Vec<ChartPoint> {
+    points
+        .iter()
+        .map(|p| ChartPoint {
+            day: p.at.epoch_millis() as f64 / DAY_MS,
+            value: p.value,
+            value_text: match kind {
+                Some(kind) => kind.format(p.value),
+                None => format!("{} {unit}", p.value),
+            },
+            date_text: p.at.to_string(),
+        })
+        .collect()
+}
+
+fn card(reading: VitalReading, points: Vec<TrendPoint>) -> AnyView {
+    let title = reading.kind.title();
+    let chart = (points.len() > 1).then(|| ChartInput {
+        title: title.to_owned(),
+        points: chart_points(Some(reading.kind), &points, reading.kind.unit()),
+        reference: None,
+    });
+    view! {
+        <article class="vital-card" data-testid="vital">
+            <h3>{title}</h3>
+            <p class="vital-value">{reading.text}</p>
+            <p class="item-meta">
+                {reading.when}
+                {reading.ago.map(|ago| format!(" ({ago})"))}
+                {reading.original.map(|o| format!(" \u{b7} recorded as {o}"))}
+            </p>
+            {chart.map(|input| view! { <TrendChart input=input /> })}
+        </article>
+    }
+    .into_any()
+}

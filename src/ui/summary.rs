@@ -1,0 +1,155 @@
+//! The summary page: the banner and every section load at once, in one parallel wave after
+//! the token, and each shows its own state.
+
+use super::banner::PatientBanner;
+use super::problem::ProblemPanel;
+use super::report::CapabilityPanel;
+use super::section::{SectionFrame, SectionState};
+use super::sections::body_for;
+use crate::browser::{fetch, flow, world};
+use crate::fhir::capabilities::Capabilities;
+use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
+use crate::fhir::report::capability_report;
+use crate::problem::Problem;
+use crate::smart::authorize::LaunchKind;
+use crate::smart::scope::ScopeSet;
+use crate::smart::scope_plan::granted_vs_requested;
+use crate::smart::session::Session;
+use crate::summary::banner::{banner, Banner};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+enum BannerState {
+    Loading,
+    Ready(Banner),
+    Failed(Problem),
+}
+
+/// The summary of the patient in `session`'s context.
+#[component]
+pub fn SummaryPage(session: Session, capabilities: Capabilities) -> impl IntoView {
+    let plans = plan_summary(&capabilities, session.patient_id());
+    let report = capability_report(&capabilities, &plans);
+    let launch = match session.launch {
+        LaunchKind::Ehr { .. } => "EHR launch",
+        LaunchKind::Standalone => "Standalone launch",
+    };
+    let server = session.fhir_base.to_string();
+    let granted_scopes = session.granted_scopes();
+    let not_granted: Vec<String> = granted_vs_requested(
+        &ScopeSet::parse_lenient(&session.requested_scope),
+        &granted_scopes,
+    )
+    .not_granted
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let granted = session.granted_scope.clone();
+    let show_banner = session.context.need_patient_banner;
+    // The session (with its token) lives only in memory, owned by this page.
+    let session = StoredValue::new_local(session);
+
+    let banner_state = RwSignal::new(BannerState::Loading);
+    spawn_local(async move {
+        let current = session.get_value();
+        banner_state.set(match flow::read_patient(&current).await {
+            Ok(patient) => BannerState::Ready(banner(&patient, world::today())),
+            Err(problem) => BannerState::Failed(problem),
+        });
+    });
+
+    let mut states: HashMap<Section, RwSignal<SectionState>> = HashMap::new();
+    let mut section_plans: HashMap<Section, SectionPlan> = HashMap::new();
+    for plan in plans {
+        match plan.map(|plan| (plan.section, within_grant(plan, &granted_scopes))) {
+            Ok((section, None)) => {
+                states.insert(section, RwSignal::new(SectionState::NotGranted));
+            }
+            Ok((_, Some(plan))) => {
+                let state = RwSignal::new(SectionState::Loading(None));
+                load(session, plan.clone(), state);
+                states.insert(plan.section, state);
+                section_plans.insert(plan.section, plan);
+            }
+            Err(unavailable) => {
+                states.insert(
+                    unavailable.section,
+                    RwSignal::new(SectionState::Unavailable(unavailable.reason)),
+                );
+            }
+        }
+    }
+    let frame = move |section: Section| {
+        let state = states[&section];
+        let plan = section_plans.get(&section).cloned();
+        let retry = Callback::new(move |_| {
+            if let Some(plan) = plan.clone() {
+                load(session, plan, state);
+            }
+        });
+        view! { <SectionFrame section=section state=state body=body_for(section) on_retry=retry /> }
+    };
+
+    view! {
+        <div class="summary" data-testid="summary">
+            {move || match banner_state.get() {
+                BannerState::Loading => view! {
+                    <div class="banner-placeholder skeleton" aria-busy="true" aria-label="Loading the patient"></div>
+                }.into_any(),
+                BannerState::Ready(banner) => show_banner
+                    .then(|| view! { <PatientBanner banner=banner /> })
+                    .into_any(),
+                BannerState::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
+            }}
+            <div class="overview">
+                {frame(Section::Problems)}
+                {frame(Section::Medications)}
+                {frame(Section::Allergies)}
+            </div>
+            <div class="measurements">
+                {frame(Section::VitalSigns)}
+                {frame(Section::Labs)}
+            </div>
+            <div class="history">
+                {frame(Section::Immunizations)}
+                {frame(Section::Encounters)}
+                {frame(Section::Procedures)}
+            </div>
+            <footer class="session" data-testid="session">
+                <span>{launch}" \u{b7} "{server}</span>
+                <details class="scopes" data-testid="scopes">
+                    <summary>{if not_granted.is_empty() {
+                        "All requested access was granted".to_owned()
+                    } else {
+                        format!("{} requested permission(s) not granted", not_granted.len())
+                    }}</summary>
+                    <p>"Granted: "<code>{granted}</code></p>
+                    {(!not_granted.is_empty()).then(|| view! {
+                        <p data-testid="not-granted-scopes">"Not granted: "<code>{not_granted.join(" ")}</code></p>
+                    })}
+                </details>
+                <CapabilityPanel report=report />
+            </footer>
+        </div>
+    }
+}
+
+fn load(
+    session: StoredValue<Session, LocalStorage>,
+    plan: SectionPlan,
+    state: RwSignal<SectionState>,
+) {
+    state.set(SectionState::Loading(None));
+    spawn_local(async move {
+        let current = session.get_value();
+        let progress = move |p| state.set(SectionState::Loading(Some(p)));
+        state.set(
+            match fetch::load_section(&current, &plan, &progress).await {
+                Ok(data) => SectionState::Loaded(data),
+                Err(error) => SectionState::Failed(error.into()),
+            },
+        );
+    });
+}
