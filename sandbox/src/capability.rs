@@ -65,10 +65,23 @@ fn includes(ctx: &Ctx, ty: &Type) -> Vec<&'static str> {
     }
 }
 
+/// The oauth-uris extension's members: `authorize`, `token`, and `revoke` when the profile
+/// revokes tokens.
+fn oauth_uris(ctx: &Ctx) -> Vec<Value> {
+    let mut uris = vec![
+        json!({ "url": "authorize", "valueUri": ctx.authorize_endpoint() }),
+        json!({ "url": "token", "valueUri": ctx.token_endpoint() }),
+    ];
+    if ctx.profile.revocation {
+        uris.push(json!({ "url": "revoke", "valueUri": ctx.revocation_endpoint() }));
+    }
+    uris
+}
+
 /// The statement as JSON.
 fn statement(ctx: &Ctx) -> Value {
     let base = ctx.fhir_base();
-    let resources: Vec<Value> = served(ctx)
+    let mut resources: Vec<Value> = served(ctx)
         .map(|ty| {
             let search_params: Vec<Value> = params(ctx, ty)
                 .into_iter()
@@ -94,6 +107,13 @@ fn statement(ctx: &Ctx) -> Value {
             resource
         })
         .collect();
+    if ctx.profile.openid {
+        resources.push(json!({
+            "type": "Practitioner",
+            "documentation": "Only the signed-in user (fhirUser), by read.",
+            "interaction": [{ "code": "read" }],
+        }));
+    }
     let mut common = vec![json!({ "name": "_count", "type": "number" })];
     if ctx.profile.sort {
         common.push(json!({ "name": "_sort", "type": "string" }));
@@ -108,10 +128,7 @@ fn statement(ctx: &Ctx) -> Value {
             }],
             "extension": [{
                 "url": OAUTH_URIS,
-                "extension": [
-                    { "url": "authorize", "valueUri": ctx.authorize_endpoint() },
-                    { "url": "token", "valueUri": ctx.token_endpoint() },
-                ],
+                "extension": oauth_uris(ctx),
             }],
         });
     }
@@ -182,6 +199,17 @@ fn xml(ctx: &Ctx) -> String {
             );
         }
         out += "</resource>";
+    }
+    if ctx.profile.openid {
+        out += &format!(
+            "<resource>{}{}<interaction>{}</interaction></resource>",
+            v("type", "Practitioner"),
+            v(
+                "documentation",
+                "Only the signed-in user (fhirUser), by read."
+            ),
+            v("code", "read")
+        );
     }
     out += &format!(
         "<searchParam>{}{}</searchParam>",

@@ -36,6 +36,9 @@ fn scopes_supported(ctx: &Ctx) -> Vec<String> {
             .filter(|ty| serves(profile, ty))
             .map(|ty| ty.name),
     );
+    if profile.openid {
+        scopes.extend(["openid", "fhirUser", "profile"].map(str::to_string));
+    }
     for compartment in ["patient", "user"] {
         for ty in &types {
             scopes.push(format!("{compartment}/{ty}.read"));
@@ -49,7 +52,11 @@ fn scopes_supported(ctx: &Ctx) -> Vec<String> {
 
 /// SMART capabilities of a profile (SMART App Launch 2.2 §"Capabilities").
 fn capabilities(ctx: &Ctx) -> Vec<&'static str> {
-    let mut capabilities = vec![
+    let mut capabilities = vec![];
+    if ctx.profile.authorize_post {
+        capabilities.push("authorize-post");
+    }
+    capabilities.extend([
         "launch-ehr",
         "launch-standalone",
         "client-public",
@@ -61,13 +68,16 @@ fn capabilities(ctx: &Ctx) -> Vec<&'static str> {
         "permission-patient",
         "permission-user",
         "permission-v1",
-    ];
+    ]);
     if ctx.profile.v2_scopes {
         capabilities.push("permission-v2");
     }
     capabilities.push("permission-online");
     if !ctx.profile.epic_tokens {
         capabilities.push("permission-offline");
+    }
+    if ctx.profile.openid {
+        capabilities.push("sso-openid-connect");
     }
     capabilities
 }
@@ -81,7 +91,7 @@ pub(crate) async fn smart_configuration(State(ctx): State<Ctx>) -> Response {
             "This server publishes no SMART configuration; see the CapabilityStatement.",
         );
     }
-    let document = json!({
+    let mut document = json!({
         "issuer": ctx.issuer(),
         "authorization_endpoint": ctx.authorize_endpoint(),
         "token_endpoint": ctx.token_endpoint(),
@@ -92,6 +102,12 @@ pub(crate) async fn smart_configuration(State(ctx): State<Ctx>) -> Response {
         "code_challenge_methods_supported": ["S256"],
         "capabilities": capabilities(&ctx),
     });
+    if ctx.profile.revocation {
+        document["revocation_endpoint"] = json!(ctx.revocation_endpoint());
+    }
+    if ctx.profile.openid {
+        document["jwks_uri"] = json!(ctx.jwks_uri());
+    }
     json_response(document, "application/json")
 }
 

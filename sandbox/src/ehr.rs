@@ -1,8 +1,16 @@
 //! The EHR origin's own pages: the patient list (`/`) and the launch page
 //! (`/ehr/launch?patient=ID[&encounter=ID][&target=tab][&profile=NAME]`), which creates a single-use launch
 //! context and embeds the app in an iframe or sends the browser to it.
+//!
+//! Launch options, bound to the launch token (each falls back to the sandbox's options):
+//! `simulate=NAME` (a simulated failure, see `simulate`), `lifetime=SECONDS` (access token
+//! lifetime), `deny=Procedure,Immunization` (resource types or scopes the client may not
+//! get), `frames=deny` (authorization pages refuse framing and ask the user to sign in).
+//! The patient list has a `<select id="simulate">` for the first; the list's own URL takes
+//! all four and passes them on to its launch links (`/?simulate=NAME` pre-selects).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
@@ -13,17 +21,46 @@ use crate::data::PatientSummary;
 use crate::html::{self, escape};
 use crate::params::Params;
 use crate::profile::{fhir_base, PROFILES};
+use crate::simulate::{LaunchOptions, Simulation};
 use crate::state::{LaunchContext, Sandbox};
 
-/// `GET /`: every patient, with links that launch Bedside embedded or in a new tab.
-pub(crate) async fn home(State(sandbox): State<Arc<Sandbox>>) -> Response {
+/// `simulate=none`: no simulation, even when the sandbox simulates one for every launch.
+const NO_SIMULATION: &str = "none";
+
+/// Parameters of the patient list and of `/ehr/launch` that set launch options.
+const OPTION_PARAMS: [&str; 4] = ["simulate", "lifetime", "deny", "frames"];
+
+/// `&name=value` for each launch option present in `params`, URL-encoded.
+fn option_suffix(params: &Params) -> String {
+    OPTION_PARAMS
+        .iter()
+        .filter_map(|name| {
+            params
+                .get(name)
+                .map(|value| format!("&{name}={}", encode(value)))
+        })
+        .collect()
+}
+
+/// `GET /`: every patient, with links that launch Bedside embedded or in a new tab, and
+/// the simulation picker.
+pub(crate) async fn home(
+    State(sandbox): State<Arc<Sandbox>>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    let suffix = option_suffix(&params);
+    let chosen = match params.get("simulate") {
+        Some(name) => Simulation::from_name(name),
+        None => sandbox.defaults.simulation,
+    };
     let rows: String = sandbox
         .data
         .patient_summaries()
         .iter()
         .map(|p| {
             let id = escape(&p.id);
-            let launch = format!("/ehr/launch?patient={}", encode(&p.id));
+            let launch = format!("/ehr/launch?patient={}{suffix}", encode(&p.id));
             format!(
                 "<tr data-patient=\"{id}\"><td class=\"patient-name\"><bdi>{}</bdi></td><td class=\"patient-birth-date\">{}</td>\
 <td class=\"patient-gender\">{}</td><td class=\"patient-mrn\">{}</td><td class=\"actions\">\
@@ -40,13 +77,69 @@ pub(crate) async fn home(State(sandbox): State<Arc<Sandbox>>) -> Response {
     let base = fhir_base(&sandbox.ehr_origin, &PROFILES[0]);
     let body = format!(
         "<header class=\"ehr\"><span class=\"brand\">Sandbox EHR</span><span>Signed in as clinician</span></header>\n\
-<main><h1>Patients</h1>\n<table id=\"patient-list\"><thead><tr><th>Name</th><th>Birth date</th><th>Gender</th><th>MRN</th><th>Bedside</th></tr></thead>\n\
+<main><h1>Patients</h1>\n{picker}\n<table id=\"patient-list\"><thead><tr><th>Name</th><th>Birth date</th><th>Gender</th><th>MRN</th><th>Bedside</th></tr></thead>\n\
 <tbody>\n{rows}</tbody></table>\n\
 <p class=\"muted\">FHIR base <code id=\"fhir-base\">{base}</code> · app <code id=\"app-origin\">{app}</code> · synthetic data only.</p></main>",
         base = escape(&base),
         app = escape(&sandbox.app_origin),
+        picker = simulation_picker(chosen, &params),
     );
-    html::respond(StatusCode::OK, html::page("Sandbox EHR", &body), None)
+    let page = html::page("Sandbox EHR", &body)
+        .replace("</body>", "<script src=\"/ehr/ehr.js\"></script>\n</body>");
+    html::respond(StatusCode::OK, page, None)
+}
+
+/// The form that chooses a simulation for the launch links: submitting it reloads the list
+/// with `?simulate=NAME`; `ehr.js` updates the links at once when scripts run.
+fn simulation_picker(chosen: Option<Simulation>, params: &Params) -> String {
+    let selected = |yes: bool| if yes { " selected" } else { "" };
+    let mut options = format!(
+        "<option value=\"{NO_SIMULATION}\"{}>none: a well-behaved EHR</option>",
+        selected(chosen.is_none())
+    );
+    for simulation in Simulation::ALL {
+        options += &format!(
+            "<option value=\"{name}\"{}>{name} ({})</option>",
+            selected(chosen == Some(*simulation)),
+            escape(simulation.summary()),
+            name = simulation.name(),
+        );
+    }
+    let kept: String = OPTION_PARAMS[1..]
+        .iter()
+        .filter_map(|name| {
+            params.get(name).map(|value| {
+                format!(
+                    "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                    escape(value)
+                )
+            })
+        })
+        .collect();
+    format!(
+        "<form id=\"launch-options\" method=\"get\" action=\"/\" class=\"card\">{kept}\
+<label for=\"simulate\">Simulate a failure on launch</label>\
+<select id=\"simulate\" name=\"simulate\">{options}</select> \
+<button type=\"submit\" id=\"apply-simulation\">Apply to the launch links</button></form>"
+    )
+}
+
+/// `GET /ehr/ehr.js`: copies the chosen simulation into every launch link's query.
+pub(crate) async fn script() -> Response {
+    const SCRIPT: &str =
+        "document.getElementById('simulate').addEventListener('change', function (event) {\n\
+  var name = event.target.value;\n\
+  document.querySelectorAll('a.launch-embedded, a.launch-tab').forEach(function (link) {\n\
+    var url = new URL(link.href);\n\
+    url.searchParams.set('simulate', name);\n\
+    link.href = url.toString();\n\
+  });\n\
+});\n";
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 /// `GET /ehr/launch`: creates a launch context and opens the app with `iss` and `launch`.
@@ -80,13 +173,20 @@ pub(crate) async fn launch(
         .and_then(crate::profile::by_name)
         .filter(|p| p.secured)
         .unwrap_or(&PROFILES[0]);
+    let options = match launch_options(&sandbox, &params) {
+        Ok(options) => options,
+        Err(message) => {
+            return html::error_page(StatusCode::BAD_REQUEST, "Bad launch option", &message)
+        }
+    };
     let context = LaunchContext {
         patient: Some(patient.id.clone()),
         encounter: encounter.map(str::to_string),
     };
-    let launch = sandbox
-        .grants()
-        .create_launch(profile.name, context, sandbox.lifetimes.launch);
+    let launch =
+        sandbox
+            .grants()
+            .create_launch(profile.name, context, options, sandbox.lifetimes.launch);
     let app_url = match Url::parse(&format!("{}/launch", sandbox.app_origin)) {
         Ok(mut url) => {
             url.query_pairs_mut()
@@ -105,11 +205,50 @@ pub(crate) async fn launch(
     if params.get("target") == Some("tab") {
         return (StatusCode::FOUND, [(header::LOCATION, app_url)]).into_response();
     }
-    embedded_page(&sandbox, patient, &app_url)
+    embedded_page(&sandbox, patient, &app_url, &option_suffix(&params))
 }
 
-fn embedded_page(sandbox: &Sandbox, patient: &PatientSummary, app_url: &str) -> Response {
-    let fresh_tab = format!("/ehr/launch?patient={}&target=tab", encode(&patient.id));
+/// The launch's options: its own parameters over the sandbox's options.
+fn launch_options(sandbox: &Sandbox, params: &Params) -> Result<LaunchOptions, String> {
+    let mut options = sandbox.defaults.clone();
+    match params.get("simulate") {
+        None => {}
+        Some(NO_SIMULATION) => options.simulation = None,
+        Some(name) => options.simulation = Some(name.parse()?),
+    }
+    if let Some(seconds) = params.get("lifetime") {
+        let seconds: u64 = seconds.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+            format!("lifetime \"{seconds}\" is not a positive number of seconds.")
+        })?;
+        options.access_lifetime = Some(Duration::from_secs(seconds));
+    }
+    if let Some(denied) = params.get("deny") {
+        options.denied.extend(
+            denied
+                .split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
+        );
+    }
+    match params.get("frames") {
+        None => {}
+        Some("deny") => options.refuse_framing = true,
+        Some(other) => return Err(format!("frames \"{other}\" is unknown; use frames=deny.")),
+    }
+    Ok(options)
+}
+
+fn embedded_page(
+    sandbox: &Sandbox,
+    patient: &PatientSummary,
+    app_url: &str,
+    suffix: &str,
+) -> Response {
+    let fresh_tab = format!(
+        "/ehr/launch?patient={}&target=tab{suffix}",
+        encode(&patient.id)
+    );
     let body = format!(
         "<header class=\"ehr\" id=\"ehr-patient-header\" data-patient=\"{id}\"><a class=\"brand\" href=\"/\">Sandbox EHR</a>\
 <strong id=\"ehr-patient-name\"><bdi>{name}</bdi></strong><span>born {born}</span><span>{gender}</span><span>MRN {mrn}</span>\

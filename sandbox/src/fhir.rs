@@ -12,10 +12,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::cors::WithoutCors;
-use crate::profile::{Ctx, Profile};
+use crate::profile::{CorsStyle, Ctx, Profile};
 use crate::scope::{Access, Permissions};
 use crate::search::registry::{self, Type};
 use crate::search::{self, searchset, Query};
+use crate::simulate::Simulation;
+use crate::state::TokenGrant;
 
 /// Media type of FHIR JSON.
 const FHIR_JSON: &str = "application/fhir+json";
@@ -161,8 +163,7 @@ fn reach(
             medications: true,
         });
     }
-    let grant =
-        authenticate(ctx, headers).map_err(|problem| Box::new(unauthorized(ctx, problem)))?;
+    let grant = authenticate(ctx, headers)?;
     let Some(Access {
         any_patient,
         restrictions,
@@ -230,37 +231,58 @@ fn describe(restrictions: &[Vec<(String, String)>]) -> String {
         .join(" or ")
 }
 
-/// Finds the live access token of this profile; the error says what is wrong with it.
-fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> Result<crate::state::TokenGrant, &'static str> {
+/// Finds the live access token of this profile; the error is the 401 to answer with,
+/// saying what is wrong with it. Simulated `request_*` failures are answered here.
+pub(crate) fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> Result<TokenGrant, Box<Response>> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim());
+    let oracle = ctx.profile.cors == CorsStyle::Oracle;
     let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return Err("This request needs an access token: Authorization: Bearer <token>.");
+        let message = "This request needs an access token: Authorization: Bearer <token>.";
+        return Err(Box::new(unauthorized(message, oracle)));
     };
-    let grants = ctx.sandbox.grants();
-    match grants.access(token) {
-        Some(grant) if grant.profile == ctx.profile.name => Ok(grant.clone()),
-        _ => Err("The access token is unknown, expired or revoked."),
+    let grant = ctx
+        .sandbox
+        .grants()
+        .access(token)
+        .filter(|grant| grant.profile == ctx.profile.name)
+        .cloned();
+    let Some(grant) = grant else {
+        let message = "The access token is unknown, expired or revoked.";
+        return Err(Box::new(unauthorized(message, oracle)));
+    };
+    match grant.options.simulation {
+        Some(Simulation::RequestInvalidToken) => Err(Box::new(unauthorized(
+            "The access token is invalid. [simulated: request_invalid_token]",
+            false,
+        ))),
+        Some(Simulation::Request401WithoutCors) => Err(Box::new(unauthorized(
+            "The access token is invalid. [simulated: request_401_without_cors]",
+            true,
+        ))),
+        _ => Ok(grant),
     }
 }
 
-fn unauthorized(ctx: &Ctx, message: &str) -> Response {
+/// A 401 with `WWW-Authenticate` (RFC 6750 §3.1); `without_cors` suppresses CORS headers.
+fn unauthorized(message: &str, without_cors: bool) -> Response {
     let mut response = outcome(StatusCode::UNAUTHORIZED, "login", message);
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer realm=\"sandbox\", error=\"invalid_token\""),
     );
-    if ctx.profile.cors == crate::profile::CorsStyle::Oracle {
+    if without_cors {
         response.extensions_mut().insert(WithoutCors);
     }
     response
 }
 
-fn forbidden(message: &str) -> Response {
+/// A 403 for a token whose scopes do not reach the resource (RFC 6750 §3.1).
+pub(crate) fn forbidden(message: &str) -> Response {
     let mut response = outcome(StatusCode::FORBIDDEN, "forbidden", message);
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
@@ -278,7 +300,8 @@ pub(crate) fn outcome(status: StatusCode, code: &str, diagnostics: &str) -> Resp
     fhir_json(status, body.to_string())
 }
 
-fn fhir_json(status: StatusCode, body: String) -> Response {
+/// A FHIR JSON body.
+pub(crate) fn fhir_json(status: StatusCode, body: String) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON))],

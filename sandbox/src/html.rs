@@ -98,6 +98,32 @@ pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Resp
     respond(status, page(title, &body), None)
 }
 
+/// Makes a page refuse to be framed by anyone: `X-Frame-Options: DENY` and
+/// `frame-ancestors 'none'` added to its CSP (what many EHRs do on their sign-in pages).
+pub(crate) fn refuse_framing(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(CSP)
+        .to_string();
+    let csp = format!("{csp}; frame-ancestors 'none'");
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// [`refuse_framing`] when `refuse` is set, else the response unchanged.
+pub(crate) fn framing(response: Response, refuse: bool) -> Response {
+    if refuse {
+        refuse_framing(response)
+    } else {
+        response
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

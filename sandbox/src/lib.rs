@@ -11,7 +11,10 @@
 //! - `state`: configuration of one running sandbox and the grants it has issued.
 //! - `profile`: the EHR profiles (`reference`, `epic-like`, `oracle-like`, `legacy`,
 //!   `no-cors`, `open`), how each differs, and their URLs.
-//! - `auth`: the authorization server (authorize, consent, token).
+//! - `auth`: the authorization server (authorize, consent, token, revocation).
+//! - `simulate`: simulated failures and per-launch behaviour (table of every simulation).
+//! - `oidc`: OpenID Connect: the signing key, JWKS, openid-configuration, id_tokens.
+//! - `user`: the signed-in clinician and their Practitioner resource.
 //! - `scope`: SMART scope parsing and the access decisions made from scopes.
 //! - `fhir`: the FHIR REST endpoints (read, search), scope checks, OperationOutcomes.
 //! - `discovery`: smart-configuration and the SMART style document.
@@ -38,19 +41,23 @@ mod discovery;
 mod ehr;
 mod fhir;
 mod html;
+mod oidc;
 mod params;
 mod profile;
 mod random;
 mod scope;
 mod search;
 mod server;
+mod simulate;
 mod state;
+mod user;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 pub use data::PatientSummary;
 pub use server::{start, Running};
+pub use simulate::Simulation;
 
 /// The client id of the one registered client, Bedside (a public client).
 pub const CLIENT_ID: &str = "bedside";
@@ -72,6 +79,22 @@ pub struct Options {
     pub code_lifetime: Duration,
     /// Redirect URIs registered for the client besides `{app_origin}/callback`.
     pub extra_redirect_uris: Vec<String>,
+    /// A failure every launch simulates (see [`Simulation`]); an EHR launch may choose
+    /// another with `&simulate=NAME`.
+    pub simulate: Option<Simulation>,
+    /// What the client may not get, granted away silently (the token response's `scope`
+    /// says what was granted): resource types such as `Procedure` (every scope naming the
+    /// type, and that type within a `*` scope) or exact scopes such as
+    /// `patient/Procedure.rs`.
+    pub denied_scopes: Vec<String>,
+    /// The sign-in and authorization error pages refuse to be framed (`X-Frame-Options:
+    /// DENY`, `frame-ancestors 'none'`), and EHR launches show the sign-in page instead of
+    /// approving at once, so an embedded app must open a popup.
+    pub refuse_framing: bool,
+    /// A folder of FHIR R4 JSON (Bundles as Synthea writes them, single resources, NDJSON)
+    /// whose patients are served after the generated ones; unreadable files are reported
+    /// on stderr by name and skipped.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -84,6 +107,10 @@ impl Default for Options {
             access_token_lifetime: Duration::from_secs(3600),
             code_lifetime: Duration::from_secs(60),
             extra_redirect_uris: Vec::new(),
+            simulate: None,
+            denied_scopes: Vec::new(),
+            refuse_framing: false,
+            data_dir: None,
         }
     }
 }

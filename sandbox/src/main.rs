@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use sandbox::Options;
+use sandbox::{Options, Simulation};
 
 const USAGE: &str = "\
 bedside-sandbox: a local SMART on FHIR EHR for Bedside (synthetic data only)
@@ -19,8 +19,23 @@ OPTIONS:
     --seed N               seed of the synthetic patients (default 7)
     --token-lifetime SECS  access token lifetime in seconds (default 3600)
     --redirect-uri URI     register another redirect URI (repeatable)
+    --simulate NAME        simulate a failure on every launch (names below)
+    --deny-scope X         never grant resource type X (e.g. Procedure) or scope X (repeatable)
+    --refuse-framing       sign-in pages refuse framing; EHR launches ask to sign in
+    --data DIR             also serve the patients in DIR (FHIR R4 JSON Bundles, resources, NDJSON)
     --help                 show this help
+
+SIMULATIONS (also per launch on the EHR page):
 ";
+
+/// The help text, with every simulation listed.
+fn usage() -> String {
+    let mut text = USAGE.to_string();
+    for simulation in Simulation::ALL {
+        text += &format!("    {:<28} {}\n", simulation.name(), simulation.summary());
+    }
+    text
+}
 
 fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
@@ -47,6 +62,10 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, Stri
                 options.access_token_lifetime = Duration::from_secs(number(value()?)?)
             }
             "--redirect-uri" => options.extra_redirect_uris.push(value()?),
+            "--simulate" => options.simulate = Some(value()?.parse::<Simulation>()?),
+            "--deny-scope" => options.denied_scopes.push(value()?),
+            "--refuse-framing" => options.refuse_framing = true,
+            "--data" => options.data_dir = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -63,11 +82,11 @@ async fn main() -> ExitCode {
     let options = match parse(std::env::args().skip(1)) {
         Ok(Some(options)) => options,
         Ok(None) => {
-            print!("{USAGE}");
+            print!("{}", usage());
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("bedside-sandbox: {message}\n\n{USAGE}");
+            eprintln!("bedside-sandbox: {message}\n\n{}", usage());
             return ExitCode::from(2);
         }
     };
@@ -123,6 +142,29 @@ mod tests {
         assert_eq!(options.app_dir, Some(PathBuf::from("dist")));
         assert_eq!(options.access_token_lifetime, Duration::from_secs(60));
         assert_eq!(options.extra_redirect_uris, ["http://a/cb", "http://b/cb"]);
+    }
+
+    #[test]
+    fn simulate_deny_scope_and_refuse_framing_are_read() {
+        let line = "--simulate token_server_error --deny-scope Procedure --deny-scope user/Patient.rs --refuse-framing";
+        let options = parse(args(line)).ok().flatten().unwrap_or_default();
+        assert_eq!(options.simulate, Some(Simulation::TokenServerError));
+        assert_eq!(options.denied_scopes, ["Procedure", "user/Patient.rs"]);
+        assert!(options.refuse_framing);
+    }
+
+    #[test]
+    fn data_names_a_folder() {
+        let options = parse(args("--data synthea/fhir"))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        assert_eq!(options.data_dir, Some(PathBuf::from("synthea/fhir")));
+    }
+
+    #[test]
+    fn an_unknown_simulation_is_an_error() {
+        assert!(parse(args("--simulate token_nonsense")).is_err());
     }
 
     #[test]

@@ -6,6 +6,20 @@
 
 use std::collections::HashMap;
 
+use axum::http::{header, HeaderMap};
+
+/// True when the request body is declared `application/x-www-form-urlencoded`.
+pub(crate) fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
 /// Parsed parameters: the first value of each name, and the first name that was repeated.
 #[derive(Debug, Default)]
 pub(crate) struct Params {

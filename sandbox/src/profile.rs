@@ -5,11 +5,11 @@
 //!
 //! | profile | FHIR base | differs from `reference` |
 //! | --- | --- | --- |
-//! | `reference` | `/reference/fhir` | — SMART 2.2: v1 and v2 scopes (incl. granular `?category=`), `_sort`, `_include`, `_count` ≤ 1000, refresh tokens for `offline_access`/`online_access` |
-//! | `epic-like` | `/epic-like/fhir` | v1 scopes only (v2 → `invalid_scope`; capabilities say `permission-v1`); no `_sort` (400); Observation search without `category` → 400; no MedicationStatement (404, absent from metadata); `metadata` answers XML unless `Accept` asks for JSON; discovery `issuer` is `/epic-like/oauth2`; token response: `token_type` `bearer`, a trailing space in `scope`, `need_patient_banner` `"false"` (a string), `__epic.dstu2.patient`, and no refresh token for the public client |
-//! | `oracle-like` | `/oracle-like/{tenant}/fhir` | a tenant segment in every URL (auth too); `issuer` is `/oracle-like/{tenant}/auth`; wildcard scopes (`patient/*.read`) → `invalid_scope`; access tokens live at most 570 s; `online_access` gives a refresh token; `_count` silently capped at 50; no `_include` (400); the token endpoint answers CORS with `*`; a 401 for an expired or unknown token has no CORS headers |
-//! | `legacy` | `/legacy/fhir` | no `.well-known/smart-configuration` (404): the endpoints are only in the CapabilityStatement's oauth-uris extension |
-//! | `no-cors` | `/no-cors/fhir` | FHIR responses carry no CORS headers (discovery, metadata and token do) |
+//! | `reference` | `/reference/fhir` | — SMART 2.2: v1 and v2 scopes (incl. granular `?category=`), `_sort`, `_include`, `_count` ≤ 1000, refresh tokens for `offline_access`/`online_access`; authorize by GET or POST (`authorize-post`); revocation (RFC 7009); OpenID Connect (`openid fhirUser profile`, relative `fhirUser`, `sso-openid-connect`) |
+//! | `epic-like` | `/epic-like/fhir` | v1 scopes only (v2 → `invalid_scope`; capabilities say `permission-v1`); no `_sort` (400); Observation search without `category` → 400; no MedicationStatement (404, absent from metadata); `metadata` answers XML unless `Accept` asks for JSON; discovery `issuer` is `/epic-like/oauth2`; token response: `token_type` `bearer`, a trailing space in `scope`, `need_patient_banner` `"false"` (a string), `__epic.dstu2.patient`, and no refresh token for the public client; OpenID Connect with an absolute `fhirUser` URL; no `authorize-post`, no revocation |
+//! | `oracle-like` | `/oracle-like/{tenant}/fhir` | a tenant segment in every URL (auth too); `issuer` is `/oracle-like/{tenant}/auth`; wildcard scopes (`patient/*.read`) → `invalid_scope`; access tokens live at most 570 s; `online_access` gives a refresh token; `_count` silently capped at 50; no `_include` (400); the token endpoint answers CORS with `*`; a 401 for an expired or unknown token has no CORS headers; no `authorize-post`, revocation or OpenID Connect |
+//! | `legacy` | `/legacy/fhir` | no `.well-known/smart-configuration` (404): the endpoints (incl. `revoke`) are only in the CapabilityStatement's oauth-uris extension; no `authorize-post` or OpenID Connect |
+//! | `no-cors` | `/no-cors/fhir` | FHIR responses carry no CORS headers (discovery, metadata and token do); no `authorize-post`, revocation or OpenID Connect |
 //! | `open` | `/open/fhir` | no authorization at all: no auth server, no smart-configuration, no security in metadata; every FHIR request is answered |
 
 use std::sync::Arc;
@@ -57,6 +57,12 @@ pub(crate) struct Profile {
     pub(crate) max_access_lifetime: Option<Duration>,
     /// CORS of FHIR and token responses.
     pub(crate) cors: CorsStyle,
+    /// The authorize endpoint also accepts POST (SMART capability `authorize-post`).
+    pub(crate) authorize_post: bool,
+    /// Has a revocation endpoint (RFC 7009).
+    pub(crate) revocation: bool,
+    /// Accepts `openid`, `fhirUser` and `profile` and issues id_tokens.
+    pub(crate) openid: bool,
 }
 
 /// How a profile answers cross-origin requests on its FHIR and token endpoints.
@@ -88,6 +94,9 @@ const REFERENCE: Profile = Profile {
     epic_tokens: false,
     max_access_lifetime: None,
     cors: CorsStyle::AppOnly,
+    authorize_post: true,
+    revocation: true,
+    openid: true,
 };
 
 /// Every profile the sandbox serves; the first is the one the EHR page launches into.
@@ -103,6 +112,8 @@ pub(crate) const PROFILES: &[Profile] = &[
         xml_metadata: true,
         distinct_issuer: true,
         epic_tokens: true,
+        authorize_post: false,
+        revocation: false,
         ..REFERENCE
     },
     Profile {
@@ -115,18 +126,26 @@ pub(crate) const PROFILES: &[Profile] = &[
         distinct_issuer: true,
         max_access_lifetime: Some(Duration::from_secs(570)),
         cors: CorsStyle::Oracle,
+        authorize_post: false,
+        revocation: false,
+        openid: false,
         ..REFERENCE
     },
     Profile {
         name: "legacy",
         title: "Sandbox — legacy",
         well_known: false,
+        authorize_post: false,
+        openid: false,
         ..REFERENCE
     },
     Profile {
         name: "no-cors",
         title: "Sandbox — no-cors",
         cors: CorsStyle::NoFhir,
+        authorize_post: false,
+        revocation: false,
+        openid: false,
         ..REFERENCE
     },
     Profile {
@@ -134,6 +153,9 @@ pub(crate) const PROFILES: &[Profile] = &[
         title: "Sandbox — open",
         well_known: false,
         secured: false,
+        authorize_post: false,
+        revocation: false,
+        openid: false,
         ..REFERENCE
     },
 ];
@@ -172,13 +194,28 @@ impl Ctx {
         fhir_base(&self.sandbox.ehr_origin, self.profile)
     }
 
-    /// The `issuer` of the smart-configuration.
+    /// The `issuer` of the smart-configuration (and of id_tokens).
     pub(crate) fn issuer(&self) -> String {
+        format!("{}{}", self.root(), self.issuer_path())
+    }
+
+    /// The issuer's path below the profile prefix: `/fhir`, `/auth` or `/oauth2`.
+    pub(crate) fn issuer_path(&self) -> &'static str {
         match (self.profile.distinct_issuer, self.profile.tenant) {
-            (false, _) => self.fhir_base(),
-            (true, Some(_)) => format!("{}/auth", self.root()),
-            (true, None) => format!("{}/oauth2", self.root()),
+            (false, _) => "/fhir",
+            (true, Some(_)) => "/auth",
+            (true, None) => "/oauth2",
         }
+    }
+
+    /// The revocation endpoint (RFC 7009).
+    pub(crate) fn revocation_endpoint(&self) -> String {
+        format!("{}/auth/revoke", self.root())
+    }
+
+    /// The JSON Web Key Set with the id_token signing key (RFC 7517).
+    pub(crate) fn jwks_uri(&self) -> String {
+        format!("{}/auth/jwks", self.root())
     }
 
     /// The authorization endpoint.

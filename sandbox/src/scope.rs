@@ -5,11 +5,14 @@
 //! `online_access`, and resource scopes `{patient|user|system}/{Type|*}.{perm}` where `perm`
 //! is a v1 permission (`read`, `write`, `*`) or a v2 one (a non-empty, in-order subset of
 //! `cruds`), optionally restricted by a query in v2 (`patient/Observation.rs?category=
-//! http://terminology.hl7.org/CodeSystem/observation-category|laboratory`). Anything else
-//! (including `openid` and `fhirUser`) is unknown to this server and refused with
-//! `invalid_scope`.
+//! http://terminology.hl7.org/CodeSystem/observation-category|laboratory`), and the OpenID
+//! Connect scopes `openid`, `fhirUser` and `profile` (refused by profiles without OpenID
+//! Connect). Anything else is unknown to this server and refused with `invalid_scope`.
+//! `narrow` removes what a client may not get.
 
 use std::fmt;
+
+mod narrow;
 
 /// Whose data a resource scope reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +91,12 @@ pub(crate) enum Scope {
     OfflineAccess,
     /// `online_access`: a refresh token for the session.
     OnlineAccess,
+    /// `openid`: an OpenID Connect id_token.
+    OpenId,
+    /// `fhirUser`: the user's FHIR resource, as the id_token's `fhirUser` claim.
+    FhirUser,
+    /// `profile`: the user's name in the id_token.
+    Profile,
     /// A resource scope such as `patient/Observation.rs`.
     Resource {
         /// Whose data.
@@ -111,6 +120,9 @@ impl Scope {
             "launch/encounter" => return Some(Scope::LaunchEncounter),
             "offline_access" => return Some(Scope::OfflineAccess),
             "online_access" => return Some(Scope::OnlineAccess),
+            "openid" => return Some(Scope::OpenId),
+            "fhirUser" => return Some(Scope::FhirUser),
+            "profile" => return Some(Scope::Profile),
             _ => {}
         }
         let (compartment, rest) = text.split_once('/')?;
@@ -256,6 +268,14 @@ impl ScopeSet {
             .map(|(t, _)| t.as_str())
     }
 
+    /// The first OpenID Connect scope (`openid`, `fhirUser`, `profile`), if any.
+    pub(crate) fn first_identity(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(_, s)| matches!(s, Scope::OpenId | Scope::FhirUser | Scope::Profile))
+            .map(|(t, _)| t.as_str())
+    }
+
     /// The first scope whose resource type is `*`, if any.
     pub(crate) fn first_wildcard(&self) -> Option<&str> {
         self.entries
@@ -295,134 +315,4 @@ impl ScopeSet {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `Some(any_patient)` when the scope lets a token read Patient, `None` when not.
-    fn patient_read(scope: &str) -> Option<bool> {
-        ScopeSet::parse(scope)
-            .ok()
-            .and_then(|s| s.access("Patient", Permissions::READ))
-            .map(|a| a.any_patient)
-    }
-
-    #[test]
-    fn v1_read_scopes_allow_reading_the_patient_in_context() {
-        for scope in [
-            "patient/Patient.read",
-            "patient/*.read",
-            "patient/Patient.*",
-            "patient/*.*",
-        ] {
-            assert_eq!(patient_read(scope), Some(false), "{scope}");
-        }
-    }
-
-    #[test]
-    fn v2_scopes_with_r_allow_reading_and_those_without_do_not() {
-        for scope in [
-            "patient/Patient.rs",
-            "patient/Patient.r",
-            "patient/Patient.cruds",
-            "patient/*.rs",
-            "patient/Patient.cr",
-        ] {
-            assert_eq!(patient_read(scope), Some(false), "{scope}");
-        }
-        for scope in [
-            "patient/Patient.s",
-            "patient/Patient.cud",
-            "patient/Patient.write",
-            "patient/Observation.rs",
-        ] {
-            assert_eq!(patient_read(scope), None, "{scope}");
-        }
-    }
-
-    #[test]
-    fn user_and_system_scopes_reach_any_patient() {
-        assert_eq!(patient_read("user/Patient.rs"), Some(true));
-        assert_eq!(patient_read("system/*.read"), Some(true));
-        assert_eq!(
-            patient_read("patient/Patient.rs user/Patient.r"),
-            Some(true)
-        );
-    }
-
-    #[test]
-    fn v2_permissions_out_of_order_or_unknown_are_refused() {
-        for scope in [
-            "patient/Patient.sr",
-            "patient/Patient.rr",
-            "patient/Patient.x",
-            "patient/Patient.",
-            "patient/Patient.read?code=1",
-            "patient/Observation.rs?category",
-        ] {
-            assert!(ScopeSet::parse(scope).is_err(), "{scope}");
-        }
-    }
-
-    #[test]
-    fn a_v2_granular_scope_restricts_access_to_its_query() {
-        let set = ScopeSet::parse(
-            "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let access = set.access("Observation", Permissions::SEARCH);
-        let restriction = access.map(|a| a.restrictions).unwrap_or_default();
-        assert_eq!(restriction.len(), 1);
-        assert_eq!(restriction[0][0].0, "category");
-        assert!(restriction[0][0].1.ends_with("|laboratory"));
-    }
-
-    #[test]
-    fn an_unrestricted_scope_lifts_the_restriction_of_a_granular_one() {
-        let set =
-            ScopeSet::parse("patient/Observation.rs?category=vital-signs patient/Observation.rs")
-                .unwrap_or_else(|e| panic!("{e}"));
-        let access = set.access("Observation", Permissions::SEARCH);
-        assert_eq!(access.map(|a| a.restrictions.len()), Some(0));
-    }
-
-    #[test]
-    fn a_read_only_v2_scope_does_not_allow_search() {
-        let set = ScopeSet::parse("patient/Observation.r").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(set.access("Observation", Permissions::SEARCH), None);
-        assert!(set.access("Observation", Permissions::READ).is_some());
-    }
-
-    #[test]
-    fn unknown_scopes_are_named_in_the_error() {
-        assert_eq!(
-            ScopeSet::parse("launch openid fhirUser"),
-            Err("openid".to_string())
-        );
-        assert_eq!(
-            ScopeSet::parse("practitioner/Patient.rs"),
-            Err("practitioner/Patient.rs".to_string())
-        );
-        assert_eq!(
-            ScopeSet::parse("patient/patient.rs"),
-            Err("patient/patient.rs".to_string())
-        );
-    }
-
-    #[test]
-    fn repeated_scopes_and_extra_spaces_are_normalized() {
-        let set = ScopeSet::parse("  launch  launch patient/Patient.rs ")
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(set.to_string(), "launch patient/Patient.rs");
-    }
-
-    #[test]
-    fn a_narrower_set_is_a_subset_and_a_wider_one_is_not() {
-        let granted = ScopeSet::parse("launch patient/Patient.rs offline_access")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let narrower = ScopeSet::parse("patient/Patient.rs").unwrap_or_else(|e| panic!("{e}"));
-        let wider =
-            ScopeSet::parse("patient/Patient.rs user/Patient.rs").unwrap_or_else(|e| panic!("{e}"));
-        assert!(narrower.is_subset_of(&granted));
-        assert!(!wider.is_subset_of(&granted));
-    }
-}
+mod tests;

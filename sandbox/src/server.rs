@@ -16,8 +16,9 @@ use tokio::task::JoinHandle;
 
 use crate::data::{PatientSummary, Store};
 use crate::profile::{CorsStyle, Ctx, PROFILES};
+use crate::simulate::LaunchOptions;
 use crate::state::{Client, Lifetimes, Sandbox};
-use crate::{auth, capability, cors, discovery, ehr, fhir, html, Options, CLIENT_ID};
+use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user, Options, CLIENT_ID};
 
 /// How long [`Running::shutdown`] waits for open connections before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -127,7 +128,16 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         launch: Duration::from_secs(300),
         pending: Duration::from_secs(600),
     };
-    let data = Arc::new(Store::generate(options.seed));
+    let mut store = Store::generate(options.seed);
+    if let Some(dir) = &options.data_dir {
+        let loaded = crate::data::load::load_dir(dir);
+        let mut problems = loaded.problems;
+        problems.extend(store.add_loaded(loaded.resources));
+        for problem in problems {
+            eprintln!("bedside-sandbox: skipped {problem}");
+        }
+    }
+    let data = Arc::new(store);
     let patients = data.patient_summaries();
     let sandbox = Arc::new(Sandbox::new(
         ehr_origin.clone(),
@@ -136,6 +146,12 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         client,
         data.clone(),
         lifetimes,
+        LaunchOptions {
+            simulation: options.simulate,
+            access_lifetime: None,
+            denied: options.denied_scopes.clone(),
+            refuse_framing: options.refuse_framing,
+        },
     ));
     let (stop, stopped) = watch::channel(false);
     let tasks = vec![
@@ -178,6 +194,7 @@ fn ehr_router(sandbox: &Arc<Sandbox>) -> Router {
     let mut router = Router::new()
         .route("/", get(ehr::home))
         .route("/ehr/launch", get(ehr::launch))
+        .route("/ehr/ehr.js", get(ehr::script))
         .with_state(sandbox.clone());
     for profile in PROFILES {
         let ctx = Ctx {
@@ -199,8 +216,17 @@ fn profile_router(ctx: Ctx) -> Router {
             get(discovery::smart_configuration),
         )
         .route("/fhir/metadata", get(capability::capability_statement))
-        .route("/smart-style.json", get(discovery::smart_style))
-        .layer(from_fn(cors::public));
+        .route("/smart-style.json", get(discovery::smart_style));
+    let public = if profile.openid {
+        let openid_configuration =
+            format!("{}/.well-known/openid-configuration", ctx.issuer_path());
+        public
+            .route(&openid_configuration, get(oidc::openid_configuration))
+            .route("/auth/jwks", get(oidc::jwks))
+    } else {
+        public
+    };
+    let public = public.layer(from_fn(cors::public));
     let fhir = Router::new()
         .route(
             "/fhir/{type}",
@@ -214,6 +240,14 @@ fn profile_router(ctx: Ctx) -> Router {
             "/fhir/{type}/{id}/{*rest}",
             get(fhir::not_supported).fallback(fhir::not_supported),
         );
+    let fhir = if profile.openid {
+        fhir.route(
+            "/fhir/Practitioner/{id}",
+            get(user::read_practitioner).fallback(fhir::not_supported),
+        )
+    } else {
+        fhir
+    };
     let fhir = match profile.cors {
         CorsStyle::NoFhir => fhir,
         CorsStyle::AppOnly | CorsStyle::Oracle => {
@@ -222,15 +256,23 @@ fn profile_router(ctx: Ctx) -> Router {
     };
     let mut router = public.merge(fhir);
     if profile.secured {
-        let token = Router::new().route("/auth/token", post(auth::token));
+        let mut token = Router::new().route("/auth/token", post(auth::token));
+        if profile.revocation {
+            token = token.route("/auth/revoke", post(auth::revoke));
+        }
         let token = match profile.cors {
             CorsStyle::Oracle => token.layer(from_fn(cors::public)),
             CorsStyle::AppOnly | CorsStyle::NoFhir => {
                 token.layer(from_fn_with_state(app_origin, cors::app_only))
             }
         };
+        let authorize = if profile.authorize_post {
+            get(auth::authorize).post(auth::authorize_post)
+        } else {
+            get(auth::authorize)
+        };
         let pages = Router::new()
-            .route("/auth/authorize", get(auth::authorize))
+            .route("/auth/authorize", authorize)
             .route("/auth/authorize/decision", post(auth::decision));
         router = router.merge(token).merge(pages);
     }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::data::Store;
 use crate::random::secret;
 use crate::scope::ScopeSet;
+use crate::simulate::LaunchOptions;
 
 /// The registered client (Bedside): public, so no secret; redirect URIs compared exactly.
 #[derive(Debug)]
@@ -51,6 +52,8 @@ pub(crate) struct Sandbox {
     pub(crate) data: Arc<Store>,
     /// Grant lifetimes.
     pub(crate) lifetimes: Lifetimes,
+    /// What every launch does unless its EHR launch says otherwise.
+    pub(crate) defaults: LaunchOptions,
     grants: Mutex<Grants>,
 }
 
@@ -63,6 +66,7 @@ impl Sandbox {
         client: Client,
         data: Arc<Store>,
         lifetimes: Lifetimes,
+        defaults: LaunchOptions,
     ) -> Sandbox {
         Sandbox {
             ehr_origin,
@@ -71,6 +75,7 @@ impl Sandbox {
             client,
             data,
             lifetimes,
+            defaults,
             grants: Mutex::default(),
         }
     }
@@ -110,6 +115,10 @@ pub(crate) struct AuthorizationRequest {
     pub(crate) scope: ScopeSet,
     /// PKCE S256 `code_challenge`.
     pub(crate) code_challenge: String,
+    /// OpenID Connect `nonce`, echoed in the id_token.
+    pub(crate) nonce: Option<String>,
+    /// What this launch does differently.
+    pub(crate) options: LaunchOptions,
 }
 
 /// An authorization code and what it was issued for.
@@ -142,13 +151,33 @@ pub(crate) struct TokenGrant {
     pub(crate) expires: Instant,
     /// Family (one per authorization), for revocation on replay.
     pub(crate) family: u64,
+    /// OpenID Connect `nonce` of the authorization, for id_tokens.
+    pub(crate) nonce: Option<String>,
+    /// What the launch that led to this token does differently.
+    pub(crate) options: LaunchOptions,
+}
+
+/// An EHR launch waiting for the app's authorization request.
+#[derive(Debug)]
+struct Launch {
+    profile: &'static str,
+    context: LaunchContext,
+    options: LaunchOptions,
+    expires: Instant,
+}
+
+/// Why a revocation request is refused (RFC 7009 §2.2.1).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RevokeError {
+    /// The token was issued to another client.
+    OtherClient,
 }
 
 /// Every grant issued by one sandbox.
 #[derive(Debug, Default)]
 pub(crate) struct Grants {
-    launches: HashMap<String, (&'static str, LaunchContext, Instant)>,
-    pending: HashMap<String, (AuthorizationRequest, Instant)>,
+    launches: HashMap<String, Launch>,
+    pending: HashMap<String, (AuthorizationRequest, Option<LaunchContext>, Instant)>,
     codes: HashMap<String, CodeGrant>,
     access: HashMap<String, TokenGrant>,
     refresh: HashMap<String, TokenGrant>,
@@ -162,8 +191,8 @@ const USED_CODE_MEMORY: Duration = Duration::from_secs(600);
 
 impl Grants {
     fn prune(&mut self, now: Instant) {
-        self.launches.retain(|_, (_, _, expires)| *expires > now);
-        self.pending.retain(|_, (_, expires)| *expires > now);
+        self.launches.retain(|_, launch| launch.expires > now);
+        self.pending.retain(|_, (_, _, expires)| *expires > now);
         self.codes
             .retain(|_, code| code.expires + USED_CODE_MEMORY > now);
         self.access.retain(|_, t| t.expires > now);
@@ -176,18 +205,32 @@ impl Grants {
         &mut self,
         profile: &'static str,
         context: LaunchContext,
+        options: LaunchOptions,
         life: Duration,
     ) -> String {
         let id = secret();
-        self.launches
-            .insert(id.clone(), (profile, context, Instant::now() + life));
+        let launch = Launch {
+            profile,
+            context,
+            options,
+            expires: Instant::now() + life,
+        };
+        self.launches.insert(id.clone(), launch);
         id
+    }
+
+    /// The options bound to a live launch id of `profile`, without consuming it.
+    pub(crate) fn launch_options(&self, profile: &str, id: &str) -> Option<LaunchOptions> {
+        self.launches
+            .get(id)
+            .filter(|launch| launch.profile == profile)
+            .map(|launch| launch.options.clone())
     }
 
     /// Consumes a launch id: `None` when unknown, expired, used or of another profile.
     pub(crate) fn take_launch(&mut self, profile: &str, id: &str) -> Option<LaunchContext> {
         match self.launches.remove(id) {
-            Some((p, context, _)) if p == profile => Some(context),
+            Some(launch) if launch.profile == profile => Some(launch.context),
             Some(other) => {
                 self.launches.insert(id.to_string(), other);
                 None
@@ -196,22 +239,33 @@ impl Grants {
         }
     }
 
-    /// Keeps a request until the user answers the consent form; returns its id.
-    pub(crate) fn hold_request(&mut self, request: AuthorizationRequest, life: Duration) -> String {
+    /// Keeps a request until the user answers the sign-in page; `context` is the EHR
+    /// launch's, or `None` when the user picks a patient. Returns the request's id.
+    pub(crate) fn hold_request(
+        &mut self,
+        request: AuthorizationRequest,
+        context: Option<LaunchContext>,
+        life: Duration,
+    ) -> String {
         let id = secret();
         self.pending
-            .insert(id.clone(), (request, Instant::now() + life));
+            .insert(id.clone(), (request, context, Instant::now() + life));
         id
     }
 
-    /// The held request with this id, if still pending.
-    pub(crate) fn pending_request(&self, id: &str) -> Option<&AuthorizationRequest> {
-        self.pending.get(id).map(|(request, _)| request)
+    /// The held request with this id and its launch context, if still pending.
+    pub(crate) fn pending_request(
+        &self,
+        id: &str,
+    ) -> Option<(&AuthorizationRequest, Option<&LaunchContext>)> {
+        self.pending
+            .get(id)
+            .map(|(request, context, _)| (request, context.as_ref()))
     }
 
     /// Removes the held request once the user has decided.
     pub(crate) fn finish_request(&mut self, id: &str) -> Option<AuthorizationRequest> {
-        self.pending.remove(id).map(|(request, _)| request)
+        self.pending.remove(id).map(|(request, _, _)| request)
     }
 
     /// Issues an authorization code for an approved request.
@@ -285,6 +339,24 @@ impl Grants {
             self.rotated
                 .insert(token.to_string(), (grant.family, grant.expires));
         }
+    }
+
+    /// RFC 7009 §2.1: revokes an access token, or a refresh token together with the access
+    /// tokens of its grant. An unknown token is not an error (§2.2).
+    pub(crate) fn revoke(&mut self, token: &str, client_id: &str) -> Result<(), RevokeError> {
+        if let Some(grant) = self.access.get(token) {
+            if grant.client_id != client_id {
+                return Err(RevokeError::OtherClient);
+            }
+            self.access.remove(token);
+        } else if let Some(grant) = self.refresh.get(token) {
+            if grant.client_id != client_id {
+                return Err(RevokeError::OtherClient);
+            }
+            let family = grant.family;
+            self.revoke_family(family);
+        }
+        Ok(())
     }
 
     /// Revokes every access and refresh token of a family.

@@ -95,9 +95,9 @@ async fn a_wrong_aud_is_refused_with_invalid_request() {
 
 #[tokio::test]
 async fn an_unknown_scope_is_refused_with_invalid_scope() {
-    let params = refused(|r| r.set("scope", "launch/patient patient/Patient.rs openid")).await;
+    let params = refused(|r| r.set("scope", "launch/patient patient/Patient.rs email")).await;
     assert_eq!(params["error"], "invalid_scope");
-    assert!(params["error_description"].contains("openid"));
+    assert!(params["error_description"].contains("email"));
 }
 
 #[tokio::test]

@@ -77,7 +77,10 @@ async fn the_summary_shows_each_sections_expected_content() {
         .find_map(|m| code_text(m, "code"))
         .expect("Ольга has an active medication named by a contained Medication");
     let medications = section_text(&harness, "section-medications").await;
-    assert!(medications.contains(&active_medication), "medications: {medications}");
+    assert!(
+        medications.contains(&active_medication),
+        "medications: {medications}"
+    );
 
     let allergies = harness.sandbox.resources(&patient.id, "AllergyIntolerance");
     let substance = allergies
@@ -86,14 +89,29 @@ async fn the_summary_shows_each_sections_expected_content() {
         .and_then(|a| code_text(a, "code"))
         .expect("Ольга has an active allergy");
     let allergy_text = section_text(&harness, "section-allergies").await;
-    assert!(allergy_text.contains(&substance), "allergies: {allergy_text}");
+    assert!(
+        allergy_text.contains(&substance),
+        "allergies: {allergy_text}"
+    );
 
     // Card titles are upper-cased by CSS, and WebDriver reads text as rendered.
-    let vitals = section_text(&harness, "section-vital-signs").await.to_lowercase();
-    assert!(vitals.contains("heart rate") && vitals.contains("/min"), "vitals: {vitals}");
+    let vitals = section_text(&harness, "section-vital-signs")
+        .await
+        .to_lowercase();
+    assert!(
+        vitals.contains("heart rate") && vitals.contains("/min"),
+        "vitals: {vitals}"
+    );
     let labs = section_text(&harness, "section-labs").await;
-    assert!(labs.contains("Hemoglobin") || labs.contains("HbA1c"), "labs: {labs}");
-    for id in ["section-immunizations", "section-encounters", "section-procedures"] {
+    assert!(
+        labs.contains("Hemoglobin") || labs.contains("HbA1c"),
+        "labs: {labs}"
+    );
+    for id in [
+        "section-immunizations",
+        "section-encounters",
+        "section-procedures",
+    ] {
         let text = section_text(&harness, id).await;
         assert!(!text.contains("could not"), "{id}: {text}");
     }
@@ -118,7 +136,10 @@ async fn a_480_pixel_wide_frame_has_no_horizontal_scroll() {
         )
         .await
         .unwrap();
-    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow} px");
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "horizontal overflow of {overflow} px"
+    );
     harness.screenshot("summary-480").await;
     harness.finish().await;
 }
@@ -152,7 +173,9 @@ async fn the_ten_thousand_observation_patient_renders_vitals_and_labs() {
     let harness = Harness::start().await;
     let patient = patient_named(&harness, "Maximilian");
     open_summary(&harness, &patient).await;
-    let vitals = section_text(&harness, "section-vital-signs").await.to_lowercase();
+    let vitals = section_text(&harness, "section-vital-signs")
+        .await
+        .to_lowercase();
     assert!(vitals.contains("weight"), "vitals: {vitals}");
     let labs = section_text(&harness, "section-labs").await;
     assert!(!labs.is_empty());

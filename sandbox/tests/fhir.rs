@@ -185,17 +185,20 @@ async fn the_smart_configuration_tells_the_truth_about_the_server() {
         "context-style",
         "permission-v2",
         "permission-offline",
+        "sso-openid-connect",
+        "authorize-post",
     ] {
         assert!(capabilities.contains(&expected), "{expected}");
     }
-    for absent in [
-        "sso-openid-connect",
-        "authorize-post",
-        "client-confidential-symmetric",
-    ] {
-        assert!(!capabilities.contains(&absent), "{absent}");
-    }
-    assert!(config.get("revocation_endpoint").is_none());
+    assert!(!capabilities.contains(&"client-confidential-symmetric"));
+    assert_eq!(
+        config["revocation_endpoint"],
+        format!("{}/reference/auth/revoke", sandbox.ehr_origin)
+    );
+    assert_eq!(
+        config["jwks_uri"],
+        format!("{}/reference/auth/jwks", sandbox.ehr_origin)
+    );
 }
 
 #[tokio::test]
@@ -232,7 +235,9 @@ async fn the_capability_statement_names_the_oauth_endpoints_and_read_and_search_
     let resources = statement["rest"][0]["resource"]
         .as_array()
         .expect("resources");
-    assert_eq!(resources.len(), 11);
+    // The 11 clinical types, then Practitioner (the signed-in user, read only).
+    assert_eq!(resources.len(), 12);
+    assert_eq!(resources[11]["type"], "Practitioner");
     assert_eq!(resources[0]["type"], "Patient");
     assert_eq!(
         resources[0]["interaction"],

@@ -1,16 +1,23 @@
-//! `GET {profile}/auth/authorize`: checks a request against the registered client, PKCE,
-//! `aud` and scopes, then approves an EHR launch at once, asks the user on a standalone launch
-//! that needs a patient, or approves a standalone launch without patient context.
+//! `GET|POST {profile}/auth/authorize`: checks a request against the registered client, PKCE,
+//! `aud`, scopes and (with `openid`) `nonce`, then approves an EHR launch at once, asks the
+//! user on a standalone launch that needs a patient (or on any launch whose pages refuse to
+//! be framed), or approves a standalone launch without patient context. POST (SMART
+//! `authorize-post`) takes the same parameters as a form body. Simulated `auth_*` failures
+//! (see `simulate`) are answered here.
 
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::{consent, redirect_with_code, redirect_with_error};
+use crate::fhir::serves;
 use crate::html;
-use crate::params::Params;
+use crate::params::{is_form, Params};
 use crate::profile::Ctx;
 use crate::scope::{Scope, ScopeSet};
+use crate::search::registry::TYPES;
+use crate::simulate::{LaunchOptions, Simulation};
 use crate::state::{AuthorizationRequest, LaunchContext};
 
 /// Why a request is refused.
@@ -30,15 +37,52 @@ enum Refusal {
 /// `GET authorize`.
 pub(crate) async fn authorize(State(ctx): State<Ctx>, RawQuery(query): RawQuery) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let request = match validate(&ctx, &params) {
-        Ok(request) => request,
-        Err(Refusal::Page(message)) => {
-            return html::error_page(
+    answer(&ctx, &params, StatusCode::FOUND)
+}
+
+/// `POST authorize` (SMART `authorize-post`): the parameters as a form body; redirects
+/// answer 303 so that the browser follows them with GET.
+pub(crate) async fn authorize_post(
+    State(ctx): State<Ctx>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !is_form(&headers) {
+        return html::framing(
+            html::error_page(
                 StatusCode::BAD_REQUEST,
                 "The app's sign-in request is not valid",
-                &message,
-            )
-        }
+                "A POST to the authorization endpoint must be application/x-www-form-urlencoded.",
+            ),
+            ctx.sandbox.defaults.refuse_framing,
+        );
+    }
+    answer(&ctx, &Params::parse(&body), StatusCode::SEE_OTHER)
+}
+
+fn answer(ctx: &Ctx, params: &Params, status: StatusCode) -> Response {
+    // An EHR launch carries its own options; a standalone launch gets the sandbox's.
+    let options = params
+        .get("launch")
+        .and_then(|id| ctx.sandbox.grants().launch_options(ctx.profile.name, id))
+        .unwrap_or_else(|| ctx.sandbox.defaults.clone());
+    let refuse_framing = options.refuse_framing;
+    let page = |message: &str| {
+        html::framing(
+            html::error_page(
+                StatusCode::BAD_REQUEST,
+                "The app's sign-in request is not valid",
+                message,
+            ),
+            refuse_framing,
+        )
+    };
+    if let Some(message) = simulated_page(ctx, params, &options) {
+        return page(&message);
+    }
+    let request = match validate(ctx, params, options) {
+        Ok(request) => request,
+        Err(Refusal::Page(message)) => return page(&message),
         Err(Refusal::Redirect {
             redirect_uri,
             state,
@@ -50,10 +94,51 @@ pub(crate) async fn authorize(State(ctx): State<Ctx>, RawQuery(query): RawQuery)
                 state.as_deref(),
                 error,
                 &description,
-                StatusCode::FOUND,
+                status,
             )
         }
     };
+    let simulated = match request.options.simulation {
+        Some(Simulation::AuthInvalidScope) => Some((
+            "invalid_scope",
+            "The requested scope is invalid, unknown, or malformed. [simulated: auth_invalid_scope]",
+        )),
+        Some(Simulation::AuthAccessDenied) => Some((
+            "access_denied",
+            "The user denied the app access. [simulated: auth_access_denied]",
+        )),
+        _ => None,
+    };
+    if let Some((error, description)) = simulated {
+        let state = Some(request.state.as_str());
+        return redirect_with_error(&request.redirect_uri, state, error, description, status);
+    }
+    approve(ctx, params, request, status)
+}
+
+/// The error page of a simulated untrusted client or redirect URI.
+fn simulated_page(ctx: &Ctx, params: &Params, options: &LaunchOptions) -> Option<String> {
+    let client_id = params.get("client_id").unwrap_or_default();
+    match options.simulation? {
+        Simulation::AuthInvalidClientId => Some(format!(
+            "Unknown client_id \"{client_id}\": no client with this id is registered. [simulated: auth_invalid_client_id]"
+        )),
+        Simulation::AuthInvalidRedirectUri => Some(format!(
+            "The redirect_uri \"{}\" is not registered for client \"{}\". [simulated: auth_invalid_redirect_uri]",
+            params.get("redirect_uri").unwrap_or_default(),
+            ctx.sandbox.client.id
+        )),
+        _ => None,
+    }
+}
+
+/// Issues a code for a valid request, or shows the sign-in page when the user must act.
+fn approve(
+    ctx: &Ctx,
+    params: &Params,
+    request: AuthorizationRequest,
+    status: StatusCode,
+) -> Response {
     let lifetimes = ctx.sandbox.lifetimes;
     if request.scope.has(&Scope::Launch) {
         let refuse = |description: &str| {
@@ -63,7 +148,7 @@ pub(crate) async fn authorize(State(ctx): State<Ctx>, RawQuery(query): RawQuery)
                 state,
                 "invalid_request",
                 description,
-                StatusCode::FOUND,
+                status,
             )
         };
         let Some(launch) = params.get("launch") else {
@@ -75,25 +160,36 @@ pub(crate) async fn authorize(State(ctx): State<Ctx>, RawQuery(query): RawQuery)
         let Some(context) = grants.take_launch(ctx.profile.name, launch) else {
             return refuse("The launch parameter is unknown, expired or already used: launch the app again from the EHR.");
         };
+        if request.options.refuse_framing {
+            // Like an EHR whose sign-in page cannot be framed: the user must sign in again.
+            let held =
+                grants.hold_request(request.clone(), Some(context.clone()), lifetimes.pending);
+            drop(grants);
+            return consent::page(ctx, &held, &request, Some(&context), None, "clinician");
+        }
         // The clinician is already signed in to the EHR that launched the app.
         let code = grants.issue_code(request.clone(), context, lifetimes.code);
-        return redirect_with_code(&request, &code, StatusCode::FOUND);
+        return redirect_with_code(&request, &code, status);
     }
     if request.scope.has(&Scope::LaunchPatient) {
-        let request_id = ctx
-            .sandbox
-            .grants()
-            .hold_request(request.clone(), lifetimes.pending);
-        return consent::page(&ctx, &request_id, &request, None, "clinician");
+        let request_id =
+            ctx.sandbox
+                .grants()
+                .hold_request(request.clone(), None, lifetimes.pending);
+        return consent::page(ctx, &request_id, &request, None, None, "clinician");
     }
     let code =
         ctx.sandbox
             .grants()
             .issue_code(request.clone(), LaunchContext::default(), lifetimes.code);
-    redirect_with_code(&request, &code, StatusCode::FOUND)
+    redirect_with_code(&request, &code, status)
 }
 
-fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizationRequest, Refusal> {
+fn validate(
+    ctx: &Ctx,
+    params: &Params,
+    options: LaunchOptions,
+) -> Result<AuthorizationRequest, Refusal> {
     let client = &ctx.sandbox.client;
     let client_id = match params.get("client_id") {
         None => return Err(Refusal::Page("The request has no client_id.".into())),
@@ -195,10 +291,31 @@ fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizationRequest, Refusal>
                 .then(|| scope.first_wildcard())
                 .flatten()
                 .map(|s| format!("The scope \"{s}\" names every resource type; this server accepts only scopes per resource type (e.g. patient/Observation.read)."))
+        })
+        .or_else(|| {
+            (!profile.openid)
+                .then(|| scope.first_identity())
+                .flatten()
+                .map(|s| format!("The scope \"{s}\" is not supported by this server: it offers no OpenID Connect."))
         });
     if let Some(description) = refused {
         return Err(refuse("invalid_scope", description));
     }
+    // OpenID Connect Core §3.1.2.1 makes nonce optional for the code flow; this server
+    // requires it, as SMART apps must send one, so that replayed id_tokens are detectable.
+    let nonce = params.get("nonce");
+    if scope.has(&Scope::OpenId) && nonce.is_none() {
+        return Err(refuse(
+            "invalid_request",
+            "nonce is required with the openid scope.".into(),
+        ));
+    }
+    let types: Vec<&str> = TYPES
+        .iter()
+        .filter(|ty| serves(profile, ty))
+        .map(|ty| ty.name)
+        .collect();
+    let scope = scope.narrow(&options.denied, &types);
     Ok(AuthorizationRequest {
         profile: ctx.profile.name,
         client_id: client_id.to_string(),
@@ -206,6 +323,8 @@ fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizationRequest, Refusal>
         state: state.to_string(),
         scope,
         code_challenge,
+        nonce: nonce.map(str::to_string),
+        options,
     })
 }
 

@@ -1,7 +1,9 @@
 //! The consent page of a standalone launch: sign-in, the requested scopes, a patient picker
-//! and Allow / Deny, posted to `{profile}/auth/authorize/decision`. The page works inside an
-//! iframe. The pending request is held in memory under an unguessable `request_id`, which
-//! also guards the form against cross-site posts.
+//! and Allow / Deny, posted to `{profile}/auth/authorize/decision`. An EHR launch whose
+//! pages refuse framing shows it too, with the launch's patient instead of the picker. The
+//! page works inside an iframe unless the launch refuses framing. The pending request is
+//! held in memory under an unguessable `request_id`, which also guards the form against
+//! cross-site posts.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -23,6 +25,7 @@ pub(super) fn page(
     ctx: &Ctx,
     request_id: &str,
     request: &AuthorizationRequest,
+    context: Option<&LaunchContext>,
     message: Option<&str>,
     username: &str,
 ) -> Response {
@@ -38,10 +41,11 @@ pub(super) fn page(
             )
         })
         .collect();
-    let patients: String = ctx
-        .sandbox
-        .data
-        .patient_summaries()
+    let summaries = ctx.sandbox.data.patient_summaries();
+    let launched = context
+        .and_then(|c| c.patient.as_deref())
+        .and_then(|id| summaries.iter().find(|p| p.id == id));
+    let picker: String = summaries
         .iter()
         .map(|p| {
             let id = escape(&p.id);
@@ -54,6 +58,16 @@ pub(super) fn page(
             )
         })
         .collect();
+    let patients = match launched {
+        Some(p) => format!(
+            "<fieldset id=\"launch-patient\" data-patient=\"{}\"><legend>Patient from the EHR</legend><bdi>{}</bdi></fieldset>\n",
+            escape(&p.id),
+            escape(&p.display_name)
+        ),
+        None => format!(
+            "<fieldset id=\"patient-picker\"><legend>Choose a patient</legend>\n{picker}</fieldset>\n"
+        ),
+    };
     let message = message
         .map(|m| {
             format!(
@@ -72,7 +86,7 @@ pub(super) fn page(
 <label for=\"username\">User name</label><input type=\"text\" id=\"username\" name=\"username\" value=\"{username}\" autocomplete=\"username\">\
 <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" value=\"{PASSWORD}\" autocomplete=\"current-password\">\
 <p class=\"muted\">Sandbox account: {USERNAME} / {PASSWORD}</p></fieldset>\n\
-<fieldset id=\"patient-picker\"><legend>Choose a patient</legend>\n{patients}</fieldset>\n\
+{patients}\
 <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button>\n\
 <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\n</form></div></main>",
         profile = escape(ctx.profile.title),
@@ -82,10 +96,13 @@ pub(super) fn page(
         request_id = escape(request_id),
         username = escape(username),
     );
-    html::respond(
-        StatusCode::OK,
-        html::page("Sign in - Sandbox EHR", &body),
-        None,
+    html::framing(
+        html::respond(
+            StatusCode::OK,
+            html::page("Sign in - Sandbox EHR", &body),
+            None,
+        ),
+        request.options.refuse_framing,
     )
 }
 
@@ -113,21 +130,38 @@ fn describe(scope: &str) -> String {
 pub(crate) async fn decision(State(ctx): State<Ctx>, body: Bytes) -> Response {
     let params = Params::parse(&body);
     let expired = || {
-        html::error_page(
-            StatusCode::BAD_REQUEST,
-            "This sign-in has expired",
-            "The authorization request is unknown, expired or already answered. Start again from the app or the EHR.",
+        html::framing(
+            html::error_page(
+                StatusCode::BAD_REQUEST,
+                "This sign-in has expired",
+                "The authorization request is unknown, expired or already answered. Start again from the app or the EHR.",
+            ),
+            ctx.sandbox.defaults.refuse_framing,
         )
     };
     let Some(request_id) = params.get("request_id") else {
         return expired();
     };
-    let pending = ctx.sandbox.grants().pending_request(request_id).cloned();
-    let Some(request) = pending.filter(|r| r.profile == ctx.profile.name) else {
+    let pending = ctx
+        .sandbox
+        .grants()
+        .pending_request(request_id)
+        .map(|(request, context)| (request.clone(), context.cloned()));
+    let Some((request, launched)) = pending.filter(|(r, _)| r.profile == ctx.profile.name) else {
         return expired();
     };
     let username = params.get("username").unwrap_or_default();
-    let again = |message: &str| page(&ctx, request_id, &request, Some(message), username);
+    let again = |message: &str| {
+        let launched = launched.as_ref();
+        page(
+            &ctx,
+            request_id,
+            &request,
+            launched,
+            Some(message),
+            username,
+        )
+    };
     match params.get("decision") {
         Some("deny") => {
             ctx.sandbox.grants().finish_request(request_id);
@@ -149,19 +183,24 @@ pub(crate) async fn decision(State(ctx): State<Ctx>, body: Bytes) -> Response {
             "The user name or password is not right (the sandbox account is clinician / demo).",
         );
     }
-    let Some(patient) = params.get("patient") else {
-        return again("Choose a patient to continue.");
+    let context = match launched {
+        Some(context) => context,
+        None => {
+            let Some(patient) = params.get("patient") else {
+                return again("Choose a patient to continue.");
+            };
+            if ctx.sandbox.data.get("Patient", patient).is_none() {
+                return again("That patient is not in this EHR; choose one from the list.");
+            }
+            LaunchContext {
+                patient: Some(patient.to_string()),
+                encounter: None,
+            }
+        }
     };
-    if ctx.sandbox.data.get("Patient", patient).is_none() {
-        return again("That patient is not in this EHR; choose one from the list.");
-    }
     let mut grants = ctx.sandbox.grants();
     let Some(request) = grants.finish_request(request_id) else {
         return expired();
-    };
-    let context = LaunchContext {
-        patient: Some(patient.to_string()),
-        encounter: None,
     };
     let code = grants.issue_code(request.clone(), context, ctx.sandbox.lifetimes.code);
     redirect_with_code(&request, &code, StatusCode::SEE_OTHER)

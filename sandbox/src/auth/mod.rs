@@ -1,10 +1,11 @@
 //! The authorization server of a profile (RFC 6749 authorization code grant, RFC 7636 PKCE,
 //! SMART App Launch 2.x): `authorize` validates and approves requests, `consent` shows the
 //! sign-in and patient picker of a standalone launch, `token` redeems codes and rotates
-//! refresh tokens.
+//! refresh tokens, `revoke` revokes tokens (RFC 7009).
 
 mod authorize;
 mod consent;
+mod revoke;
 mod token;
 
 use axum::http::{header, StatusCode};
@@ -14,8 +15,9 @@ use url::Url;
 use crate::html;
 use crate::state::AuthorizationRequest;
 
-pub(crate) use authorize::authorize;
+pub(crate) use authorize::{authorize, authorize_post};
 pub(crate) use consent::decision;
+pub(crate) use revoke::revoke;
 pub(crate) use token::token;
 
 /// Redirects to `redirect_uri` with `pairs` added to its query (RFC 6749 §4.1.2).

@@ -1,6 +1,8 @@
 //! `POST {profile}/auth/token`: redeems authorization codes (RFC 6749 §4.1.3 with RFC 7636
 //! §4.6) and rotates refresh tokens (RFC 6749 §6, OAuth 2.0 Security BCP §4.14.2). Errors
-//! are RFC 6749 §5.2 JSON; every answer carries `Cache-Control: no-store`.
+//! are RFC 6749 §5.2 JSON; every answer carries `Cache-Control: no-store`. With `openid`
+//! the response carries an id_token (OpenID Connect Core §3.1.3.3). Simulated `token_*`,
+//! `request_expired_token` and `id_token_*` failures (see `simulate`) are produced here.
 
 use std::time::Instant;
 
@@ -13,10 +15,12 @@ use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::params::Params;
+use crate::oidc;
+use crate::params::{is_form, Params};
 use crate::profile::Ctx;
-use crate::scope::ScopeSet;
-use crate::state::{Grants, LaunchContext, TokenGrant};
+use crate::scope::{Scope, ScopeSet};
+use crate::simulate::{Simulation, SHORT_ACCESS_LIFETIME};
+use crate::state::{Grants, TokenGrant};
 
 /// An RFC 6749 §5.2 error.
 #[derive(Debug, PartialEq, Eq)]
@@ -32,10 +36,25 @@ fn fail<T>(error: &'static str, description: impl Into<String>) -> Result<T, Tok
     })
 }
 
+/// The pseudo error of `token_server_error`: answered as a 500 HTML page.
+const SERVER_ERROR: &str = "server_error";
+
 /// `POST token`.
 pub(crate) async fn token(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
     let (status, document) = match exchange(&ctx, &headers, &body) {
         Ok(document) => (StatusCode::OK, document),
+        Err(TokenError { error, .. }) if error == SERVER_ERROR => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/html")),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                "<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1>\
+<p>The server encountered an internal error. [simulated: token_server_error]</p></body></html>",
+            )
+                .into_response();
+        }
         Err(TokenError { error, description }) => (
             StatusCode::BAD_REQUEST,
             json!({ "error": error, "error_description": description }),
@@ -57,15 +76,7 @@ pub(crate) async fn token(State(ctx): State<Ctx>, headers: HeaderMap, body: Byte
 }
 
 fn exchange(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, TokenError> {
-    let form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            v.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        });
-    if !form {
+    if !is_form(headers) {
         return fail(
             "invalid_request",
             "The token request must be application/x-www-form-urlencoded.",
@@ -123,6 +134,10 @@ fn redeem_code(ctx: &Ctx, params: &Params) -> Result<Value, TokenError> {
             "The authorization code is unknown or expired.",
         );
     };
+    let simulation = grant.request.options.simulation;
+    if simulation == Some(Simulation::TokenServerError) {
+        return fail(SERVER_ERROR, "");
+    }
     if grant.used {
         let family = grant.family;
         grants.revoke_family(family);
@@ -149,18 +164,31 @@ fn redeem_code(ctx: &Ctx, params: &Params) -> Result<Value, TokenError> {
         );
     }
     verify_pkce(verifier, &grant.request.code_challenge)?;
+    match simulation {
+        Some(Simulation::TokenInvalidToken) => {
+            return fail(
+                "invalid_grant",
+                "The authorization code was rejected. [simulated: token_invalid_token]",
+            )
+        }
+        Some(Simulation::TokenInvalidScope) => return fail(
+            "invalid_scope",
+            "The requested scope is not allowed for this client. [simulated: token_invalid_scope]",
+        ),
+        _ => {}
+    }
     let scope = grant.request.scope.clone();
-    let context = grant.context.clone();
-    let family = grant.family;
-    Ok(issue(
-        ctx,
-        &mut grants,
-        client_id,
-        scope.clone(),
-        scope,
-        context,
-        family,
-    ))
+    let template = TokenGrant {
+        profile: ctx.profile.name,
+        client_id: client_id.to_string(),
+        scope: scope.clone(),
+        context: grant.context.clone(),
+        expires: Instant::now(),
+        family: grant.family,
+        nonce: grant.request.nonce.clone(),
+        options: grant.request.options.clone(),
+    };
+    Ok(issue(ctx, &mut grants, scope, template))
 }
 
 /// RFC 7636 §4.1 (verifier syntax) and §4.6 (S256 comparison).
@@ -210,6 +238,15 @@ fn refresh(ctx: &Ctx, params: &Params) -> Result<Value, TokenError> {
             "The refresh token was issued to another client.",
         );
     }
+    if grant
+        .options
+        .simulates(Simulation::TokenExpiredRefreshToken)
+    {
+        return fail(
+            "invalid_grant",
+            "The refresh token has expired. [simulated: token_expired_refresh_token]",
+        );
+    }
     let scope = match params.get("scope").map(ScopeSet::parse) {
         None => grant.scope.clone(),
         Some(Ok(scope)) if !scope.is_empty() && scope.is_subset_of(&grant.scope) => scope,
@@ -221,48 +258,37 @@ fn refresh(ctx: &Ctx, params: &Params) -> Result<Value, TokenError> {
         }
     };
     grants.retire_refresh(token);
-    Ok(issue(
-        ctx,
-        &mut grants,
-        &grant.client_id,
-        scope,
-        grant.scope.clone(),
-        grant.context,
-        grant.family,
-    ))
+    Ok(issue(ctx, &mut grants, scope, grant))
 }
 
-/// Issues an access token with `scope`, and a refresh token with `refresh_scope` when that
-/// includes `offline_access` or `online_access` (RFC 6749 §6: a rotated refresh token keeps
-/// the original scope).
-fn issue(
-    ctx: &Ctx,
-    grants: &mut Grants,
-    client_id: &str,
-    scope: ScopeSet,
-    refresh_scope: ScopeSet,
-    context: LaunchContext,
-    family: u64,
-) -> Value {
+/// Issues an access token with `scope`, and a refresh token with the scope of `template`
+/// when that includes `offline_access` or `online_access` (RFC 6749 §6: a rotated refresh
+/// token keeps the original scope). `template` carries everything else the tokens share.
+fn issue(ctx: &Ctx, grants: &mut Grants, scope: ScopeSet, template: TokenGrant) -> Value {
     let now = Instant::now();
     let lifetimes = ctx.sandbox.lifetimes;
     let profile = ctx.profile;
-    let access_lifetime = profile
-        .max_access_lifetime
-        .map_or(lifetimes.access, |cap| cap.min(lifetimes.access));
-    let grant = |scope: ScopeSet, expires: Instant| TokenGrant {
-        profile: ctx.profile.name,
-        client_id: client_id.to_string(),
-        scope,
-        context: context.clone(),
-        expires,
-        family,
-    };
+    let options = &template.options;
+    let mut access_lifetime = options.access_lifetime.unwrap_or(lifetimes.access);
+    if options.simulates(Simulation::RequestExpiredToken) {
+        access_lifetime = access_lifetime.min(SHORT_ACCESS_LIFETIME);
+    }
+    if let Some(cap) = profile.max_access_lifetime {
+        access_lifetime = access_lifetime.min(cap);
+    }
     // Epic issues no refresh token to a public client, whatever it asks for.
-    let refresh = (refresh_scope.wants_refresh_token() && !profile.epic_tokens)
-        .then(|| grant(refresh_scope.clone(), now + lifetimes.refresh));
-    let (access_token, refresh_token) =
-        grants.issue_tokens(grant(scope.clone(), now + access_lifetime), refresh);
+    let refresh =
+        (template.scope.wants_refresh_token() && !profile.epic_tokens).then(|| TokenGrant {
+            expires: now + lifetimes.refresh,
+            ..template.clone()
+        });
+    let access = TokenGrant {
+        scope: scope.clone(),
+        expires: now + access_lifetime,
+        ..template.clone()
+    };
+    let (access_token, refresh_token) = grants.issue_tokens(access, refresh);
+    let context = &template.context;
     let mut document = json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -287,6 +313,9 @@ fn issue(
     }
     if let Some(refresh_token) = refresh_token {
         document["refresh_token"] = json!(refresh_token);
+    }
+    if scope.has(&Scope::OpenId) {
+        document["id_token"] = json!(oidc::id_token(ctx, &scope, &template));
     }
     document
 }

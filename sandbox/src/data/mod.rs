@@ -24,11 +24,13 @@
 //! | Maximilian Vielfach | more than 10,000 Observations: vitals every four days for 22 years and quarterly labs |
 //!
 //! The records are generated on first use, per patient, so a sandbox starts at once.
+//! Patients loaded from a folder (`load`) are served after the generated ones.
 
 mod build;
 mod clinical;
 mod codes;
 mod edge;
+pub(crate) mod load;
 mod observations;
 mod patients;
 mod problems;

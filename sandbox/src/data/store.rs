@@ -98,6 +98,45 @@ impl Store {
         }
     }
 
+    /// Adds loaded resources: each Patient (unless its id is taken) with the resources whose
+    /// patient reference names it, every other resource beside the patients. Returns one
+    /// problem line per skipped Patient.
+    pub(crate) fn add_loaded(&mut self, resources: Vec<Value>) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut records: HashMap<String, Vec<Value>> = HashMap::new();
+        let mut others = Vec::new();
+        for resource in resources {
+            if type_of(&resource) == Some("Patient") {
+                let id = id_of(&resource).unwrap_or_default().to_string();
+                if self.has_patient(&id) || records.contains_key(&id) {
+                    problems.push(format!("Patient/{id}: the id is already taken; skipped"));
+                    continue;
+                }
+                records.insert(id.clone(), Vec::new());
+                self.entries.push(Entry {
+                    patient: resource,
+                    id,
+                    position: None,
+                    record: OnceLock::new(),
+                });
+            } else {
+                others.push(resource);
+            }
+        }
+        for resource in others {
+            let owner = patient_of(&resource).filter(|id| records.contains_key(*id));
+            match owner.map(str::to_string) {
+                Some(id) => records.entry(id).or_default().push(resource),
+                None => self.shared.push(resource),
+            }
+        }
+        for entry in self.entries.iter_mut().filter(|e| e.position.is_none()) {
+            let record = Record::from_resources(records.remove(&entry.id).unwrap_or_default());
+            entry.record = OnceLock::from(record);
+        }
+        problems
+    }
+
     /// True when a patient with this id exists.
     pub(crate) fn has_patient(&self, id: &str) -> bool {
         self.entries.iter().any(|e| e.id == id)
@@ -184,6 +223,17 @@ impl Store {
             .find(|e| self.record_of(e).get(resource_type, id).is_some())
             .map(|e| e.id.as_str())
     }
+}
+
+/// The patient a resource of a served type belongs to, by its compartment reference.
+fn patient_of(resource: &Value) -> Option<&str> {
+    let ty = crate::search::registry::type_named(type_of(resource)?)?;
+    let path = ty.patient_path.filter(|p| *p != "id")?;
+    resource
+        .get(path)?
+        .get("reference")?
+        .as_str()?
+        .strip_prefix("Patient/")
 }
 
 /// `resourceType` of a resource.

@@ -14,6 +14,8 @@ use url::Url;
 
 pub use sandbox::{Options, Running};
 
+pub mod flows;
+
 /// The default sandbox on free ports.
 pub async fn start() -> Running {
     start_with(Options::default()).await

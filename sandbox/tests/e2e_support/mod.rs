@@ -1,5 +1,7 @@
 //! The end-to-end harness: a fresh sandbox serving the built app, a fresh chromedriver and a
 //! fresh headless Chromium profile for every test, torn down when the test ends.
+// Shared by several test binaries, each of which uses only part of it.
+#![allow(dead_code)]
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};

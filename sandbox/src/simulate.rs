@@ -1,0 +1,183 @@
+//! Simulated failures and per-launch behaviour: what a launch asks the sandbox to do
+//! differently from a well-behaved EHR, so that every failure a real EHR produces can be
+//! reproduced on demand.
+//!
+//! A simulation is chosen on the EHR page (`/ehr/launch?...&simulate=NAME`, bound to the
+//! launch token) or for every launch of a sandbox (`Options::simulate`, `--simulate NAME`).
+//! It travels from the launch to the authorization request, the code and every token issued
+//! from it.
+//!
+//! | name | where | exact behaviour |
+//! | --- | --- | --- |
+//! | `auth_invalid_client_id` | authorize | 400 HTML error page "Unknown client_id" (as for an unregistered client); no redirect |
+//! | `auth_invalid_redirect_uri` | authorize | 400 HTML error page "redirect_uri is not registered"; no redirect |
+//! | `auth_invalid_scope` | authorize | 302 (303 after a POST) to the redirect URI with `error=invalid_scope`, `error_description`, `state` |
+//! | `auth_access_denied` | authorize | 302 (303) to the redirect URI with `error=access_denied`, `error_description`, `state` |
+//! | `token_invalid_token` | token (code) | 400 JSON `invalid_grant` "The authorization code was rejected"; the code is used up |
+//! | `token_invalid_scope` | token (code) | 400 JSON `invalid_scope` |
+//! | `token_expired_refresh_token` | token (refresh) | the code exchange and the first access token work; every refresh answers 400 JSON `invalid_grant` "The refresh token has expired" |
+//! | `token_server_error` | token (code) | 500 `text/html` page "Internal Server Error" (CORS headers as usual); the code stays unused |
+//! | `request_invalid_token` | FHIR | every request with the token: 401, `WWW-Authenticate: Bearer realm="sandbox", error="invalid_token"`, OperationOutcome (code `login`), CORS headers present |
+//! | `request_expired_token` | token, FHIR | access tokens get `expires_in` 10 and stop working after 10 s (401 `invalid_token`); refreshed tokens likewise |
+//! | `request_401_without_cors` | FHIR | every request with the token: 401 with an OperationOutcome and no CORS headers at all |
+//! | `id_token_bad_signature` | token | the `id_token`'s RS256 signature has one byte altered |
+//! | `id_token_wrong_nonce` | token | the `id_token`'s `nonce` differs from the one sent to authorize |
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// One reproducible failure (see the table in this module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Simulation {
+    /// `auth_invalid_client_id`.
+    AuthInvalidClientId,
+    /// `auth_invalid_redirect_uri`.
+    AuthInvalidRedirectUri,
+    /// `auth_invalid_scope`.
+    AuthInvalidScope,
+    /// `auth_access_denied`.
+    AuthAccessDenied,
+    /// `token_invalid_token`.
+    TokenInvalidToken,
+    /// `token_invalid_scope`.
+    TokenInvalidScope,
+    /// `token_expired_refresh_token`.
+    TokenExpiredRefreshToken,
+    /// `token_server_error`.
+    TokenServerError,
+    /// `request_invalid_token`.
+    RequestInvalidToken,
+    /// `request_expired_token`.
+    RequestExpiredToken,
+    /// `request_401_without_cors`.
+    Request401WithoutCors,
+    /// `id_token_bad_signature`.
+    IdTokenBadSignature,
+    /// `id_token_wrong_nonce`.
+    IdTokenWrongNonce,
+}
+
+/// Lifetime of access tokens under `request_expired_token`.
+pub(crate) const SHORT_ACCESS_LIFETIME: Duration = Duration::from_secs(10);
+
+impl Simulation {
+    /// Every simulation, in the order the EHR page lists them.
+    pub const ALL: &'static [Simulation] = &[
+        Simulation::AuthInvalidClientId,
+        Simulation::AuthInvalidRedirectUri,
+        Simulation::AuthInvalidScope,
+        Simulation::AuthAccessDenied,
+        Simulation::TokenInvalidToken,
+        Simulation::TokenInvalidScope,
+        Simulation::TokenExpiredRefreshToken,
+        Simulation::TokenServerError,
+        Simulation::RequestInvalidToken,
+        Simulation::RequestExpiredToken,
+        Simulation::Request401WithoutCors,
+        Simulation::IdTokenBadSignature,
+        Simulation::IdTokenWrongNonce,
+    ];
+
+    /// The name used in URLs and on the command line, e.g. `auth_access_denied`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Simulation::AuthInvalidClientId => "auth_invalid_client_id",
+            Simulation::AuthInvalidRedirectUri => "auth_invalid_redirect_uri",
+            Simulation::AuthInvalidScope => "auth_invalid_scope",
+            Simulation::AuthAccessDenied => "auth_access_denied",
+            Simulation::TokenInvalidToken => "token_invalid_token",
+            Simulation::TokenInvalidScope => "token_invalid_scope",
+            Simulation::TokenExpiredRefreshToken => "token_expired_refresh_token",
+            Simulation::TokenServerError => "token_server_error",
+            Simulation::RequestInvalidToken => "request_invalid_token",
+            Simulation::RequestExpiredToken => "request_expired_token",
+            Simulation::Request401WithoutCors => "request_401_without_cors",
+            Simulation::IdTokenBadSignature => "id_token_bad_signature",
+            Simulation::IdTokenWrongNonce => "id_token_wrong_nonce",
+        }
+    }
+
+    /// The simulation named `name`.
+    pub fn from_name(name: &str) -> Option<Simulation> {
+        Simulation::ALL.iter().copied().find(|s| s.name() == name)
+    }
+
+    /// What the simulation does, in a few words for the EHR page.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Simulation::AuthInvalidClientId => "authorize: unknown client_id",
+            Simulation::AuthInvalidRedirectUri => "authorize: unregistered redirect_uri",
+            Simulation::AuthInvalidScope => "authorize: invalid_scope",
+            Simulation::AuthAccessDenied => "authorize: user declines",
+            Simulation::TokenInvalidToken => "token: code rejected",
+            Simulation::TokenInvalidScope => "token: invalid_scope",
+            Simulation::TokenExpiredRefreshToken => "token: refresh token expired",
+            Simulation::TokenServerError => "token: 500 server error",
+            Simulation::RequestInvalidToken => "FHIR: 401 invalid_token",
+            Simulation::RequestExpiredToken => "FHIR: token expires after 10 s",
+            Simulation::Request401WithoutCors => "FHIR: 401 without CORS",
+            Simulation::IdTokenBadSignature => "id_token: bad signature",
+            Simulation::IdTokenWrongNonce => "id_token: wrong nonce",
+        }
+    }
+}
+
+impl fmt::Display for Simulation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Simulation {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Simulation, String> {
+        Simulation::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Simulation::ALL.iter().map(|s| s.name()).collect();
+            format!("unknown simulation \"{name}\"; known: {}", names.join(", "))
+        })
+    }
+}
+
+/// What one launch asks the sandbox to do differently; bound to the launch token (EHR
+/// launch) or taken from the sandbox's options (standalone launch).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct LaunchOptions {
+    /// A simulated failure.
+    pub(crate) simulation: Option<Simulation>,
+    /// Access token lifetime instead of the sandbox's (still capped by the profile).
+    pub(crate) access_lifetime: Option<Duration>,
+    /// Resource types (e.g. `Procedure`) or exact scopes the client may not get.
+    pub(crate) denied: Vec<String>,
+    /// Authorization pages refuse to be framed and EHR launches ask the user to sign in.
+    pub(crate) refuse_framing: bool,
+}
+
+impl LaunchOptions {
+    /// True when `simulation` is the chosen one.
+    pub(crate) fn simulates(&self, simulation: Simulation) -> bool {
+        self.simulation == Some(simulation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_simulation_is_found_by_its_own_name() {
+        for simulation in Simulation::ALL {
+            assert_eq!(simulation.name().parse(), Ok(*simulation));
+        }
+    }
+
+    #[test]
+    fn an_unknown_name_is_refused_with_the_list_of_known_ones() {
+        let error = "auth_nonsense"
+            .parse::<Simulation>()
+            .err()
+            .unwrap_or_default();
+        assert!(error.contains("auth_access_denied"), "{error}");
+    }
+}
