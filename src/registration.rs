@@ -105,8 +105,8 @@ pub fn registration_sheet(config: &AppConfig, app_url: &Url) -> String {
                 (false, _) => {}
                 (true, Some(scope)) => scope_lines(&mut sheet, &format!("Scopes, {label}"), scope),
                 (true, None) => {
-                    let v2 = summary_scope(&kind, ScopeSyntax::V2, true);
-                    let v1 = summary_scope(&kind, ScopeSyntax::V1, false);
+                    let v2 = summary_scope(&kind, ScopeSyntax::V2, true, true);
+                    let v1 = summary_scope(&kind, ScopeSyntax::V1, false, false);
                     scope_lines(
                         &mut sheet,
                         &format!("Scopes, {label} (SMART v2 servers)"),

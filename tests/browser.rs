@@ -30,6 +30,7 @@ fn record(seed: u8, created_at_ms: u64) -> InFlightRecord {
     let entropy = Entropy {
         state: [seed; 32],
         verifier: [seed.wrapping_add(1); 32],
+        nonce: [seed.wrapping_add(2); 32],
     };
     authorization_request(
         &discovery,
@@ -127,4 +128,45 @@ fn replacing_the_address_removes_code_and_state_without_navigating() {
     assert!(!now.as_str().contains("state="), "{now}");
     assert!(now.as_str().contains("keep=1"), "{now}");
     location::replace_url(&original);
+}
+
+// An RS256 vector made with `openssl dgst -sha256 -sign` and the sandbox-only key in
+// sandbox/src/sandbox_only_signing_key.pem (modulus below; exponent 65537).
+const VECTOR_N: &str = "rCjJ8HYZMdc81PXZe22e80oa2F4c1uFk8GN5n1jEuvHcuTbT2ed_qEKvi2EnfF3sXdHww6-_mgU2ToL4oNxvDf0HlyhpYvShMlnOfKgYk7we0Y20WCpdVU85E6BpgAmRpEwYkkvTEnj_oglif_HAIwnho6V7JgEzt6T9Uzv1bqZ7Xp1-JnZ8KL7W0AQ7k9mbfTDoU53E9bHVjQ1oIS0aUWMeX_pe8zmzKQw2ItoqskpPvkTgEAfaY9BIk7uiBdIDztRXkwyyJFg5mkIEMC_JlP6G0ZMK122PJiyS34-eAfE3KRzCGC4-nXHfwnZgMHj70PceYi7l8mnS7jKJrh7wDQ";
+const VECTOR_INPUT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0";
+const VECTOR_SIGNATURE: &str = "X1E9TLPS1Xt5kL7u5vpWOxiqP27eeVxJExZUguOwup9jNQg9X2FUpZqotCenw0nJTlPkc7wlNVXBKc4W_vR5OyeKBXvDGCpaSbZPSDa1OVp6i47W3AW2DUUzbTA7vNgvTys2YB-w3tjyRgkVfGxFEImonMCGhf3KW7FHNpWCIPk_CSzusL_rJ8giPaakHnjMkq8RGbkcpk74ajqX08fplyIFceUbzP1ogBtTxjRkrR_ua8fN1Yu9Fl7XCQV9i_eIx9Wx64reAWLXJ5kfSjZLjtERgTJTdS7az4sY1SomuxDTkTLmsjam7ONj2AtNmjQpn90pDPp-c-9mCXuzJiTTEw";
+
+fn vector_key() -> bedside::smart::id_token::RsaJwk {
+    bedside::smart::id_token::RsaJwk {
+        n: VECTOR_N.into(),
+        e: "AQAB".into(),
+    }
+}
+
+fn vector_signature() -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(VECTOR_SIGNATURE)
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_rs256_signature_verifies_with_webcrypto() {
+    let verified =
+        bedside::browser::webcrypto::verify_rs256(&vector_key(), VECTOR_INPUT, &vector_signature())
+            .await;
+    assert!(verified);
+}
+
+#[wasm_bindgen_test]
+async fn an_altered_signature_or_payload_does_not_verify() {
+    let mut altered = vector_signature();
+    altered[10] ^= 0x5a;
+    let key = vector_key();
+    assert!(!bedside::browser::webcrypto::verify_rs256(&key, VECTOR_INPUT, &altered).await);
+    let tampered_input = VECTOR_INPUT.replace("In0", "Iw0");
+    assert!(
+        !bedside::browser::webcrypto::verify_rs256(&key, &tampered_input, &vector_signature())
+            .await
+    );
 }

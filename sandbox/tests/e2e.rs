@@ -178,12 +178,23 @@ async fn after_a_standalone_launch_no_token_code_or_verifier_is_left_in_the_brow
 async fn a_callback_with_a_tampered_state_is_refused_with_a_message() {
     let harness = Harness::start().await;
     start_standalone_launch(&harness).await;
-    let authorize = harness.client.current_url().await.unwrap();
-    let state = authorize
-        .query_pairs()
-        .find(|(name, _)| name == "state")
-        .map(|(_, value)| value.into_owned())
-        .expect("the authorize request carries a state");
+    // The sandbox's reference profile takes the authorization as a form POST, so the state is
+    // read back from the app's own in-flight record, keyed by it.
+    harness
+        .client
+        .goto(&harness.sandbox.app_origin)
+        .await
+        .unwrap();
+    let key = harness
+        .client
+        .execute("return sessionStorage.key(0);", vec![])
+        .await
+        .unwrap();
+    let state = key
+        .as_str()
+        .and_then(|k| k.strip_prefix("bedside.inflight."))
+        .expect("an in-flight record keyed by state")
+        .to_owned();
     let tampered = format!(
         "{}/callback?code=anything&state={state}x",
         harness.sandbox.app_origin

@@ -50,7 +50,10 @@ fn without_medication_statements(section: &str) -> String {
     let mut dropped = 0;
     let mut index = 0;
     while index < items.len() {
-        if items.get(index + 1).is_some_and(|details| details.contains(" reported ")) {
+        if items
+            .get(index + 1)
+            .is_some_and(|details| details.contains(" reported "))
+        {
             dropped += 1;
             index += 2;
         } else {

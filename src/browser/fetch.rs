@@ -3,16 +3,50 @@
 //! the requests, and applies the client-side filter. Decisions come from `fhir::bundle` and
 //! `fhir::plan`; this file only performs them.
 
-use super::{http::exchange, world};
+use super::{http::exchange, http::send, world};
 use crate::fhir::bundle::{parse_search_page, retry_delay_ms, PageStep, Paging, Progress};
 use crate::fhir::outcome::{check_read, FhirReadError};
 use crate::fhir::plan::{
     has_category, medication_followups, medication_references, Query, SectionPlan,
 };
 use crate::http::{HttpRequest, HttpResult};
+use crate::problem::Problem;
+use crate::smart::lifecycle::{NextStep, ReauthorizeReason, RequestAttempt, Verdict};
 use crate::smart::session::Session;
 use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
 use url::Url;
+
+/// The one session every section shares, so a refresh happens once and a rotated refresh
+/// token replaces the old one for everybody. It lives in memory only.
+pub type SharedSession = Rc<RefCell<Session>>;
+
+/// Why a section (or the banner) could not load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// A request failed.
+    Read(FhirReadError),
+    /// Access ended and could not be renewed: the user must authorize again.
+    Reauthorize(Box<ReauthorizeReason>),
+}
+
+impl From<FhirReadError> for LoadError {
+    fn from(error: FhirReadError) -> Self {
+        LoadError::Read(error)
+    }
+}
+
+impl From<LoadError> for Problem {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Read(error) => error.into(),
+            LoadError::Reauthorize(reason) => (*reason).into(),
+        }
+    }
+}
+
+const AWAIT_REFRESH_MS: u64 = 150;
 
 /// A section's page cap: 60,000 observations at 1,000 per page.
 pub const MAX_PAGES: usize = 60;
@@ -30,10 +64,11 @@ pub struct SectionData {
 
 /// Loads `plan`'s data; `on_progress` hears how much has arrived after each page.
 pub async fn load_section(
-    session: &Session,
+    session: &SharedSession,
     plan: &SectionPlan,
     on_progress: &dyn Fn(Progress),
-) -> Result<SectionData, FhirReadError> {
+) -> Result<SectionData, LoadError> {
+    let base = session.borrow().fhir_base.clone();
     let what = format!("the {} list", plan.section.title().to_lowercase());
     let mut data = SectionData::default();
     for query in &plan.queries {
@@ -44,9 +79,9 @@ pub async fn load_section(
             match &query.id {
                 // A read answers one resource, not a Bundle.
                 Some(_) => {
-                    let url = query.url(&session.fhir_base);
+                    let url = query.url(&base);
                     let body =
-                        check_read("a medication", &origin(&url), fetch(session, url).await)?;
+                        check_read("a medication", &origin(&url), fetch(session, url).await?)?;
                     if let Ok(resource) = serde_json::from_str(&body) {
                         data.included.push(resource);
                     }
@@ -74,22 +109,23 @@ pub async fn load_section(
 }
 
 async fn search_all_pages(
-    session: &Session,
+    session: &SharedSession,
     query: &Query,
     what: &str,
     data: &mut SectionData,
     on_progress: &dyn Fn(Progress),
-) -> Result<(), FhirReadError> {
-    let first = query.url(&session.fhir_base);
+) -> Result<(), LoadError> {
+    let base = session.borrow().fhir_base.clone();
+    let first = query.url(&base);
     let mut paging = Paging::new(&first, MAX_PAGES);
     let mut url = first;
     loop {
-        let body = check_read(what, &origin(&url), fetch(session, url).await)?;
+        let body = check_read(what, &origin(&url), fetch(session, url).await?)?;
         let page = parse_search_page(&body).map_err(|error| FhirReadError::Malformed {
             what: what.to_owned(),
             detail: error.detail(),
         })?;
-        let step = paging.after(&page, &session.fhir_base);
+        let step = paging.after(&page, &base);
         data.matches.extend(page.matches);
         data.included.extend(page.included);
         data.notices.extend(page.warnings);
@@ -122,13 +158,66 @@ async fn search_all_pages(
     }
 }
 
-// One GET with the bearer token (attached only because the URL is this server's), retried
-// after 429/503 as `retry_delay_ms` decides.
-async fn fetch(session: &Session, url: Url) -> HttpResult {
-    let request = session.authorize(HttpRequest::get(url, "application/fhir+json"));
+/// One GET with the bearer token (attached only because the URL is this server's). The token
+/// is renewed before it expires and once after a 401 (SMART App Launch "Refresh access
+/// token"); 429/503 are retried as `retry_delay_ms` decides.
+pub async fn fetch(session: &SharedSession, url: Url) -> Result<HttpResult, LoadError> {
+    ensure_fresh_token(session).await?;
+    let mut attempt = RequestAttempt::start(&session.borrow());
+    loop {
+        let request = session
+            .borrow()
+            .authorize(HttpRequest::get(url.clone(), "application/fhir+json"));
+        let result = send_with_retries(&request).await;
+        let verdict = attempt.judge(&session.borrow(), &result, world::now_ms());
+        match verdict {
+            Verdict::Accept => return Ok(result),
+            Verdict::Retry => {}
+            Verdict::RefreshThenRetry => refresh_now(session).await?,
+            Verdict::Reauthorize(reason) => return Err(LoadError::Reauthorize(Box::new(reason))),
+        }
+    }
+}
+
+async fn ensure_fresh_token(session: &SharedSession) -> Result<(), LoadError> {
+    loop {
+        let step = session.borrow_mut().next_step(world::now_ms());
+        match step {
+            NextStep::UseToken => return Ok(()),
+            NextStep::Refresh(request) => {
+                let result = send(&request).await;
+                let finished = session.borrow_mut().finish_refresh(result, world::now_ms());
+                // A failed refresh leaves the current token usable until it expires; the next
+                // step decides whether that is still possible.
+                if let Err(reason) = finished {
+                    if session.borrow_mut().next_step(world::now_ms()) != NextStep::UseToken {
+                        return Err(LoadError::Reauthorize(reason));
+                    }
+                }
+            }
+            NextStep::AwaitRefresh => world::sleep(AWAIT_REFRESH_MS).await,
+            NextStep::Reauthorize(reason) => return Err(LoadError::Reauthorize(Box::new(reason))),
+        }
+    }
+}
+
+async fn refresh_now(session: &SharedSession) -> Result<(), LoadError> {
+    let request = session.borrow_mut().begin_refresh(world::now_ms());
+    match request {
+        Some(request) => {
+            let result = send(&request).await;
+            let finished = session.borrow_mut().finish_refresh(result, world::now_ms());
+            finished.map_err(LoadError::Reauthorize)
+        }
+        // Another section is refreshing: wait for it.
+        None => ensure_fresh_token(session).await,
+    }
+}
+
+async fn send_with_retries(request: &HttpRequest) -> HttpResult {
     let mut attempt = 0;
     loop {
-        let (response, retry_after) = exchange(&request).await?;
+        let (response, retry_after) = exchange(request).await?;
         match retry_delay_ms(response.status, retry_after.as_deref(), attempt) {
             Some(wait) => {
                 world::sleep(wait).await;

@@ -1,17 +1,21 @@
 //! The launch and callback sequences: each step is a pure decision from `smart`, and this file
 //! only performs the I/O between them. Every failure arrives as a [`Problem`] in plain words.
 
-use super::{http::send, location, storage, world};
+use super::fetch::{fetch, LoadError, SharedSession};
+use super::{http::send, location, storage, webcrypto, world};
 use crate::config::{AppConfig, ConfigError};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
 use crate::http::HttpRequest;
 use crate::problem::Problem;
+use crate::smart::authorize::IdentityCheck;
 use crate::smart::authorize::{authorization_request, AuthorizationRedirect, LaunchKind};
 use crate::smart::callback::{cleaned_url, parse_callback, verify, CallbackResponse};
 use crate::smart::discovery::{discovery_requests, resolve};
+use crate::smart::id_token::{self, Expected, IdTokenError, UserIdentity};
 use crate::smart::launch::{check_allowed, client_settings};
+use crate::smart::secret::IdToken;
 use crate::smart::session::Session;
 use crate::smart::token::{parse_token_response, token_request};
 use futures::future::join;
@@ -51,9 +55,21 @@ pub async fn begin(config: &AppConfig, iss: FhirBaseUrl, kind: LaunchKind) -> Re
     Ok(())
 }
 
+/// A completed sign-in: the session, the server's capabilities (from the in-flight record) and,
+/// when `openid` was requested, who signed in or why that could not be confirmed.
+#[derive(Clone)]
+pub struct Completed {
+    /// The in-memory session.
+    pub session: Session,
+    /// What the server can do.
+    pub capabilities: Capabilities,
+    /// The checked identity, when one was asked for.
+    pub identity: Option<Result<UserIdentity, Problem>>,
+}
+
 /// Completes the callback at `url`: cleans the address bar first, then checks state, exchanges
-/// the code and starts the in-memory session. The capabilities come from the in-flight record.
-pub async fn complete(url: &Url) -> Result<(Session, Capabilities), Problem> {
+/// the code and starts the in-memory session.
+pub async fn complete(url: &Url) -> Result<Completed, Problem> {
     let response = parse_callback(url);
     location::replace_url(&cleaned_url(url));
     let response = response?;
@@ -65,17 +81,73 @@ pub async fn complete(url: &Url) -> Result<(Session, Capabilities), Problem> {
     storage::discard_abandoned();
     let verified = verify(response, record, world::now_ms())?;
     let capabilities = verified.record().capabilities.clone();
+    let identity_check = verified.record().identity.clone();
+    let client_id = verified.record().client_id.clone();
     let (request, exchange) = token_request(verified);
     let token = parse_token_response(&request.url, send(&request).await)?;
-    Ok((
-        Session::start(exchange, token, world::now_ms())?,
+    let id_token = token.id_token.clone();
+    let session = Session::start(exchange, token, world::now_ms())?;
+    let identity = match identity_check {
+        Some(check) => Some(
+            confirm_identity(&check, &client_id, id_token)
+                .await
+                .map_err(Problem::from),
+        ),
+        None => None,
+    };
+    Ok(Completed {
+        session,
         capabilities,
-    ))
+        identity,
+    })
+}
+
+// OpenID Connect Core §3.1.3.7: signature (RS256, key from the JWKS), then iss, aud, exp, iat
+// and nonce. The JWKS is public, so it is fetched without the token.
+async fn confirm_identity(
+    check: &IdentityCheck,
+    client_id: &str,
+    id_token: Option<IdToken>,
+) -> Result<UserIdentity, IdTokenError> {
+    let signed = id_token::split(&id_token.ok_or(IdTokenError::Missing)?)?;
+    let jwks_uri = check.jwks_uri.clone().ok_or(IdTokenError::NoKey)?;
+    let jwks = send(&HttpRequest::get(jwks_uri, "application/json"))
+        .await
+        .ok()
+        .filter(|response| response.is_success())
+        .ok_or(IdTokenError::NoKey)?;
+    let key = id_token::select_key(&jwks.body, signed.kid.as_deref())?;
+    if !webcrypto::verify_rs256(&key, &signed.signing_input, &signed.signature).await {
+        return Err(IdTokenError::BadSignature);
+    }
+    let expected = Expected {
+        issuer: &check.issuer,
+        client_id,
+        nonce: &check.nonce,
+        now_s: (world::now_ms() / 1000) as i64,
+    };
+    id_token::check_claims(&signed.claims, &expected)?;
+    Ok(UserIdentity::from_claims(&signed.claims))
 }
 
 /// Reads the patient in context.
-pub async fn read_patient(session: &Session) -> Result<Patient, Problem> {
-    let request = session.read(&format!("Patient/{}", session.patient_id()));
-    let result = send(&request).await;
-    Ok(patient_from_read(&session.fhir_base.origin(), result)?)
+pub async fn read_patient(session: &SharedSession) -> Result<Patient, LoadError> {
+    let (url, origin) = {
+        let current = session.borrow();
+        let url = current
+            .fhir_base
+            .join(&format!("Patient/{}", current.patient_id()));
+        (url, current.fhir_base.origin())
+    };
+    let result = fetch(session, url).await?;
+    Ok(patient_from_read(&origin, result)?)
+}
+
+/// Signs out: revokes the tokens where the server offers revocation (RFC 7009), and the
+/// session, moved in, is gone from memory. Revocation answers are not needed: the tokens are
+/// dropped here whatever the server says.
+pub async fn sign_out(session: Session) {
+    for request in session.sign_out() {
+        let _ = send(&request).await;
+    }
 }

@@ -9,9 +9,13 @@ pub mod flow;
 pub mod http;
 /// The address bar and the app's base URL.
 pub mod location;
+/// Performance marks for `cargo xtask bench`.
+pub mod marks;
 /// sessionStorage, for the in-flight authorization record only.
 pub mod storage;
 /// The EHR style document applied to the page.
 pub mod style;
+/// RS256 signature checks with WebCrypto.
+pub mod webcrypto;
 /// The clock and the random number generator.
 pub mod world;

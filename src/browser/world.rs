@@ -28,10 +28,16 @@ pub fn now() -> FhirDateTime {
 pub fn entropy() -> Entropy {
     let mut state = [0u8; 32];
     let mut verifier = [0u8; 32];
+    let mut nonce = [0u8; 32];
     // Without a CSPRNG there is no safe authorization at all; browsers always provide one.
     getrandom::fill(&mut state).expect("crypto.getRandomValues is available");
     getrandom::fill(&mut verifier).expect("crypto.getRandomValues is available");
-    Entropy { state, verifier }
+    getrandom::fill(&mut nonce).expect("crypto.getRandomValues is available");
+    Entropy {
+        state,
+        verifier,
+        nonce,
+    }
 }
 
 /// Resolves after `ms` milliseconds (a `setTimeout` promise).

@@ -56,6 +56,8 @@ pub struct Entropy {
     pub state: [u8; 32],
     /// For the PKCE verifier.
     pub verifier: [u8; 32],
+    /// For the OpenID Connect `nonce`.
+    pub nonce: [u8; 32],
 }
 
 /// What the authorization request needs beyond discovery.
@@ -96,6 +98,20 @@ pub struct InFlightRecord {
     /// The server's capabilities, fetched before the redirect (they are public) so that no
     /// request after the callback waits on the CapabilityStatement.
     pub capabilities: Capabilities,
+    /// What checking an id_token needs, when `openid` was requested.
+    #[serde(default)]
+    pub identity: Option<IdentityCheck>,
+}
+
+/// What the callback needs to check an id_token (OpenID Connect Core §3.1.3.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityCheck {
+    /// The `nonce` sent; the id_token must carry it back.
+    pub nonce: String,
+    /// The issuer the id_token must name.
+    pub issuer: String,
+    /// Where the server's signing keys are.
+    pub jwks_uri: Option<Url>,
 }
 
 impl InFlightRecord {
@@ -160,6 +176,18 @@ pub fn authorization_request(
     if let LaunchKind::Ehr { launch } = &launch {
         fields.push(("launch".into(), launch.clone()));
     }
+    let identity = client
+        .scope
+        .split_whitespace()
+        .any(|scope| scope == "openid")
+        .then(|| IdentityCheck {
+            nonce: URL_SAFE_NO_PAD.encode(entropy.nonce),
+            issuer: discovery.issuer().to_owned(),
+            jwks_uri: discovery.jwks_uri(),
+        });
+    if let Some(check) = &identity {
+        fields.push(("nonce".into(), check.nonce.clone()));
+    }
     fields.push(("code_challenge".into(), verifier.challenge()));
     fields.push(("code_challenge_method".into(), "S256".into()));
     let action = discovery.authorization_endpoint.clone();
@@ -182,6 +210,7 @@ pub fn authorization_request(
         launch,
         created_at_ms: now_ms,
         capabilities: discovery.capabilities.clone(),
+        identity,
     };
     (redirect, record)
 }
@@ -212,6 +241,7 @@ mod tests {
         Entropy {
             state: [7; 32],
             verifier: [9; 32],
+            nonce: [5; 32],
         }
     }
 
@@ -281,6 +311,32 @@ mod tests {
             }
             other => panic!("expected a POST, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn requesting_openid_sends_a_nonce_and_remembers_it_with_the_issuer() {
+        let mut identity = client();
+        identity.scope = "launch openid fhirUser patient/*.rs".into();
+        let (redirect, record) = authorization_request(
+            &discovery(),
+            &identity,
+            LaunchKind::Standalone,
+            entropy(),
+            5,
+        );
+        let check = record.identity.expect("an identity check");
+        assert_eq!(params(&redirect)["nonce"], check.nonce);
+        assert_eq!(check.nonce.len(), 43);
+        assert_eq!(check.issuer, "https://ehr.example/fhir");
+        let (plain, record) = authorization_request(
+            &discovery(),
+            &client(),
+            LaunchKind::Standalone,
+            entropy(),
+            5,
+        );
+        assert!(!params(&plain).contains_key("nonce"));
+        assert_eq!(record.identity, None);
     }
 
     #[test]

@@ -25,6 +25,7 @@ fn record(launch: LaunchKind) -> InFlightRecord {
     let entropy = Entropy {
         state: [3; 32],
         verifier: [4; 32],
+        nonce: [5; 32],
     };
     authorization_request(&discovery, &client, launch, entropy, 1_000).1
 }

@@ -269,6 +269,20 @@ impl Discovery {
         }
     }
 
+    /// The issuer id_tokens must name: the document's `issuer`, else the FHIR base.
+    pub fn issuer(&self) -> &str {
+        self.configuration
+            .as_ref()
+            .and_then(|c| c.issuer.as_deref())
+            .unwrap_or(self.fhir_base.as_str())
+    }
+
+    /// The JWKS location, resolved against the FHIR base.
+    pub fn jwks_uri(&self) -> Option<Url> {
+        let text = self.configuration.as_ref()?.jwks_uri.as_deref()?;
+        self.fhir_base.resolve(text).ok()
+    }
+
     /// True when the server offers this capability (CapabilityStatement-only servers offer none
     /// that Bedside can rely on).
     pub fn has(&self, capability: &Capability) -> bool {

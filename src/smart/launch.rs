@@ -3,7 +3,7 @@
 //! the configuration for that server.
 
 use super::authorize::{ClientSettings, LaunchKind};
-use super::discovery::Discovery;
+use super::discovery::{Capability, Discovery};
 use super::scope::ScopeSyntax;
 use super::scope_plan::{plan_scopes, syntax_for, RefreshAccess, ScopeRequest};
 use crate::config::AppConfig;
@@ -69,7 +69,9 @@ pub fn client_settings(
                 && discovery
                     .capabilities
                     .supports_search("Observation", "category");
-            summary_scope(kind, syntax, granular)
+            // `openid fhirUser` only where the server offers OpenID Connect: others refuse it.
+            let identity = discovery.has(&Capability::SsoOpenIdConnect);
+            summary_scope(kind, syntax, granular, identity)
         }),
     })
 }
@@ -95,14 +97,19 @@ pub fn check_allowed(
 /// access to exactly what the summary shows (narrowed to Observation categories where the
 /// server can search by category and speaks SMART v2), and `online_access` so that an expiring
 /// token can be renewed without a relaunch.
-pub fn summary_scope(kind: &LaunchKind, syntax: ScopeSyntax, granular: bool) -> String {
+pub fn summary_scope(
+    kind: &LaunchKind,
+    syntax: ScopeSyntax,
+    granular: bool,
+    identity: bool,
+) -> String {
     let needs = summary_needs();
     plan_scopes(&ScopeRequest {
         needs: &needs,
         syntax,
         granular,
         launch: kind,
-        identity: false,
+        identity,
         refresh: RefreshAccess::Online,
     })
     .to_string()
@@ -261,15 +268,18 @@ mod tests {
     #[test]
     fn observations_are_asked_for_by_category_only_where_the_server_searches_by_category() {
         let kind = LaunchKind::Standalone;
-        let granular = summary_scope(&kind, ScopeSyntax::V2, true);
+        let granular = summary_scope(&kind, ScopeSyntax::V2, true, false);
         assert!(
             granular.contains("patient/Observation.rs?category="),
             "{granular}"
         );
         assert!(granular.contains("|laboratory"), "{granular}");
-        let plain = summary_scope(&kind, ScopeSyntax::V2, false);
+        let plain = summary_scope(&kind, ScopeSyntax::V2, false, false);
         assert!(plain.contains("patient/Observation.rs"), "{plain}");
         assert!(!plain.contains("?category"), "{plain}");
+        assert!(!plain.contains("openid"), "{plain}");
+        let identified = summary_scope(&kind, ScopeSyntax::V2, false, true);
+        assert!(identified.contains("openid fhirUser"), "{identified}");
     }
 
     #[test]

@@ -7,6 +7,8 @@ pub mod authorize;
 pub mod callback;
 /// `.well-known/smart-configuration` and the CapabilityStatement fallback.
 pub mod discovery;
+/// OpenID Connect id_token decoding and claim checks.
+pub mod id_token;
 /// Starting a launch: EHR launch parameters, the allow-list, the authorize plan.
 pub mod launch;
 /// Token lifetime decisions: proactive refresh, rotation, retry after 401, reauthorization.

@@ -41,6 +41,7 @@ fn verified(code: &str) -> StateVerified {
     let entropy = Entropy {
         state: [1; 32],
         verifier: [2; 32],
+        nonce: [3; 32],
     };
     let (_, record) = authorization_request(
         &discovery,

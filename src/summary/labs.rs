@@ -248,18 +248,19 @@ fn category_name(category: Option<&CodeableConcept>) -> String {
     let Some(category) = category else {
         return "Other results".into();
     };
-    let written = category.text.clone().or_else(|| {
+    let written = category
+        .text
+        .clone()
+        .or_else(|| category.coding.iter().find_map(|c| c.display.clone()));
+    let coded = || {
         category
             .coding
             .iter()
-            .find_map(|c| c.display.clone())
-    });
-    let coded = || {
-        category.coding.iter().find_map(|c| match c.code.as_deref() {
-            Some("laboratory") => Some("Laboratory".to_owned()),
-            Some(code) if !code.trim().is_empty() => Some(code.replace('-', " ")),
-            _ => None,
-        })
+            .find_map(|c| match c.code.as_deref() {
+                Some("laboratory") => Some("Laboratory".to_owned()),
+                Some(code) if !code.trim().is_empty() => Some(code.replace('-', " ")),
+                _ => None,
+            })
     };
     written
         .filter(|w| !w.trim().is_empty())

@@ -2,10 +2,9 @@
 
 use super::problem::ProblemPanel;
 use super::summary::SummaryPage;
+use crate::browser::flow::Completed;
 use crate::browser::{flow, style};
-use crate::fhir::capabilities::Capabilities;
 use crate::problem::Problem;
-use crate::smart::session::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use url::Url;
@@ -13,7 +12,7 @@ use url::Url;
 #[derive(Clone)]
 enum Phase {
     SigningIn,
-    Started(Box<(Session, Capabilities)>),
+    Started(Box<Completed>),
     Failed(Problem),
 }
 
@@ -22,12 +21,14 @@ enum Phase {
 pub fn CallbackPage(url: Url) -> impl IntoView {
     // Local (not shared across threads) because it holds the session, which lives in memory.
     let phase = RwSignal::new_local(Phase::SigningIn);
+    crate::browser::marks::mark("bedside:callback");
     spawn_local(async move {
         phase.set(match flow::complete(&url).await {
-            Ok((session, capabilities)) => {
-                let for_style = session.clone();
+            Ok(completed) => {
+                crate::browser::marks::mark("bedside:token");
+                let for_style = completed.session.clone();
                 spawn_local(async move { style::apply_ehr_style(&for_style).await });
-                Phase::Started(Box::new((session, capabilities)))
+                Phase::Started(Box::new(completed))
             }
             Err(problem) => Phase::Failed(problem),
         });
@@ -41,8 +42,13 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
                 </section>
             }.into_any(),
             Phase::Started(started) => {
-                let (session, capabilities) = *started;
-                view! { <SummaryPage session=session capabilities=capabilities /> }.into_any()
+                let Completed {
+                    session,
+                    capabilities,
+                    identity,
+                } = *started;
+                view! { <SummaryPage session=session capabilities=capabilities identity=identity /> }
+                    .into_any()
             }
             Phase::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
         }}

@@ -15,5 +15,6 @@ mod summary;
 
 /// Mounts the app on `<body>`.
 pub fn mount() {
+    crate::browser::marks::boot();
     leptos::mount::mount_to_body(app::App);
 }

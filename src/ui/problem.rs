@@ -3,15 +3,16 @@
 use crate::problem::Problem;
 use leptos::prelude::*;
 
-/// Shows a problem with a way to start again.
+/// Shows a problem with a way to start again (left out with `no_restart` where the page offers
+/// its own next step).
 #[component]
-pub fn ProblemPanel(problem: Problem) -> impl IntoView {
+pub fn ProblemPanel(problem: Problem, #[prop(optional)] no_restart: bool) -> impl IntoView {
     view! {
         <section class="problem" role="alert" data-testid="error">
             <h2 data-testid="error-title">{problem.title}</h2>
             <p data-testid="error-message">{problem.message}</p>
             {problem.hint.map(|hint| view! { <p class="hint" data-testid="error-hint">{hint}</p> })}
-            <p><a class="button" href="./">"Start again"</a></p>
+            {(!no_restart).then(|| view! { <p><a class="button" href="./">"Start again"</a></p> })}
         </section>
     }
 }

@@ -19,6 +19,8 @@ pub enum SectionState {
     Unavailable(String),
     /// A request failed.
     Failed(Problem),
+    /// Access ended before this section loaded; the page says why once, above the sections.
+    Stopped,
     /// Everything arrived.
     Loaded(SectionData),
 }
@@ -42,6 +44,9 @@ pub fn SectionFrame(
             aria-busy=move || matches!(state.get(), SectionState::Loading(_)).to_string()>
             {move || {
                 let current = state.get();
+                if !matches!(current, SectionState::Loading(_)) {
+                    crate::browser::marks::section_settled(section.title());
+                }
                 let (count, content) = match &current {
                     SectionState::Loaded(data) => {
                         let (count, view) = body(data);
@@ -53,6 +58,9 @@ pub fn SectionFrame(
                     }.into_any()),
                     SectionState::Unavailable(reason) => (None, view! {
                         <p class="muted" data-testid="unavailable">{reason.clone()}</p>
+                    }.into_any()),
+                    SectionState::Stopped => (None, view! {
+                        <p class="muted" data-testid="stopped">"Not loaded: access to the record ended."</p>
                     }.into_any()),
                     SectionState::Failed(problem) => (None, view! {
                         <ProblemPanel problem=problem.clone() />

@@ -6,30 +6,39 @@ use super::problem::ProblemPanel;
 use super::report::CapabilityPanel;
 use super::section::{SectionFrame, SectionState};
 use super::sections::body_for;
-use crate::browser::{fetch, flow, world};
+use crate::browser::fetch::{LoadError, SharedSession};
+use crate::browser::{fetch, flow, location, world};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
 use crate::fhir::report::capability_report;
 use crate::problem::Problem;
 use crate::smart::authorize::LaunchKind;
+use crate::smart::id_token::UserIdentity;
 use crate::smart::scope::ScopeSet;
 use crate::smart::scope_plan::granted_vs_requested;
 use crate::smart::session::Session;
 use crate::summary::banner::{banner, Banner};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq)]
 enum BannerState {
     Loading,
     Ready(Banner),
     Failed(Problem),
+    Stopped,
 }
 
 /// The summary of the patient in `session`'s context.
 #[component]
-pub fn SummaryPage(session: Session, capabilities: Capabilities) -> impl IntoView {
+pub fn SummaryPage(
+    session: Session,
+    capabilities: Capabilities,
+    identity: Option<Result<UserIdentity, Problem>>,
+) -> impl IntoView {
     let plans = plan_summary(&capabilities, session.patient_id());
     let report = capability_report(&capabilities, &plans);
     let launch = match session.launch {
@@ -48,15 +57,26 @@ pub fn SummaryPage(session: Session, capabilities: Capabilities) -> impl IntoVie
     .collect();
     let granted = session.granted_scope.clone();
     let show_banner = session.context.need_patient_banner;
-    // The session (with its token) lives only in memory, owned by this page.
-    let session = StoredValue::new_local(session);
+    let standalone_restart = match session.launch {
+        LaunchKind::Standalone => Some(session.fhir_base.clone()),
+        LaunchKind::Ehr { .. } => None,
+    };
+    // The session (with its token) lives only in memory, owned by this page and shared by
+    // every section so that refreshes happen once.
+    let session: StoredValue<SharedSession, LocalStorage> =
+        StoredValue::new_local(Rc::new(RefCell::new(session)));
+    let access_ended = RwSignal::new(None::<Problem>);
 
     let banner_state = RwSignal::new(BannerState::Loading);
     spawn_local(async move {
         let current = session.get_value();
         banner_state.set(match flow::read_patient(&current).await {
             Ok(patient) => BannerState::Ready(banner(&patient, world::today())),
-            Err(problem) => BannerState::Failed(problem),
+            Err(LoadError::Reauthorize(reason)) => {
+                access_ended.set(Some((*reason).into()));
+                BannerState::Stopped
+            }
+            Err(LoadError::Read(error)) => BannerState::Failed(error.into()),
         });
     });
 
@@ -69,7 +89,7 @@ pub fn SummaryPage(session: Session, capabilities: Capabilities) -> impl IntoVie
             }
             Ok((_, Some(plan))) => {
                 let state = RwSignal::new(SectionState::Loading(None));
-                load(session, plan.clone(), state);
+                load(session, plan.clone(), state, access_ended);
                 states.insert(plan.section, state);
                 section_plans.insert(plan.section, plan);
             }
@@ -81,27 +101,75 @@ pub fn SummaryPage(session: Session, capabilities: Capabilities) -> impl IntoVie
             }
         }
     }
+    // Bench mark `bedside:all-sections`, once, when no section is loading (browser::marks).
+    let all: Vec<RwSignal<SectionState>> = states.values().copied().collect();
+    Effect::new(move |marked: Option<bool>| {
+        if marked == Some(true) {
+            return true;
+        }
+        let loading =
+            |s: &RwSignal<SectionState>| s.with(|s| matches!(s, SectionState::Loading(_)));
+        let settled = !all.iter().any(loading);
+        if settled {
+            crate::browser::marks::mark("bedside:all-sections");
+        }
+        settled
+    });
     let frame = move |section: Section| {
         let state = states[&section];
         let plan = section_plans.get(&section).cloned();
         let retry = Callback::new(move |_| {
             if let Some(plan) = plan.clone() {
-                load(session, plan, state);
+                load(session, plan, state, access_ended);
             }
         });
         view! { <SectionFrame section=section state=state body=body_for(section) on_retry=retry /> }
     };
 
+    let sign_out = move |_| {
+        let current = session.get_value().borrow().clone();
+        spawn_local(async move {
+            flow::sign_out(current).await;
+            // Leaving the page discards the app's memory, and with it the session.
+            location::navigate(&location::app_base());
+        });
+    };
+    let can_sign_in_again = standalone_restart.is_some();
+    let standalone_restart = StoredValue::new(standalone_restart);
+    let sign_in_again = move |_| {
+        if let Some(fhir_base) = standalone_restart.get_value() {
+            spawn_local(async move {
+                let restarted = async {
+                    let config = flow::load_config().await?;
+                    flow::begin(&config, fhir_base, LaunchKind::Standalone).await
+                };
+                if let Err(problem) = restarted.await {
+                    access_ended.set(Some(problem));
+                }
+            });
+        }
+    };
+
     view! {
         <div class="summary" data-testid="summary">
+            {move || access_ended.get().map(|problem| view! {
+                <div class="access-ended" data-testid="access-ended">
+                    <ProblemPanel problem=problem no_restart=true />
+                    {can_sign_in_again.then(|| view! {
+                        <button data-testid="sign-in-again" on:click=sign_in_again>"Sign in again"</button>
+                    })}
+                </div>
+            })}
             {move || match banner_state.get() {
                 BannerState::Loading => view! {
                     <div class="banner-placeholder skeleton" aria-busy="true" aria-label="Loading the patient"></div>
                 }.into_any(),
-                BannerState::Ready(banner) => show_banner
-                    .then(|| view! { <PatientBanner banner=banner /> })
-                    .into_any(),
+                BannerState::Ready(banner) => {
+                    crate::browser::marks::mark("bedside:banner");
+                    show_banner.then(|| view! { <PatientBanner banner=banner /> }).into_any()
+                }
                 BannerState::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
+                BannerState::Stopped => ().into_any(),
             }}
             <div class="overview">
                 {frame(Section::Problems)}
@@ -118,6 +186,16 @@ pub fn SummaryPage(session: Session, capabilities: Capabilities) -> impl IntoVie
                 {frame(Section::Procedures)}
             </div>
             <footer class="session" data-testid="session">
+                {identity.map(|checked| match checked {
+                    Ok(user) => view! {
+                        <span data-testid="signed-in-as">"Signed in as "<strong>{user.label()}</strong></span>
+                    }.into_any(),
+                    Err(problem) => view! {
+                        <span class="identity-warning" data-testid="identity-warning" title=problem.message>
+                            {problem.title}
+                        </span>
+                    }.into_any(),
+                })}
                 <span>{launch}" \u{b7} "{server}</span>
                 <details class="scopes" data-testid="scopes">
                     <summary>{if not_granted.is_empty() {
@@ -131,15 +209,17 @@ pub fn SummaryPage(session: Session, capabilities: Capabilities) -> impl IntoVie
                     })}
                 </details>
                 <CapabilityPanel report=report />
+                <button class="link" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
             </footer>
         </div>
     }
 }
 
 fn load(
-    session: StoredValue<Session, LocalStorage>,
+    session: StoredValue<SharedSession, LocalStorage>,
     plan: SectionPlan,
     state: RwSignal<SectionState>,
+    access_ended: RwSignal<Option<Problem>>,
 ) {
     state.set(SectionState::Loading(None));
     spawn_local(async move {
@@ -148,7 +228,11 @@ fn load(
         state.set(
             match fetch::load_section(&current, &plan, &progress).await {
                 Ok(data) => SectionState::Loaded(data),
-                Err(error) => SectionState::Failed(error.into()),
+                Err(LoadError::Reauthorize(reason)) => {
+                    access_ended.set(Some((*reason).into()));
+                    SectionState::Stopped
+                }
+                Err(LoadError::Read(error)) => SectionState::Failed(error.into()),
             },
         );
     });

@@ -3,6 +3,8 @@
 //! Every command installs what it needs first (skipping what is present), so the README's two
 //! commands work on a fresh machine and in CI.
 
+mod bench;
+
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
@@ -29,6 +31,9 @@ fn main() {
             .and_then(|_| demo(&args[1..])),
         Some("test") => setup().and_then(|_| build_app()).and_then(|_| test()),
         Some("check") => check(),
+        Some("bench") => setup()
+            .and_then(|_| build_app())
+            .and_then(|_| bench::bench(&args[1..])),
         Some("register") => run(Command::new("cargo")
             .args(["run", "--quiet", "--bin", "bedside", "--", "register"])
             .args(&args[1..])),
@@ -41,6 +46,8 @@ fn main() {
                  demo    build, then start the sandbox EHR serving the app (extra args go to the sandbox)\n\
                  test    build, then run every test: native, wasm in headless Chromium, end-to-end\n\
                  check   cargo fmt --check and cargo clippy on every target\n\
+                 bench [--runs N] [--delay-ms D] [--out FILE]  build, then measure speed and size \
+                 (BENCHMARKS.md)\n\
                  register [--config FILE] [--app-url URL]  print the EHR registration sheet"
             );
             exit(2);

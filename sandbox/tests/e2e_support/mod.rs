@@ -120,12 +120,17 @@ impl Harness {
 
     /// Waits for an element to appear.
     pub async fn wait_for(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            // While a page navigates (redirects, form posts), WebDriver answers lookups with
+            // errors such as "aborted by navigation": those mean "not yet", like a missing element.
+            let last = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => return element,
+                Err(error) => error.to_string(),
+            };
+            assert!(Instant::now() < deadline, "{css} did not appear: {last}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Waits for an element and returns its text.

@@ -1,0 +1,285 @@
+//! Collecting runs into median, min and max; the budgets; the table and the JSON file.
+
+use crate::scenarios::Run;
+use crate::sizes::FirstLoad;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// First-load code, gzip -9, in bytes (1 KB = 1,000 bytes).
+const FIRST_LOAD_GZIP_BUDGET: usize = 150_000;
+/// Sequential waves after the callback: the token, then one parallel wave (plus paging).
+const WAVES_BUDGET: usize = 2;
+/// The 10,000-observation patient: token → all sections, ms (median of the runs).
+const LARGE_PATIENT_BUDGET_MS: f64 = 1000.0;
+/// Longest main-thread task, ms, over every measured document of every run.
+const LONGEST_TASK_BUDGET_MS: f64 = 100.0;
+
+/// One scenario's runs.
+pub struct Scenario {
+    key: &'static str,
+    title: &'static str,
+    runs: Vec<Run>,
+}
+
+impl Scenario {
+    /// No runs yet.
+    pub fn new(key: &'static str, title: &'static str) -> Scenario {
+        Scenario {
+            key,
+            title,
+            runs: Vec::new(),
+        }
+    }
+
+    /// Adds a run.
+    pub fn add(&mut self, run: Run) {
+        self.runs.push(run);
+    }
+
+    /// Figure name → its value in each run, in run order.
+    fn figures(&self) -> BTreeMap<&'static str, Vec<f64>> {
+        let mut figures: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+        for run in &self.runs {
+            for (name, value) in &run.figures {
+                figures.entry(name).or_default().push(*value);
+            }
+        }
+        figures
+    }
+
+    fn values_of(&self, name: &str) -> Vec<f64> {
+        self.runs
+            .iter()
+            .filter_map(|run| run.figures.get(name).copied())
+            .collect()
+    }
+}
+
+/// Median, min and max of `values` (the median of an even count is the mean of the middle two).
+pub fn stats(values: &[f64]) -> (f64, f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    (median, sorted[0], sorted[n - 1])
+}
+
+/// Everything one bench measured.
+pub struct Report {
+    /// Runs per scenario.
+    pub runs: usize,
+    /// Latency added to every request, ms.
+    pub delay_ms: u64,
+    /// Bytes of the first load.
+    pub first_load: FirstLoad,
+    /// The launches.
+    pub scenarios: Vec<Scenario>,
+}
+
+/// A budget and whether it was met.
+struct Budget {
+    name: &'static str,
+    limit: String,
+    measured: String,
+    pass: bool,
+}
+
+impl Report {
+    fn budgets(&self) -> Vec<Budget> {
+        let gzip = self.first_load.total().gzip;
+        let mut wave_counts: Vec<usize> = self
+            .scenarios
+            .iter()
+            .flat_map(|s| s.runs.iter().map(|run| run.waves.sizes.len()))
+            .collect();
+        wave_counts.sort_unstable();
+        wave_counts.dedup();
+        let large = self
+            .scenarios
+            .iter()
+            .find(|s| s.key == "large_patient")
+            .map(|s| stats(&s.values_of("token → all sections")))
+            .unwrap_or((f64::NAN, f64::NAN, f64::NAN));
+        let longest = self
+            .scenarios
+            .iter()
+            .flat_map(|s| s.values_of("longest task (0: none over 50 ms)"))
+            .fold(0.0, f64::max);
+        vec![
+            Budget {
+                name: "first load (html + js + wasm + css), gzip",
+                limit: format!("≤ {:.0} KB", FIRST_LOAD_GZIP_BUDGET as f64 / 1000.0),
+                measured: format!("{:.1} KB", gzip as f64 / 1000.0),
+                pass: gzip <= FIRST_LOAD_GZIP_BUDGET,
+            },
+            Budget {
+                name: "sequential waves after the callback (every run)",
+                limit: format!("= {WAVES_BUDGET}"),
+                measured: wave_counts
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                pass: wave_counts == [WAVES_BUDGET],
+            },
+            Budget {
+                name: "10k patient: token → all sections (median)",
+                limit: format!("≤ {LARGE_PATIENT_BUDGET_MS:.0} ms"),
+                measured: format!("{:.0} ms (max {:.0})", large.0, large.2),
+                pass: large.0 <= LARGE_PATIENT_BUDGET_MS,
+            },
+            Budget {
+                name: "longest main-thread task (any run)",
+                limit: format!("≤ {LONGEST_TASK_BUDGET_MS:.0} ms"),
+                measured: if longest == 0.0 {
+                    "none over 50 ms".into()
+                } else {
+                    format!("{longest:.0} ms")
+                },
+                pass: longest <= LONGEST_TASK_BUDGET_MS,
+            },
+        ]
+    }
+
+    /// The human-readable table.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "\nBedside bench: {} run(s), {} ms latency added to every request\n",
+            self.runs, self.delay_ms
+        );
+        let _ = writeln!(out, "First load         raw        gzip -9    brotli 11");
+        let mut kinds = self.first_load.kinds.clone();
+        kinds.push(("total", self.first_load.total()));
+        for (kind, size) in &kinds {
+            let _ = writeln!(
+                out,
+                "  {kind:<8} {:>10.1} KB {:>7.1} KB {:>7.1} KB",
+                size.raw as f64 / 1000.0,
+                size.gzip as f64 / 1000.0,
+                size.brotli as f64 / 1000.0
+            );
+        }
+        for scenario in &self.scenarios {
+            let _ = writeln!(
+                out,
+                "\n{:<58} {:>8} {:>8} {:>8}",
+                scenario.title, "median", "min", "max"
+            );
+            for (name, values) in scenario.figures() {
+                let (median, min, max) = stats(&values);
+                let _ = writeln!(out, "  {name:<56} {median:>8.1} {min:>8.1} {max:>8.1}");
+            }
+            let waves: Vec<String> = scenario
+                .runs
+                .iter()
+                .map(|run| format!("{:?}+{}p", run.waves.sizes, run.waves.page_follow_ups))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  requests per wave, + page follow-ups, per run: {}",
+                waves.join(" ")
+            );
+        }
+        let _ = writeln!(out, "\nBudgets (reported, never failing)");
+        for budget in self.budgets() {
+            let _ = writeln!(
+                out,
+                "  {:<4} {:<50} {:<10} measured {}",
+                if budget.pass { "pass" } else { "MISS" },
+                budget.name,
+                budget.limit,
+                budget.measured
+            );
+        }
+        out
+    }
+
+    /// The JSON file's content.
+    pub fn to_json(&self) -> Value {
+        let mut first_load = serde_json::Map::new();
+        for (kind, size) in &self.first_load.kinds {
+            first_load.insert((*kind).into(), size.to_json());
+        }
+        first_load.insert("total".into(), self.first_load.total().to_json());
+        let mut scenarios = serde_json::Map::new();
+        for scenario in &self.scenarios {
+            let figures: serde_json::Map<String, Value> = scenario
+                .figures()
+                .into_iter()
+                .map(|(name, values)| {
+                    let (median, min, max) = stats(&values);
+                    (
+                        name.to_owned(),
+                        json!({ "median": median, "min": min, "max": max, "runs": values }),
+                    )
+                })
+                .collect();
+            let waves: Vec<Value> = scenario
+                .runs
+                .iter()
+                .map(|run| {
+                    json!({ "requests_per_wave": run.waves.sizes,
+                            "page_follow_ups": run.waves.page_follow_ups,
+                            "requests": run.requests.iter().map(|r| json!({
+                                "url": r.url, "start": r.start.round(), "end": r.end.round() }))
+                                .collect::<Vec<_>>() })
+                })
+                .collect();
+            scenarios.insert(
+                scenario.key.into(),
+                json!({ "title": scenario.title, "figures_ms": figures, "waves": waves }),
+            );
+        }
+        let budgets: Vec<Value> = self
+            .budgets()
+            .into_iter()
+            .map(|b| json!({ "name": b.name, "limit": b.limit, "measured": b.measured, "pass": b.pass }))
+            .collect();
+        json!({
+            "command": format!("cargo xtask bench --runs {} --delay-ms {}", self.runs, self.delay_ms),
+            "machine": machine(),
+            "runs": self.runs,
+            "delay_ms": self.delay_ms,
+            "first_load_bytes": first_load,
+            "scenarios": scenarios,
+            "budgets": budgets,
+        })
+    }
+}
+
+fn machine() -> Value {
+    let chromium = std::process::Command::new(
+        std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+    )
+    .arg("--version")
+    .output()
+    .ok()
+    .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    json!({
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "os": std::env::consts::OS,
+        "arch": std::env::consts::ARCH,
+        "chromium": chromium,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stats;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(stats(&[4.0, 1.0, 3.0, 2.0]), (2.5, 1.0, 4.0));
+        assert_eq!(stats(&[5.0, 1.0, 3.0]), (3.0, 1.0, 5.0));
+    }
+}

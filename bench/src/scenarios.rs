@@ -1,0 +1,326 @@
+//! The measured launches: what the browser is made to do, and what is read from its
+//! performance timeline afterwards.
+
+use crate::browser::Browser;
+use crate::waves::{self, Request, Waves};
+use fantoccini::Locator;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// How long one launch may take before the run is abandoned.
+const WAIT: Duration = Duration::from_secs(90);
+
+/// What one run of one scenario measured: named figures and the waves after the callback.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Figure name → value (milliseconds unless the name says otherwise).
+    pub figures: BTreeMap<&'static str, f64>,
+    /// Waves after the callback.
+    pub waves: Waves,
+    /// The requests after the callback they were counted from.
+    pub requests: Vec<Request>,
+}
+
+/// One document's performance timeline.
+#[derive(Debug)]
+struct Snapshot {
+    /// `performance.timeOrigin` (ms since the epoch).
+    origin: f64,
+    /// First mark of each name → its `startTime`.
+    marks: BTreeMap<String, f64>,
+    /// Resource timing entries: URL, initiator type, start, response end.
+    resources: Vec<(String, String, f64, f64)>,
+    /// Long task durations.
+    longtasks: Vec<f64>,
+    /// `performance.memory.usedJSHeapSize`.
+    heap: Option<f64>,
+    /// The wasm instance's linear memory, bytes.
+    wasm_memory: Option<f64>,
+}
+
+const SNAPSHOT: &str = r#"
+const marks = {};
+for (const m of performance.getEntriesByType("mark")) if (!(m.name in marks)) marks[m.name] = m.startTime;
+const resources = performance.getEntriesByType("resource")
+  .map((e) => [e.name, e.initiatorType, e.startTime, e.responseEnd]);
+const bench = window.__bench || {};
+let wasmMemory = null;
+try { wasmMemory = bench.instance.exports.memory.buffer.byteLength; } catch (_) {}
+return { origin: performance.timeOrigin, marks, resources,
+  longtasks: (bench.longtasks || []).map((t) => t.duration),
+  heap: performance.memory ? performance.memory.usedJSHeapSize : null, wasmMemory };
+"#;
+
+const STATUS: &str = r#"
+if (performance.getEntriesByName("bedside:all-sections").length > 0) return "done";
+const problem = document.querySelector("[data-testid=error-message]");
+if (problem && !document.querySelector("[data-testid=summary]")) return "problem: " + problem.textContent;
+return "waiting";
+"#;
+
+/// Clicks the element `css` from a script and answers the click's time (ms since the epoch).
+const CLICK: &str = r#"
+const element = document.querySelector(arguments[0]);
+const at = performance.timeOrigin + performance.now();
+element.click();
+return at;
+"#;
+
+impl Snapshot {
+    async fn take(browser: &Browser) -> Result<Snapshot, String> {
+        let value = browser
+            .client
+            .execute(SNAPSHOT, vec![])
+            .await
+            .map_err(|e| format!("reading the performance timeline: {e}"))?;
+        let number = |v: &Value| v.as_f64().unwrap_or(0.0);
+        Ok(Snapshot {
+            origin: number(&value["origin"]),
+            marks: value["marks"]
+                .as_object()
+                .map(|marks| marks.iter().map(|(k, v)| (k.clone(), number(v))).collect())
+                .unwrap_or_default(),
+            resources: value["resources"]
+                .as_array()
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .map(|e| {
+                            let text = |i: usize| e[i].as_str().unwrap_or_default().to_owned();
+                            (text(0), text(1), number(&e[2]), number(&e[3]))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            longtasks: value["longtasks"]
+                .as_array()
+                .map(|tasks| tasks.iter().map(number).collect())
+                .unwrap_or_default(),
+            heap: value["heap"].as_f64(),
+            wasm_memory: value["wasmMemory"].as_f64(),
+        })
+    }
+
+    fn mark(&self, name: &str) -> Result<f64, String> {
+        self.marks
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("the page set no {name} mark"))
+    }
+
+    /// The app's own requests after the callback page started (fetches, not page resources).
+    fn requests_after_callback(&self) -> Result<Vec<Request>, String> {
+        let from = self.mark("bedside:callback")?;
+        Ok(self
+            .resources
+            .iter()
+            .filter(|(_, kind, start, _)| {
+                (kind == "fetch" || kind == "xmlhttprequest") && *start >= from
+            })
+            .map(|(url, _, start, end)| Request {
+                url: url.clone(),
+                start: *start,
+                end: *end,
+            })
+            .collect())
+    }
+
+    fn longest_task(&self) -> f64 {
+        self.longtasks.iter().copied().fold(0.0, f64::max)
+    }
+
+    fn first_section(&self) -> Result<f64, String> {
+        self.marks
+            .iter()
+            .filter(|(name, _)| name.starts_with("bedside:section:"))
+            .map(|(_, at)| *at)
+            .reduce(f64::min)
+            .ok_or_else(|| "the page set no bedside:section:* mark".to_owned())
+    }
+
+    /// Figures every callback document gives.
+    fn callback_figures(&self, run: &mut Run) -> Result<(), String> {
+        let callback = self.mark("bedside:callback")?;
+        let token = self.mark("bedside:token")?;
+        let all = self.mark("bedside:all-sections")?;
+        run.figures.insert("callback → token", token - callback);
+        run.figures
+            .insert("token → first section", self.first_section()? - token);
+        run.figures.insert("token → all sections", all - token);
+        run.figures
+            .insert("longest task (0: none over 50 ms)", self.longest_task());
+        if let Some(end) = self.marks.get("bench:wasm:end") {
+            let boot = self.marks.get("bedside:boot").copied().unwrap_or(callback);
+            run.figures
+                .insert("wasm instantiated → first bedside mark", boot - end);
+        }
+        let requests = self.requests_after_callback()?;
+        run.waves = waves::count(&requests);
+        run.requests.clone_from(&requests);
+        run.figures
+            .insert("requests after callback (count)", requests.len() as f64);
+        run.figures
+            .insert("waves after callback (count)", run.waves.sizes.len() as f64);
+        Ok(())
+    }
+}
+
+async fn wait_until_settled(browser: &Browser) -> Result<(), String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        // Errors are expected while the document changes under the script; keep asking.
+        if let Ok(Value::String(status)) = browser.client.execute(STATUS, vec![]).await {
+            if status == "done" {
+                return Ok(());
+            }
+            if let Some(problem) = status.strip_prefix("problem: ") {
+                return Err(format!("the app showed a problem: {problem}"));
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no bedside:all-sections mark within {WAIT:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn click_at(browser: &Browser, css: &str) -> Result<f64, String> {
+    wait_for(browser, css).await?;
+    browser
+        .client
+        .execute(CLICK, vec![json!(css)])
+        .await
+        .map_err(|e| format!("clicking {css}: {e}"))?
+        .as_f64()
+        .ok_or_else(|| format!("clicking {css} answered no time"))
+}
+
+async fn wait_for(browser: &Browser, css: &str) -> Result<fantoccini::elements::Element, String> {
+    browser
+        .client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css} did not appear: {e}"))
+}
+
+/// (a) EHR launch inside the EHR page's iframe, timed from the click on "Launch Bedside".
+pub async fn ehr_launch_in_iframe(
+    browser: &Browser,
+    sandbox: &sandbox::Running,
+    patient_id: &str,
+) -> Result<Run, String> {
+    let goto = |url: String| async move {
+        browser
+            .client
+            .goto(&url)
+            .await
+            .map_err(|e| format!("{url}: {e}"))
+    };
+    goto(sandbox.ehr_page_url()).await?;
+    let clicked = click_at(
+        browser,
+        &format!("a.launch-embedded[data-patient=\"{patient_id}\"]"),
+    )
+    .await?;
+    wait_for(browser, "iframe#bedside-frame")
+        .await?
+        .enter_frame()
+        .await
+        .map_err(|e| format!("entering the iframe: {e}"))?;
+    wait_until_settled(browser).await?;
+    let page = Snapshot::take(browser).await?;
+    let mut run = Run::default();
+    page.callback_figures(&mut run)?;
+    let at = |mark: &str| page.mark(mark).map(|t| page.origin + t - clicked);
+    run.figures.insert("click → banner", at("bedside:banner")?);
+    run.figures
+        .insert("click → all sections", at("bedside:all-sections")?);
+    Ok(run)
+}
+
+/// (b) Standalone launch: the start page (cold, first load: also the wasm figures), the
+/// sandbox's sign-in and consent, then the callback.
+pub async fn standalone_launch(
+    browser: &Browser,
+    sandbox: &sandbox::Running,
+    patient_id: &str,
+) -> Result<Run, String> {
+    browser
+        .client
+        .goto(&format!("{}/", sandbox.app_origin))
+        .await
+        .map_err(|e| format!("{}: {e}", sandbox.app_origin))?;
+    let server_button = format!("button[data-iss=\"{}\"]", sandbox.fhir_base());
+    wait_for(browser, &server_button).await?;
+    let start_page = Snapshot::take(browser).await?;
+    let mut run = Run::default();
+    let (_, _, wasm_start, wasm_end) = start_page
+        .resources
+        .iter()
+        .find(|(url, ..)| url.ends_with(".wasm"))
+        .cloned()
+        .ok_or("the start page fetched no .wasm")?;
+    let instantiated = start_page.mark("bench:wasm:end")?;
+    run.figures
+        .insert("first load: wasm fetch (cold)", wasm_end - wasm_start);
+    run.figures.insert(
+        "first load: wasm compile + instantiate after download",
+        instantiated - wasm_end,
+    );
+    run.figures
+        .insert("first load: navigation → wasm instantiated", instantiated);
+    let start_longest = start_page.longest_task();
+
+    wait_for(browser, &server_button)
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the server: {e}"))?;
+    wait_for(browser, &format!("#patient-{patient_id}"))
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the patient: {e}"))?;
+    let allowed = click_at(browser, "#allow").await?;
+    wait_until_settled(browser).await?;
+    let page = Snapshot::take(browser).await?;
+    page.callback_figures(&mut run)?;
+    let all = page.mark("bedside:all-sections")?;
+    run.figures
+        .insert("allow → all sections", page.origin + all - allowed);
+    let longest = run.figures["longest task (0: none over 50 ms)"].max(start_longest);
+    run.figures
+        .insert("longest task (0: none over 50 ms)", longest);
+    Ok(run)
+}
+
+/// (c) The 10,000-observation patient, EHR launch in a tab of its own.
+pub async fn large_patient(
+    browser: &Browser,
+    sandbox: &sandbox::Running,
+    patient_id: &str,
+) -> Result<Run, String> {
+    let url = format!(
+        "{}ehr/launch?patient={patient_id}&target=tab",
+        sandbox.ehr_page_url()
+    );
+    browser
+        .client
+        .goto(&url)
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    wait_until_settled(browser).await?;
+    let page = Snapshot::take(browser).await?;
+    let mut run = Run::default();
+    page.callback_figures(&mut run)?;
+    if let Some(heap) = page.heap {
+        run.figures.insert("JS heap used (MB)", heap / 1e6);
+    }
+    if let Some(memory) = page.wasm_memory {
+        run.figures.insert("wasm linear memory (MB)", memory / 1e6);
+    }
+    Ok(run)
+}

@@ -1,0 +1,175 @@
+//! End-to-end: each failure a real EHR produces, simulated by the sandbox, reaches the user as
+//! a plain-words message (and the app keeps what it can). Run with `cargo xtask test`.
+
+mod e2e_support;
+
+use e2e_support::Harness;
+
+/// EHR launch in a tab of its own with the sandbox simulating `simulation`.
+async fn launch_with(harness: &Harness, simulation: &str) {
+    let patient = &harness.sandbox.patients()[1].id;
+    let url = format!(
+        "{}ehr/launch?patient={patient}&simulate={simulation}&target=tab",
+        harness.sandbox.ehr_page_url()
+    );
+    harness.client.goto(&url).await.unwrap();
+}
+
+async fn app_error(harness: &Harness) -> (String, String) {
+    (
+        harness.text_of("[data-testid=error-title]").await,
+        harness.text_of("[data-testid=error-message]").await,
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_unknown_client_id_stops_at_the_servers_own_error_page() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "auth_invalid_client_id").await;
+    let message = harness.text_of("#error-message").await;
+    assert!(message.contains("client_id"), "{message}");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_unregistered_redirect_uri_stops_at_the_servers_own_error_page() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "auth_invalid_redirect_uri").await;
+    let message = harness.text_of("#error-message").await;
+    assert!(message.contains("redirect_uri"), "{message}");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_invalid_scope_at_authorization_is_explained() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "auth_invalid_scope").await;
+    let (title, message) = app_error(&harness).await;
+    assert_eq!(title, "Sign-in was refused");
+    assert!(
+        message.contains("refused the access Bedside asked for"),
+        "{message}"
+    );
+    assert_eq!(
+        harness.text_of("[data-testid=error-hint]").await,
+        "Open Bedside again from your EHR."
+    );
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_declined_authorization_is_explained() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "auth_access_denied").await;
+    let (title, message) = app_error(&harness).await;
+    assert_eq!(title, "Access was not granted");
+    assert!(message.contains("Access was declined"), "{message}");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_rejected_code_is_explained() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "token_invalid_token").await;
+    let (title, message) = app_error(&harness).await;
+    assert_eq!(title, "Sign-in could not be completed");
+    assert!(
+        message.contains("invalid, expired or already used"),
+        "{message}"
+    );
+    assert!(
+        message.contains("The authorization code was rejected."),
+        "{message}"
+    );
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_invalid_scope_at_the_token_endpoint_is_explained() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "token_invalid_scope").await;
+    let (_, message) = app_error(&harness).await;
+    assert!(message.contains("(invalid scope)"), "{message}");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_token_endpoint_500_is_explained() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "token_server_error").await;
+    let (title, message) = app_error(&harness).await;
+    assert_eq!(title, "The sign-in server sent an unusable answer");
+    assert!(message.contains("HTTP status 500"), "{message}");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_token_the_fhir_server_rejects_ends_access_with_a_relaunch_message() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "request_invalid_token").await;
+    let ended = harness.text_of("[data-testid=access-ended]").await;
+    assert!(
+        ended.contains("Your access to the record has ended"),
+        "{ended}"
+    );
+    assert!(
+        ended.contains("launch it again from the patient's chart"),
+        "{ended}"
+    );
+    harness.screenshot("access-ended").await;
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_401_without_cors_headers_is_explained_per_section() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "request_401_without_cors").await;
+    let problems = harness
+        .text_of("[data-testid=section-problems] [data-testid=error-message]")
+        .await;
+    assert!(problems.contains("CORS"), "{problems}");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_checked_id_token_names_the_signed_in_user() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "none").await;
+    let user = harness.text_of("[data-testid=signed-in-as]").await;
+    assert_eq!(user, "Signed in as Dr. Ada Okafor");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_id_token_with_a_bad_signature_is_not_trusted_but_the_record_is_shown() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "id_token_bad_signature").await;
+    let warning = harness.text_of("[data-testid=identity-warning]").await;
+    assert_eq!(warning, "Your identity could not be confirmed");
+    harness
+        .wait_for("[data-testid=section-problems] [data-testid=count]")
+        .await;
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_id_token_with_another_nonce_is_not_trusted() {
+    let harness = Harness::start().await;
+    launch_with(&harness, "id_token_wrong_nonce").await;
+    let warning = harness.wait_for("[data-testid=identity-warning]").await;
+    let reason = warning.attr("title").await.unwrap().unwrap_or_default();
+    assert!(reason.contains("wrong nonce"), "{reason}");
+    harness.finish().await;
+}
