@@ -3,7 +3,7 @@
 //! the requests, and applies the client-side filter. Decisions come from `fhir::bundle` and
 //! `fhir::plan`; this file only performs them.
 
-use super::{http::exchange, http::send, world};
+use super::{http::exchange, world};
 use crate::fhir::bundle::{parse_search_page, retry_delay_ms, PageStep, Paging, Progress};
 use crate::fhir::outcome::{check_read, FhirReadError};
 use crate::fhir::plan::{
@@ -13,14 +13,61 @@ use crate::http::{HttpRequest, HttpResult};
 use crate::problem::Problem;
 use crate::smart::lifecycle::{NextStep, ReauthorizeReason, RequestAttempt, Verdict};
 use crate::smart::session::Session;
+use futures::future::try_join_all;
 use serde_json::Value;
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
 use url::Url;
+use web_sys::{AbortController, AbortSignal};
 
 /// The one session every section shares, so a refresh happens once and a rotated refresh
-/// token replaces the old one for everybody. It lives in memory only.
-pub type SharedSession = Rc<RefCell<Session>>;
+/// token replaces the old one for everybody. It lives in memory only. Its stop switch ends
+/// every request still running when the user leaves the record (signs out, signs in again),
+/// so no more data is fetched for a patient nobody is looking at.
+#[derive(Clone)]
+pub struct SharedSession {
+    session: Rc<RefCell<Session>>,
+    stop: Option<AbortController>,
+}
+
+impl SharedSession {
+    /// Shares `session`.
+    pub fn new(session: Session) -> Self {
+        SharedSession {
+            session: Rc::new(RefCell::new(session)),
+            // Only a browser without AbortController (none this app supports) lacks it; the
+            // requests then simply run to the end.
+            stop: AbortController::new().ok(),
+        }
+    }
+
+    /// Reads the session.
+    pub fn borrow(&self) -> Ref<'_, Session> {
+        self.session.borrow()
+    }
+
+    fn borrow_mut(&self) -> RefMut<'_, Session> {
+        self.session.borrow_mut()
+    }
+
+    /// Ends every request made with this session, now and later.
+    pub fn stop(&self) {
+        if let Some(stop) = &self.stop {
+            stop.abort();
+        }
+    }
+
+    /// Whether [`SharedSession::stop`] was called.
+    pub fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|stop| stop.signal().aborted())
+    }
+
+    fn signal(&self) -> Option<AbortSignal> {
+        self.stop.as_ref().map(AbortController::signal)
+    }
+}
 
 /// Why a section (or the banner) could not load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,9 +117,18 @@ pub async fn load_section(
 ) -> Result<SectionData, LoadError> {
     let base = session.borrow().fhir_base.clone();
     let what = format!("the {} list", plan.section.title().to_lowercase());
+    // The section's searches run at once (e.g. MedicationRequest beside MedicationStatement),
+    // and their results keep the plan's order.
+    let searches = plan.queries.iter().map(|query| async {
+        let mut found = SectionData::default();
+        search_all_pages(session, query, &what, &mut found, on_progress).await?;
+        Ok::<_, LoadError>(found)
+    });
     let mut data = SectionData::default();
-    for query in &plan.queries {
-        search_all_pages(session, query, &what, &mut data, on_progress).await?;
+    for found in try_join_all(searches).await? {
+        data.matches.extend(found.matches);
+        data.included.extend(found.included);
+        data.notices.extend(found.notices);
     }
     if let Some(lookup) = plan.client.medication_lookup {
         for query in medication_followups(lookup, &medication_references(&data.matches)) {
@@ -168,7 +224,7 @@ pub async fn fetch(session: &SharedSession, url: Url) -> Result<HttpResult, Load
         let request = session
             .borrow()
             .authorize(HttpRequest::get(url.clone(), "application/fhir+json"));
-        let result = send_with_retries(&request).await;
+        let result = send_with_retries(&request, session.signal().as_ref()).await;
         let verdict = attempt.judge(&session.borrow(), &result, world::now_ms());
         match verdict {
             Verdict::Accept => return Ok(result),
@@ -185,8 +241,10 @@ async fn ensure_fresh_token(session: &SharedSession) -> Result<(), LoadError> {
         match step {
             NextStep::UseToken => return Ok(()),
             NextStep::Refresh(request) => {
-                let result = send(&request).await;
-                let finished = session.borrow_mut().finish_refresh(result, world::now_ms());
+                let result = exchange(&request, session.signal().as_ref()).await;
+                let finished = session
+                    .borrow_mut()
+                    .finish_refresh(result.map(|(response, _)| response), world::now_ms());
                 // A failed refresh leaves the current token usable until it expires; the next
                 // step decides whether that is still possible.
                 if let Err(reason) = finished {
@@ -205,7 +263,9 @@ async fn refresh_now(session: &SharedSession) -> Result<(), LoadError> {
     let request = session.borrow_mut().begin_refresh(world::now_ms());
     match request {
         Some(request) => {
-            let result = send(&request).await;
+            let result = exchange(&request, session.signal().as_ref())
+                .await
+                .map(|(response, _)| response);
             let finished = session.borrow_mut().finish_refresh(result, world::now_ms());
             finished.map_err(LoadError::Reauthorize)
         }
@@ -214,10 +274,10 @@ async fn refresh_now(session: &SharedSession) -> Result<(), LoadError> {
     }
 }
 
-async fn send_with_retries(request: &HttpRequest) -> HttpResult {
+async fn send_with_retries(request: &HttpRequest, stop: Option<&AbortSignal>) -> HttpResult {
     let mut attempt = 0;
     loop {
-        let (response, retry_after) = exchange(request).await?;
+        let (response, retry_after) = exchange(request, stop).await?;
         match retry_delay_ms(response.status, retry_after.as_deref(), attempt) {
             Some(wait) => {
                 world::sleep(wait).await;

@@ -56,15 +56,24 @@ pub async fn begin(config: &AppConfig, iss: FhirBaseUrl, kind: LaunchKind) -> Re
 }
 
 /// A completed sign-in: the session, the server's capabilities (from the in-flight record) and,
-/// when `openid` was requested, who signed in or why that could not be confirmed.
+/// when `openid` was requested, the identity still to be checked.
 #[derive(Clone)]
 pub struct Completed {
     /// The in-memory session.
     pub session: Session,
     /// What the server can do.
     pub capabilities: Capabilities,
-    /// The checked identity, when one was asked for.
-    pub identity: Option<Result<UserIdentity, Problem>>,
+    /// The id_token to check, when one was asked for.
+    pub identity: Option<PendingIdentity>,
+}
+
+/// An id_token not yet checked. The check needs the JWKS, a network round trip, so it runs
+/// beside the first wave of data requests instead of before it.
+#[derive(Clone)]
+pub struct PendingIdentity {
+    check: IdentityCheck,
+    client_id: String,
+    id_token: Option<IdToken>,
 }
 
 /// Completes the callback at `url`: cleans the address bar first, then checks state, exchanges
@@ -87,14 +96,11 @@ pub async fn complete(url: &Url) -> Result<Completed, Problem> {
     let token = parse_token_response(&request.url, send(&request).await)?;
     let id_token = token.id_token.clone();
     let session = Session::start(exchange, token, world::now_ms())?;
-    let identity = match identity_check {
-        Some(check) => Some(
-            confirm_identity(&check, &client_id, id_token)
-                .await
-                .map_err(Problem::from),
-        ),
-        None => None,
-    };
+    let identity = identity_check.map(|check| PendingIdentity {
+        check,
+        client_id,
+        id_token,
+    });
     Ok(Completed {
         session,
         capabilities,
@@ -102,9 +108,21 @@ pub async fn complete(url: &Url) -> Result<Completed, Problem> {
     })
 }
 
+/// Checks who signed in.
+pub async fn confirm_identity(pending: PendingIdentity) -> Result<UserIdentity, Problem> {
+    let PendingIdentity {
+        check,
+        client_id,
+        id_token,
+    } = pending;
+    checked_identity(&check, &client_id, id_token)
+        .await
+        .map_err(Problem::from)
+}
+
 // OpenID Connect Core §3.1.3.7: signature (RS256, key from the JWKS), then iss, aud, exp, iat
 // and nonce. The JWKS is public, so it is fetched without the token.
-async fn confirm_identity(
+async fn checked_identity(
     check: &IdentityCheck,
     client_id: &str,
     id_token: Option<IdToken>,

@@ -4,16 +4,18 @@
 
 use crate::http::{HttpRequest, HttpResponse, HttpResult, Method, NetworkFailure};
 use gloo_net::http::RequestBuilder;
-use web_sys::{RequestCache, RequestCredentials};
+use web_sys::{AbortSignal, RequestCache, RequestCredentials};
 
 /// Sends the request and reads the body as text.
 pub async fn send(request: &HttpRequest) -> HttpResult {
-    exchange(request).await.map(|(response, _)| response)
+    exchange(request, None).await.map(|(response, _)| response)
 }
 
-/// Like [`send`], also returning the `Retry-After` header (for 429 and 503 answers).
+/// Like [`send`], also returning the `Retry-After` header (for 429 and 503 answers); `stop`
+/// ends the request early.
 pub async fn exchange(
     request: &HttpRequest,
+    stop: Option<&AbortSignal>,
 ) -> Result<(HttpResponse, Option<String>), NetworkFailure> {
     let failure = |error: gloo_net::Error| NetworkFailure {
         detail: error.to_string(),
@@ -27,7 +29,8 @@ pub async fn exchange(
         }
     }
     .credentials(RequestCredentials::Omit)
-    .cache(RequestCache::NoStore);
+    .cache(RequestCache::NoStore)
+    .abort_signal(stop);
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }

@@ -7,6 +7,7 @@ use super::report::CapabilityPanel;
 use super::section::{SectionFrame, SectionState};
 use super::sections::body_for;
 use crate::browser::fetch::{LoadError, SharedSession};
+use crate::browser::flow::PendingIdentity;
 use crate::browser::{fetch, flow, location, world};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
@@ -20,9 +21,7 @@ use crate::smart::session::Session;
 use crate::summary::banner::{banner, Banner};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq)]
 enum BannerState {
@@ -37,7 +36,7 @@ enum BannerState {
 pub fn SummaryPage(
     session: Session,
     capabilities: Capabilities,
-    identity: Option<Result<UserIdentity, Problem>>,
+    identity: Option<PendingIdentity>,
 ) -> impl IntoView {
     let plans = plan_summary(&capabilities, session.patient_id());
     let report = capability_report(&capabilities, &plans);
@@ -64,7 +63,12 @@ pub fn SummaryPage(
     // The session (with its token) lives only in memory, owned by this page and shared by
     // every section so that refreshes happen once.
     let session: StoredValue<SharedSession, LocalStorage> =
-        StoredValue::new_local(Rc::new(RefCell::new(session)));
+        StoredValue::new_local(SharedSession::new(session));
+    on_cleanup(move || {
+        if let Some(current) = session.try_get_value() {
+            current.stop();
+        }
+    });
     let access_ended = RwSignal::new(None::<Problem>);
 
     let banner_state = RwSignal::new(BannerState::Loading);
@@ -101,6 +105,14 @@ pub fn SummaryPage(
             }
         }
     }
+    // After the sections' requests are on their way, so the JWKS joins their wave.
+    let identity_state = RwSignal::new(None::<Result<UserIdentity, Problem>>);
+    let asked_for_identity = identity.is_some();
+    if let Some(pending) = identity {
+        spawn_local(async move {
+            identity_state.set(Some(flow::confirm_identity(pending).await));
+        });
+    }
     // Bench mark `bedside:all-sections`, once, when no section is loading (browser::marks).
     let all: Vec<RwSignal<SectionState>> = states.values().copied().collect();
     Effect::new(move |marked: Option<bool>| {
@@ -127,7 +139,9 @@ pub fn SummaryPage(
     };
 
     let sign_out = move |_| {
-        let current = session.get_value().borrow().clone();
+        let shared = session.get_value();
+        shared.stop();
+        let current = shared.borrow().clone();
         spawn_local(async move {
             flow::sign_out(current).await;
             // Leaving the page discards the app's memory, and with it the session.
@@ -138,6 +152,7 @@ pub fn SummaryPage(
     let standalone_restart = StoredValue::new(standalone_restart);
     let sign_in_again = move |_| {
         if let Some(fhir_base) = standalone_restart.get_value() {
+            session.get_value().stop();
             spawn_local(async move {
                 let restarted = async {
                     let config = flow::load_config().await?;
@@ -186,16 +201,20 @@ pub fn SummaryPage(
                 {frame(Section::Procedures)}
             </div>
             <footer class="session" data-testid="session">
-                {identity.map(|checked| match checked {
-                    Ok(user) => view! {
+                {move || match identity_state.get() {
+                    Some(Ok(user)) => view! {
                         <span data-testid="signed-in-as">"Signed in as "<strong>{user.label()}</strong></span>
                     }.into_any(),
-                    Err(problem) => view! {
+                    Some(Err(problem)) => view! {
                         <span class="identity-warning" data-testid="identity-warning" title=problem.message>
                             {problem.title}
                         </span>
                     }.into_any(),
-                })}
+                    None if asked_for_identity => view! {
+                        <span class="identity-pending">"Checking who signed in\u{2026}"</span>
+                    }.into_any(),
+                    None => ().into_any(),
+                }}
                 <span>{launch}" \u{b7} "{server}</span>
                 <details class="scopes" data-testid="scopes">
                     <summary>{if not_granted.is_empty() {
@@ -225,15 +244,18 @@ fn load(
     spawn_local(async move {
         let current = session.get_value();
         let progress = move |p| state.set(SectionState::Loading(Some(p)));
-        state.set(
-            match fetch::load_section(&current, &plan, &progress).await {
-                Ok(data) => SectionState::Loaded(data),
-                Err(LoadError::Reauthorize(reason)) => {
-                    access_ended.set(Some((*reason).into()));
-                    SectionState::Stopped
-                }
-                Err(LoadError::Read(error)) => SectionState::Failed(error.into()),
-            },
-        );
+        let outcome = fetch::load_section(&current, &plan, &progress).await;
+        // A stopped session means the user left this record: nothing is left to show.
+        if current.stopped() {
+            return;
+        }
+        state.set(match outcome {
+            Ok(data) => SectionState::Loaded(data),
+            Err(LoadError::Reauthorize(reason)) => {
+                access_ended.set(Some((*reason).into()));
+                SectionState::Stopped
+            }
+            Err(LoadError::Read(error)) => SectionState::Failed(error.into()),
+        });
     });
 }
