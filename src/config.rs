@@ -67,6 +67,8 @@ struct RawConfig {
     other_servers: Option<OtherServers>,
     #[serde(default)]
     redirect_uri: Option<String>,
+    #[serde(default)]
+    debug: bool,
 }
 
 /// The validated configuration.
@@ -78,6 +80,8 @@ pub struct AppConfig {
     pub other_servers: Option<OtherServers>,
     /// The redirect URI registered for this deployment.
     pub redirect_uri: Url,
+    /// The launch inspector is on for every launch (otherwise only with `?debug=1`).
+    pub debug: bool,
 }
 
 impl AppConfig {
@@ -104,6 +108,7 @@ impl AppConfig {
             servers: raw.servers,
             other_servers: raw.other_servers,
             redirect_uri,
+            debug: raw.debug,
         })
     }
 
@@ -203,6 +208,16 @@ mod tests {
             config.servers[1].scope.ehr.as_deref(),
             Some("launch patient/Patient.read")
         );
+    }
+
+    #[test]
+    fn the_inspector_is_off_unless_debug_is_true() {
+        assert!(!AppConfig::parse(GOOD, &app_base()).unwrap().debug);
+        let on = r#"{"servers": [], "debug": true}"#;
+        assert!(AppConfig::parse(on, &app_base()).unwrap().debug);
+        let wrong = r#"{"servers": [], "debug": "yes"}"#;
+        let error = AppConfig::parse(wrong, &app_base()).unwrap_err();
+        assert!(error.message().contains("boolean"), "{}", error.message());
     }
 
     #[test]

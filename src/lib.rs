@@ -1,6 +1,7 @@
 //! Bedside: a SMART on FHIR patient summary.
 //!
-//! The pure layers (`smart`, `fhir`, `summary`, `config`, `http`, `problem`, `route`, `registration`) hold every protocol
+//! The pure layers (`smart`, `fhir`, `summary`, `config`, `http`, `inspect`, `problem`, `route`,
+//! `registration`) hold every protocol
 //! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
 //! `ui` renders their view models. See `../shared/DESIGN.md` for the reasons.
 
@@ -10,6 +11,8 @@ pub mod config;
 pub mod fhir;
 /// HTTP exchanges described as plain data, so the pure layers never perform I/O.
 pub mod http;
+/// The launch inspector's timeline (debug mode), redacted by construction.
+pub mod inspect;
 /// The user-facing wording contract every error type fulfils.
 pub mod problem;
 /// The EHR registration sheet printed from config.json.

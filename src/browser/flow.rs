@@ -2,12 +2,13 @@
 //! only performs the I/O between them. Every failure arrives as a [`Problem`] in plain words.
 
 use super::fetch::{fetch, LoadError, SharedSession};
-use super::{http::send, location, storage, webcrypto, world};
+use super::{http::send, inspector, location, storage, webcrypto, world};
 use crate::config::{AppConfig, ConfigError};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, Method};
+use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
 use crate::smart::authorize::IdentityCheck;
 use crate::smart::authorize::{authorization_request, AuthorizationRedirect, LaunchKind};
@@ -33,7 +34,11 @@ pub async fn load_config() -> Result<AppConfig, Problem> {
     if !response.is_success() {
         return Err(ConfigError::Unavailable(format!("HTTP status {}", response.status)).into());
     }
-    Ok(AppConfig::parse(&response.body, &base)?)
+    let config = AppConfig::parse(&response.body, &base)?;
+    if config.debug {
+        inspector::enable(Default::default());
+    }
+    Ok(config)
 }
 
 /// Discovers the server, stores the in-flight record and redirects to the authorization
@@ -45,8 +50,21 @@ pub async fn begin(config: &AppConfig, iss: FhirBaseUrl, kind: LaunchKind) -> Re
     let discovery = resolve(&iss, well_known, metadata)?;
     let client = client_settings(config, &iss, &kind, &discovery)?;
     storage::discard_abandoned();
-    let (redirect, record) =
+    let (redirect, mut record) =
         authorization_request(&discovery, &client, kind, world::entropy(), world::now_ms());
+    inspector::record(|| {
+        // A form post's fields are shown as a query so the inspector lists what was asked.
+        let (method, shown) = match &redirect {
+            AuthorizationRedirect::Get(url) => (Method::Get, url.clone()),
+            AuthorizationRedirect::Post { action, fields } => {
+                let mut shown = action.clone();
+                shown.query_pairs_mut().extend_pairs(fields);
+                (Method::Post, shown)
+            }
+        };
+        navigation(Step::Authorize, method, &shown, world::now_ms())
+    });
+    record.inspector = inspector::snapshot();
     storage::save(&record)?;
     match redirect {
         AuthorizationRedirect::Get(url) => location::navigate(&url),
@@ -88,6 +106,10 @@ pub async fn complete(url: &Url) -> Result<Completed, Problem> {
     };
     let record = state.as_ref().and_then(storage::take);
     storage::discard_abandoned();
+    if let Some(carried) = record.as_ref().and_then(|r| r.inspector.clone()) {
+        inspector::enable(carried);
+        inspector::record(|| navigation(Step::Callback, Method::Get, url, world::now_ms()));
+    }
     let verified = verify(response, record, world::now_ms())?;
     let capabilities = verified.record().capabilities.clone();
     let identity_check = verified.record().identity.clone();

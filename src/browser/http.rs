@@ -2,7 +2,9 @@
 //! travel in headers only, and some token endpoints answer CORS with `*`, which a credentialed
 //! request would fail.
 
+use super::{inspector, world};
 use crate::http::{HttpRequest, HttpResponse, HttpResult, Method, NetworkFailure};
+use crate::inspect::{entry_for, Outcome};
 use gloo_net::http::RequestBuilder;
 use web_sys::{AbortSignal, RequestCache, RequestCredentials};
 
@@ -14,6 +16,22 @@ pub async fn send(request: &HttpRequest) -> HttpResult {
 /// Like [`send`], also returning the `Retry-After` header (for 429 and 503 answers); `stop`
 /// ends the request early.
 pub async fn exchange(
+    request: &HttpRequest,
+    stop: Option<&AbortSignal>,
+) -> Result<(HttpResponse, Option<String>), NetworkFailure> {
+    let started = world::now_ms();
+    let result = perform(request, stop).await;
+    inspector::record(|| {
+        let (outcome, bytes) = match &result {
+            Ok((response, _)) => (Outcome::Status(response.status), response.body.len()),
+            Err(failure) => (Outcome::Failed(failure.detail.clone()), 0),
+        };
+        entry_for(request, outcome, started, world::now_ms(), bytes)
+    });
+    result
+}
+
+async fn perform(
     request: &HttpRequest,
     stop: Option<&AbortSignal>,
 ) -> Result<(HttpResponse, Option<String>), NetworkFailure> {

@@ -7,6 +7,8 @@ pub mod fetch;
 pub mod flow;
 /// Sending [`crate::http::HttpRequest`]s with fetch.
 pub mod http;
+/// The launch inspector's timeline (debug mode).
+pub mod inspector;
 /// The address bar and the app's base URL.
 pub mod location;
 /// Performance marks for `cargo xtask bench`.

@@ -6,6 +6,7 @@ use super::discovery::{Capability, Discovery};
 use super::pkce::CodeVerifier;
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::FhirBaseUrl;
+use crate::inspect::LaunchLog;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -101,6 +102,9 @@ pub struct InFlightRecord {
     /// What checking an id_token needs, when `openid` was requested.
     #[serde(default)]
     pub identity: Option<IdentityCheck>,
+    /// The launch inspector's steps so far, in debug mode only.
+    #[serde(default)]
+    pub inspector: Option<LaunchLog>,
 }
 
 /// What the callback needs to check an id_token (OpenID Connect Core §3.1.3.7).
@@ -211,6 +215,7 @@ pub fn authorization_request(
         created_at_ms: now_ms,
         capabilities: discovery.capabilities.clone(),
         identity,
+        inspector: None,
     };
     (redirect, record)
 }

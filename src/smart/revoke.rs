@@ -43,31 +43,11 @@ fn revocation(endpoint: &Url, token: &str, hint: &str, client_id: &str) -> HttpR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fhir::FhirBaseUrl;
-    use crate::http::{HttpResponse, Method};
-    use crate::smart::authorize::LaunchKind;
-    use crate::smart::token::{parse_token_response, ExchangeContext};
+    use crate::http::Method;
+    use crate::smart::session::test_session as session;
     use std::collections::HashMap;
 
     const REVOKE: &str = "https://ehr.example/auth/revoke";
-
-    fn session(body: &str, revocation: Option<&str>) -> Session {
-        let exchange = ExchangeContext {
-            fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
-            token_endpoint: Url::parse("https://ehr.example/auth/token").unwrap(),
-            revocation_endpoint: revocation.map(|u| Url::parse(u).unwrap()),
-            client_id: "bedside".into(),
-            requested_scope: "launch patient/*.rs".into(),
-            launch: LaunchKind::Standalone,
-        };
-        let response = Ok(HttpResponse {
-            status: 200,
-            content_type: None,
-            body: body.into(),
-        });
-        let token = parse_token_response(&exchange.token_endpoint, response).unwrap();
-        Session::start(exchange, token, 0).unwrap()
-    }
 
     fn with_refresh() -> Session {
         session(

@@ -173,10 +173,36 @@ impl Session {
         ScopeSet::parse_lenient(&self.granted_scope)
     }
 
+    /// The access token's length, for the launch inspector; the token itself stays here.
+    pub fn access_token_length(&self) -> usize {
+        self.access_token.expose().chars().count()
+    }
+
     /// The patient in context (always present in a started session).
     pub fn patient_id(&self) -> &str {
         self.context.patient.as_deref().unwrap_or_default()
     }
+}
+
+/// A session started from the token response `body`, for tests anywhere in the crate.
+#[cfg(test)]
+pub(crate) fn test_session(body: &str, revocation: Option<&str>) -> Session {
+    let exchange = ExchangeContext {
+        fhir_base: FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+        token_endpoint: Url::parse("https://ehr.example/auth/token").unwrap(),
+        revocation_endpoint: revocation.map(|u| Url::parse(u).unwrap()),
+        client_id: "bedside".into(),
+        requested_scope: "launch patient/*.rs".into(),
+        launch: LaunchKind::Standalone,
+    };
+    let response = Ok(crate::http::HttpResponse {
+        status: 200,
+        content_type: None,
+        body: body.into(),
+    });
+    let token =
+        crate::smart::token::parse_token_response(&exchange.token_endpoint, response).unwrap();
+    Session::start(exchange, token, 0).unwrap()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The page switch: one address, one page.
 
 use super::{callback::CallbackPage, launch::LaunchPage, start::StartPage};
-use crate::browser::location;
+use crate::browser::{inspector, location};
+use crate::inspect;
 use crate::route::{route, Route};
 use leptos::prelude::*;
 
@@ -9,6 +10,9 @@ use leptos::prelude::*;
 #[component]
 pub fn App() -> impl IntoView {
     let url = location::current_url();
+    if inspect::requested_by(&url) {
+        inspector::enable(Default::default());
+    }
     let page = match route(&location::app_base(), &url) {
         Route::Launch => view! { <LaunchPage url=url /> }.into_any(),
         Route::Callback => view! { <CallbackPage url=url /> }.into_any(),

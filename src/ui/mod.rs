@@ -5,6 +5,7 @@ mod app;
 mod banner;
 mod callback;
 mod chart;
+mod inspector;
 mod launch;
 mod problem;
 mod report;

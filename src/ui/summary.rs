@@ -2,13 +2,14 @@
 //! the token, and each shows its own state.
 
 use super::banner::PatientBanner;
+use super::inspector::InspectorPanel;
 use super::problem::ProblemPanel;
 use super::report::CapabilityPanel;
 use super::section::{SectionFrame, SectionState};
 use super::sections::body_for;
 use crate::browser::fetch::{LoadError, SharedSession};
 use crate::browser::flow::PendingIdentity;
-use crate::browser::{fetch, flow, location, world};
+use crate::browser::{fetch, flow, inspector, location, world};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
 use crate::fhir::report::capability_report;
@@ -55,6 +56,8 @@ pub fn SummaryPage(
     .map(ToString::to_string)
     .collect();
     let granted = session.granted_scope.clone();
+    let requested = session.requested_scope.clone();
+    let inspected = inspector::enabled().then(|| (granted.clone(), not_granted.clone()));
     let show_banner = session.context.need_patient_banner;
     let standalone_restart = match session.launch {
         LaunchKind::Standalone => Some(session.fhir_base.clone()),
@@ -228,6 +231,9 @@ pub fn SummaryPage(
                     })}
                 </details>
                 <CapabilityPanel report=report />
+                {inspected.map(|(granted, not_granted)| view! {
+                    <InspectorPanel session=session requested=requested granted=granted not_granted=not_granted />
+                })}
                 <button class="link" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
             </footer>
         </div>
