@@ -4,9 +4,12 @@
 mod app;
 mod banner;
 mod callback;
-mod chart;
+/// The trend plot.
+pub mod chart;
 mod inspector;
 mod launch;
+/// Long lists, a page at a time.
+pub mod paged;
 mod problem;
 mod report;
 mod section;

@@ -216,7 +216,7 @@ fn test() -> Result<(), String> {
         .env("BEDSIDE_DIST", &dist)
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("CHROMIUM", "/usr/bin/chromium"))?;
-    // wasm: the browser shell in headless Chromium (flags in webdriver.json).
+    // wasm: the browser shell and the components in headless Chromium (flags in webdriver.json).
     run(Command::new("cargo")
         .args([
             "test",
@@ -224,6 +224,8 @@ fn test() -> Result<(), String> {
             "wasm32-unknown-unknown",
             "--test",
             "browser",
+            "--test",
+            "components",
         ])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))

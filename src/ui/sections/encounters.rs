@@ -1,8 +1,9 @@
 //! Encounters and procedures: most recent first, paginated so a long history stays light.
 
-use super::{meta, paginated, unreadable_notice};
+use super::{meta, unreadable_notice};
 use crate::browser::fetch::SectionData;
 use crate::summary::{encounters, procedures};
+use crate::ui::paged::PagedList;
 use leptos::prelude::*;
 
 pub fn render_encounters(data: &SectionData) -> (usize, AnyView) {
@@ -17,7 +18,7 @@ pub fn render_encounters(data: &SectionData) -> (usize, AnyView) {
         })
         .collect();
     let body = view! {
-        {paginated(items, "No encounters recorded.")}
+        <PagedList items=items empty="No encounters recorded." />
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
@@ -35,7 +36,7 @@ pub fn render_procedures(data: &SectionData) -> (usize, AnyView) {
         })
         .collect();
     let body = view! {
-        {paginated(items, "No procedures recorded.")}
+        <PagedList items=items empty="No procedures recorded." />
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())

@@ -28,35 +28,6 @@ pub fn body_for(section: Section) -> fn(&SectionData) -> (usize, AnyView) {
     }
 }
 
-const PAGE: usize = 10;
-
-/// A long list shown a page at a time, so a history of thousands renders only what is asked
-/// for: `(title, details)` items, newest first.
-fn paginated(items: Vec<(String, Option<String>)>, empty: &'static str) -> AnyView {
-    if items.is_empty() {
-        return view! { <p class="muted">{empty}</p> }.into_any();
-    }
-    let total = items.len();
-    let shown = RwSignal::new(PAGE.min(total));
-    let items = StoredValue::new(items);
-    view! {
-        <ul class="items">
-            {move || items.with_value(|all| all.iter().take(shown.get()).map(|(title, details)| view! {
-                <li>
-                    <span class="item-name">{title.clone()}</span>
-                    {details.clone().map(|d| view! { <span class="item-meta">{d}</span> })}
-                </li>
-            }).collect_view())}
-        </ul>
-        {move || (shown.get() < total).then(|| view! {
-            <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + PAGE * 2).min(total))>
-                {format!("Show more ({} of {total} shown)", shown.get())}
-            </button>
-        })}
-    }
-    .into_any()
-}
-
 /// A line saying which records could not be read (they are skipped, never fatal).
 fn unreadable_notice(unreadable: &[MalformedResource]) -> Option<AnyView> {
     (!unreadable.is_empty()).then(|| {

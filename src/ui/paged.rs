@@ -1,0 +1,34 @@
+//! A long list shown a page at a time, so a history of thousands renders only what is asked
+//! for; the rest stays out of the DOM until "Show more".
+
+use leptos::prelude::*;
+
+/// Rows shown at first.
+pub const FIRST_PAGE: usize = 10;
+
+/// `(title, details)` items, newest first; `empty` is said when there are none.
+#[component]
+pub fn PagedList(items: Vec<(String, Option<String>)>, empty: &'static str) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    let total = items.len();
+    let shown = RwSignal::new(FIRST_PAGE.min(total));
+    let items = StoredValue::new(items);
+    view! {
+        <ul class="items">
+            {move || items.with_value(|all| all.iter().take(shown.get()).map(|(title, details)| view! {
+                <li>
+                    <span class="item-name">{title.clone()}</span>
+                    {details.clone().map(|d| view! { <span class="item-meta">{d}</span> })}
+                </li>
+            }).collect_view())}
+        </ul>
+        {move || (shown.get() < total).then(|| view! {
+            <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + FIRST_PAGE * 2).min(total))>
+                {format!("Show more ({} of {total} shown)", shown.get())}
+            </button>
+        })}
+    }
+    .into_any()
+}
