@@ -15,8 +15,8 @@ use crate::cors::WithoutCors;
 use crate::profile::{CorsStyle, Ctx, Profile};
 use crate::scope::{Access, Permissions};
 use crate::search::registry::{self, Type};
-use crate::search::{self, searchset, Query};
-use crate::simulate::Simulation;
+use crate::search::{self, searchset, NextLinks, Query};
+use crate::simulate::{Simulation, DEFAULT_FOREIGN_ORIGIN, RETRY_AFTER_SECONDS};
 use crate::state::TokenGrant;
 
 /// Media type of FHIR JSON.
@@ -30,6 +30,8 @@ struct Reach {
     restrictions: Vec<Vec<(String, String)>>,
     /// Medications may be included (the token may read Medication).
     medications: bool,
+    /// The token's family and simulated failure; `None` on an open profile.
+    launch: Option<(u64, Option<Simulation>)>,
 }
 
 /// `GET {base}/{type}`.
@@ -65,6 +67,20 @@ pub(crate) async fn search_type(
             describe(&reach.restrictions)
         ));
     }
+    let (family, simulation) = reach.launch.unwrap_or_default();
+    if simulation == Some(Simulation::RequestRateLimited)
+        && ctx.sandbox.grants().rate_limit_once(family, ty.name)
+    {
+        return rate_limited();
+    }
+    let foreign_origin = ctx.sandbox.foreign_next_origin.as_deref();
+    let next_links = match simulation {
+        Some(Simulation::PagingLoop) => NextLinks::Loop,
+        Some(Simulation::PagingForeignNext) => {
+            NextLinks::Foreign(foreign_origin.unwrap_or(DEFAULT_FOREIGN_ORIGIN))
+        }
+        _ => NextLinks::Honest,
+    };
     let store = &ctx.sandbox.data;
     let compartment = reach
         .compartment
@@ -76,8 +92,21 @@ pub(crate) async fn search_type(
     } else {
         Vec::new()
     };
-    let bundle = searchset(&ctx.fhir_base(), &query, &matches, &included);
+    let bundle = searchset(&ctx.fhir_base(), &query, &matches, &included, next_links);
     fhir_json(StatusCode::OK, bundle.to_string())
+}
+
+/// The simulated `429 Too Many Requests` (RFC 6585 §4) with `Retry-After` (RFC 9110 §10.2.3).
+fn rate_limited() -> Response {
+    let mut response = outcome(
+        StatusCode::TOO_MANY_REQUESTS,
+        "throttled",
+        "Too many requests: try again in a second. [simulated: request_rate_limited]",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    response
 }
 
 /// `GET {base}/{type}/{id}`.
@@ -161,6 +190,7 @@ fn reach(
             compartment: None,
             restrictions: Vec::new(),
             medications: true,
+            launch: None,
         });
     }
     let grant = authenticate(ctx, headers)?;
@@ -199,6 +229,7 @@ fn reach(
             .scope
             .access("Medication", Permissions::READ)
             .is_some(),
+        launch: Some((grant.family, grant.options.simulation)),
     })
 }
 

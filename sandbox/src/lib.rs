@@ -58,6 +58,7 @@ use std::time::Duration;
 pub use data::PatientSummary;
 pub use server::{start, Running};
 pub use simulate::Simulation;
+pub use state::LoggedRequest;
 
 /// The client id of the one registered client, Bedside (a public client).
 pub const CLIENT_ID: &str = "bedside";
@@ -95,6 +96,10 @@ pub struct Options {
     /// whose patients are served after the generated ones; unreadable files are reported
     /// on stderr by name and skipped.
     pub data_dir: Option<PathBuf>,
+    /// The origin (`http://host:port`) the `paging_foreign_next` simulation links to; without
+    /// it, an origin that never resolves. Tests set a listener of their own here to see
+    /// whether the app follows the link and what it sends.
+    pub foreign_next_origin: Option<String>,
 }
 
 impl Default for Options {
@@ -111,6 +116,7 @@ impl Default for Options {
             denied_scopes: Vec::new(),
             refuse_framing: false,
             data_dir: None,
+            foreign_next_origin: None,
         }
     }
 }

@@ -5,7 +5,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -17,7 +19,7 @@ use tokio::task::JoinHandle;
 use crate::data::{PatientSummary, Store};
 use crate::profile::{CorsStyle, Ctx, PROFILES};
 use crate::simulate::LaunchOptions;
-use crate::state::{Client, Lifetimes, Sandbox};
+use crate::state::{Client, Lifetimes, LoggedRequest, Sandbox};
 use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user, Options, CLIENT_ID};
 
 /// How long [`Running::shutdown`] waits for open connections before cutting them.
@@ -31,7 +33,7 @@ pub struct Running {
     /// `http://localhost:{port}` of the app files and `config.json`.
     pub app_origin: String,
     patients: Vec<PatientSummary>,
-    data: Arc<Store>,
+    sandbox: Arc<Sandbox>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -77,11 +79,18 @@ impl Running {
     /// sandbox serves (generated and loaded), in the order a search without `_sort` returns
     /// them. Empty for an unknown patient or type.
     pub fn resources(&self, patient_id: &str, resource_type: &str) -> Vec<serde_json::Value> {
-        self.data
+        self.sandbox
+            .data
             .of_patient(patient_id, resource_type)
             .into_iter()
             .cloned()
             .collect()
+    }
+
+    /// The requests the EHR origin (EHR page, auth and FHIR servers) has answered, oldest
+    /// first: what tests check the app's requests against.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.sandbox.logged()
     }
 
     /// Stops both servers, letting requests in flight finish for a short grace period.
@@ -139,7 +148,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
     }
     let data = Arc::new(store);
     let patients = data.patient_summaries();
-    let sandbox = Arc::new(Sandbox::new(
+    let mut sandbox = Sandbox::new(
         ehr_origin.clone(),
         app_origin.clone(),
         options.app_dir.clone(),
@@ -152,7 +161,9 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
             denied: options.denied_scopes.clone(),
             refuse_framing: options.refuse_framing,
         },
-    ));
+    );
+    sandbox.foreign_next_origin = options.foreign_next_origin.clone();
+    let sandbox = Arc::new(sandbox);
     let (stop, stopped) = watch::channel(false);
     let tasks = vec![
         serve(ehr_listener, ehr_router(&sandbox), stopped.clone()),
@@ -162,7 +173,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         ehr_origin,
         app_origin,
         patients,
-        data,
+        sandbox,
         stop,
         tasks,
     })
@@ -203,7 +214,28 @@ fn ehr_router(sandbox: &Arc<Sandbox>) -> Router {
         };
         router = router.nest(&profile.prefix(), profile_router(ctx));
     }
-    router.fallback(not_found)
+    router
+        .fallback(not_found)
+        .layer(from_fn_with_state(sandbox.clone(), log_request))
+}
+
+async fn log_request(
+    State(sandbox): State<Arc<Sandbox>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().to_string();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.uri().path().to_string(), |pq| pq.to_string());
+    let response = next.run(request).await;
+    sandbox.log(LoggedRequest {
+        method,
+        target,
+        status: response.status().as_u16(),
+    });
+    response
 }
 
 /// The routes of one profile, each with the CORS policy the profile gives it.
