@@ -23,6 +23,7 @@ use crate::params::Params;
 use crate::profile::{fhir_base, PROFILES};
 use crate::simulate::{LaunchOptions, Simulation};
 use crate::state::{LaunchContext, Sandbox};
+use crate::upstream::Unusable;
 
 /// `simulate=none`: no simulation, even when the sandbox simulates one for every launch.
 const NO_SIMULATION: &str = "none";
@@ -54,9 +55,11 @@ pub(crate) async fn home(
         Some(name) => Simulation::from_name(name),
         None => sandbox.defaults.simulation,
     };
-    let rows: String = sandbox
-        .data
-        .patient_summaries()
+    let patients = match sandbox.patient_list().await {
+        Ok(patients) => patients,
+        Err(unusable) => return upstream_error(&unusable),
+    };
+    let rows: String = patients
         .iter()
         .map(|p| {
             let id = escape(&p.id);
@@ -148,11 +151,15 @@ pub(crate) async fn launch(
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let summaries = sandbox.data.patient_summaries();
-    let Some(patient) = params
-        .get("patient")
-        .and_then(|id| summaries.iter().find(|p| p.id == id))
-    else {
+    let found = match params.get("patient") {
+        Some(id) => sandbox.patient(id).await,
+        None => Ok(None),
+    };
+    let patient = match found {
+        Ok(patient) => patient,
+        Err(unusable) => return upstream_error(&unusable),
+    };
+    let Some(patient) = patient else {
         return html::error_page(
             StatusCode::NOT_FOUND,
             "Unknown patient",
@@ -205,7 +212,16 @@ pub(crate) async fn launch(
     if params.get("target") == Some("tab") {
         return (StatusCode::FOUND, [(header::LOCATION, app_url)]).into_response();
     }
-    embedded_page(&sandbox, patient, &app_url, &option_suffix(&params))
+    embedded_page(&sandbox, &patient, &app_url, &option_suffix(&params))
+}
+
+/// The page shown when upstream mode's server gives no patients.
+fn upstream_error(unusable: &Unusable) -> Response {
+    html::error_page(
+        StatusCode::BAD_GATEWAY,
+        "The upstream FHIR server did not answer",
+        &unusable.0,
+    )
 }
 
 /// The launch's options: its own parameters over the sandbox's options.
@@ -274,7 +290,7 @@ fn encode(text: &str) -> String {
 }
 
 /// FHIR R4 `id`: 1 to 64 of `[A-Za-z0-9\-\.]`.
-fn is_fhir_id(text: &str) -> bool {
+pub(crate) fn is_fhir_id(text: &str) -> bool {
     (1..=64).contains(&text.len())
         && text
             .bytes()

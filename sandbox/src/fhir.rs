@@ -12,12 +12,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::cors::WithoutCors;
+use crate::data::compartment_owner;
+use crate::ehr::is_fhir_id;
 use crate::profile::{CorsStyle, Ctx, Profile};
 use crate::scope::{Access, Permissions};
-use crate::search::registry::{self, Type};
+use crate::search::registry::{self, Kind, Type};
 use crate::search::{self, searchset, NextLinks, Query};
 use crate::simulate::{Simulation, DEFAULT_FOREIGN_ORIGIN, RETRY_AFTER_SECONDS};
 use crate::state::TokenGrant;
+use crate::upstream::{Unusable, Upstream};
 
 /// Media type of FHIR JSON.
 const FHIR_JSON: &str = "application/fhir+json";
@@ -38,7 +41,7 @@ struct Reach {
 pub(crate) async fn search_type(
     State(ctx): State<Ctx>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let ty = match served_type(ctx.profile, &name) {
@@ -49,7 +52,8 @@ pub(crate) async fn search_type(
         Ok(reach) => reach,
         Err(response) => return *response,
     };
-    let query = match search::parse(ty, query.as_deref().unwrap_or_default(), ctx.profile) {
+    let raw = raw.unwrap_or_default();
+    let query = match search::parse(ty, &raw, ctx.profile) {
         Ok(query) => query,
         Err(message) => return outcome(StatusCode::BAD_REQUEST, "not-supported", &message),
     };
@@ -72,6 +76,15 @@ pub(crate) async fn search_type(
         && ctx.sandbox.grants().rate_limit_once(family, ty.name)
     {
         return rate_limited();
+    }
+    if let Some(upstream) = &ctx.sandbox.upstream {
+        let compartment = reach.compartment.as_deref();
+        let path = format!(
+            "{}?{}",
+            ty.name,
+            upstream_query(&raw, ty, &query, compartment)
+        );
+        return relay_search(&ctx, &headers, upstream, &path).await;
     }
     let foreign_origin = ctx.sandbox.foreign_next_origin.as_deref();
     let next_links = match simulation {
@@ -123,6 +136,9 @@ pub(crate) async fn read(
         Ok(reach) => reach,
         Err(response) => return *response,
     };
+    if let Some(upstream) = &ctx.sandbox.upstream {
+        return relay_read(&ctx, upstream, ty, &id, &reach).await;
+    }
     let store = &ctx.sandbox.data;
     let Some(resource) = store.get(ty.name, &id) else {
         return outcome(
@@ -131,25 +147,154 @@ pub(crate) async fn read(
             &format!("{}/{id} is not known to this server.", ty.name),
         );
     };
-    if let Some(patient) = reach
-        .compartment
-        .as_deref()
-        .filter(|_| ty.patient_path.is_some())
-    {
-        if store.owner(ty.name, &id) != Some(patient) {
-            return forbidden(
+    match refusal(&reach, ty, resource, store.owner(ty.name, &id)) {
+        Some(refused) => refused,
+        None => fhir_json(StatusCode::OK, resource.to_string()),
+    }
+}
+
+/// The 403 for a read of `resource`, owned by `owner`, that the token does not reach.
+fn refusal(
+    reach: &Reach,
+    ty: &'static Type,
+    resource: &Value,
+    owner: Option<&str>,
+) -> Option<Response> {
+    if let Some(patient) = reach.compartment.as_deref() {
+        if ty.patient_path.is_some() && owner != Some(patient) {
+            return Some(forbidden(
                 "The access token's patient/ scopes reach only the patient in context.",
-            );
+            ));
         }
     }
-    if !search::satisfies(ty, resource, &reach.restrictions) {
-        return forbidden(&format!(
+    (!search::satisfies(ty, resource, &reach.restrictions)).then(|| {
+        forbidden(&format!(
             "The access token's scopes allow reading {} only where: {}.",
             ty.name,
             describe(&reach.restrictions)
-        ));
+        ))
+    })
+}
+
+/// `GET {base}?{query}` in upstream mode: where servers such as HAPI put their paging links
+/// (`?_getpages=…`). The token must be valid; the entries are screened like a search's.
+pub(crate) async fn search_base(
+    State(ctx): State<Ctx>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if ctx.profile.secured {
+        if let Err(response) = authenticate(&ctx, &headers) {
+            return *response;
+        }
     }
-    fhir_json(StatusCode::OK, resource.to_string())
+    let Some(upstream) = &ctx.sandbox.upstream else {
+        return not_supported().await;
+    };
+    let path = format!("?{}", raw.unwrap_or_default());
+    relay_search(&ctx, &headers, upstream, &path).await
+}
+
+/// The query relayed upstream: the app's, naming the patient in context when the token
+/// reaches only that patient and the query names none, as the in-process store would limit
+/// the search to that compartment. The entries are screened anyway (`screen`).
+fn upstream_query(raw: &str, ty: &Type, query: &Query, compartment: Option<&str>) -> String {
+    let param = match ty.patient_path {
+        Some("id") => Some("_id"),
+        Some(_) => ty
+            .params
+            .iter()
+            .find(|p| p.kind == Kind::Reference)
+            .map(|p| p.name),
+        None => None,
+    };
+    match (compartment, param, query.named_patients()) {
+        (Some(patient), Some(param), None) if !query.has("_id") => {
+            let pair = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair(param, patient)
+                .finish();
+            if raw.is_empty() {
+                pair
+            } else {
+                format!("{raw}&{pair}")
+            }
+        }
+        _ => raw.to_string(),
+    }
+}
+
+/// Relays a search upstream and screens the Bundle it answers.
+async fn relay_search(ctx: &Ctx, headers: &HeaderMap, upstream: &Upstream, path: &str) -> Response {
+    let (status, mut bundle) = match upstream.get(path, &ctx.fhir_base()).await {
+        Ok(answer) => answer,
+        Err(unusable) => return bad_gateway(&unusable),
+    };
+    if status.is_success() {
+        screen(ctx, headers, &mut bundle);
+    }
+    fhir_json(status, bundle.to_string())
+}
+
+/// Removes the entries the token may not see: of a type it may not search (matches) or read
+/// (`_include`d resources), outside the patient in context, or outside v2 restrictions.
+/// The upstream's `total` is left as it said.
+fn screen(ctx: &Ctx, headers: &HeaderMap, bundle: &mut Value) {
+    let Some(entries) = bundle.get_mut("entry").and_then(Value::as_array_mut) else {
+        return;
+    };
+    entries.retain(|entry| {
+        let resource = &entry["resource"];
+        let permission = if entry["search"]["mode"] == "include" {
+            Permissions::READ
+        } else {
+            Permissions::SEARCH
+        };
+        let ty = resource["resourceType"]
+            .as_str()
+            .and_then(|name| served_type(ctx.profile, name).ok());
+        ty.and_then(|ty| Some((ty, reach(ctx, headers, ty, permission).ok()?)))
+            .is_some_and(|(ty, reach)| {
+                refusal(&reach, ty, resource, compartment_owner(resource)).is_none()
+            })
+    });
+}
+
+/// Relays a read upstream; the resource must be of the type asked for and within reach.
+async fn relay_read(
+    ctx: &Ctx,
+    upstream: &Upstream,
+    ty: &'static Type,
+    id: &str,
+    reach: &Reach,
+) -> Response {
+    if !is_fhir_id(id) {
+        return outcome(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("\"{id}\" is not a FHIR resource id."),
+        );
+    }
+    let path = format!("{}/{id}", ty.name);
+    let (status, resource) = match upstream.get(&path, &ctx.fhir_base()).await {
+        Ok(answer) => answer,
+        Err(unusable) => return bad_gateway(&unusable),
+    };
+    if status.is_success() {
+        if resource["resourceType"] != ty.name {
+            return bad_gateway(&Unusable(format!(
+                "The upstream FHIR server answered {path} with another resource type."
+            )));
+        }
+        if let Some(refused) = refusal(reach, ty, &resource, compartment_owner(&resource)) {
+            return refused;
+        }
+    }
+    fhir_json(status, resource.to_string())
+}
+
+/// A 502 naming what went wrong upstream.
+fn bad_gateway(unusable: &Unusable) -> Response {
+    outcome(StatusCode::BAD_GATEWAY, "transient", &unusable.0)
 }
 
 /// Any other path or method under the FHIR base.

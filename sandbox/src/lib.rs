@@ -28,6 +28,7 @@
 //! - `random`: seeded PRNG for data and unguessable secrets for grants.
 //! - `data`: synthetic FHIR resources generated from a seed (edge-case patients listed there).
 //! - `dates`: calendar arithmetic and FHIR date ranges.
+//! - `upstream`: upstream mode: relaying FHIR requests to another server, rewriting its URLs.
 
 #![warn(missing_docs)]
 
@@ -50,6 +51,7 @@ mod search;
 mod server;
 mod simulate;
 mod state;
+mod upstream;
 mod user;
 
 use std::path::PathBuf;
@@ -100,6 +102,11 @@ pub struct Options {
     /// it, an origin that never resolves. Tests set a listener of their own here to see
     /// whether the app follows the link and what it sends.
     pub foreign_next_origin: Option<String>,
+    /// Upstream mode: the base URL of an open FHIR R4 server (`http://` only) whose data
+    /// every profile serves instead of the generated patients, behind the sandbox's
+    /// authorization, scope checks, CORS and profile quirks; its patients are the ones the
+    /// EHR page lists. `None` serves the in-process store.
+    pub upstream: Option<String>,
 }
 
 impl Default for Options {
@@ -117,6 +124,7 @@ impl Default for Options {
             refuse_framing: false,
             data_dir: None,
             foreign_next_origin: None,
+            upstream: None,
         }
     }
 }

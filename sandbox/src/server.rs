@@ -20,6 +20,7 @@ use crate::data::{PatientSummary, Store};
 use crate::profile::{CorsStyle, Ctx, PROFILES};
 use crate::simulate::LaunchOptions;
 use crate::state::{Client, Lifetimes, LoggedRequest, Sandbox};
+use crate::upstream::Upstream;
 use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user, Options, CLIENT_ID};
 
 /// How long [`Running::shutdown`] waits for open connections before cutting them.
@@ -70,15 +71,19 @@ impl Running {
         format!("{}/callback", self.app_origin)
     }
 
-    /// The synthetic patients this sandbox serves, in list order.
+    /// The synthetic patients this sandbox serves, in list order; none in upstream mode,
+    /// where the EHR page lists the upstream's.
     pub fn patients(&self) -> &[PatientSummary] {
         &self.patients
     }
 
     /// The resources of `resource_type` in the compartment of `patient_id` that this
     /// sandbox serves (generated and loaded), in the order a search without `_sort` returns
-    /// them. Empty for an unknown patient or type.
+    /// them. Empty for an unknown patient or type, and in upstream mode.
     pub fn resources(&self, patient_id: &str, resource_type: &str) -> Vec<serde_json::Value> {
+        if self.sandbox.upstream.is_some() {
+            return Vec::new();
+        }
         self.sandbox
             .data
             .of_patient(patient_id, resource_type)
@@ -115,7 +120,8 @@ impl Drop for Running {
 }
 
 /// Starts a sandbox: binds both listeners (port 0 picks a free port), then serves in the
-/// background on the current tokio runtime.
+/// background on the current tokio runtime. An `upstream` that is not an `http://` base URL
+/// is an `InvalidInput` error.
 pub async fn start(options: Options) -> std::io::Result<Running> {
     let ehr_listener = bind(options.ehr_port, "EHR").await?;
     let app_listener = bind(options.app_port, "app").await?;
@@ -147,7 +153,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         }
     }
     let data = Arc::new(store);
-    let patients = data.patient_summaries();
+    let mut patients = data.patient_summaries();
     let mut sandbox = Sandbox::new(
         ehr_origin.clone(),
         app_origin.clone(),
@@ -163,6 +169,13 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         },
     );
     sandbox.foreign_next_origin = options.foreign_next_origin.clone();
+    if let Some(base) = &options.upstream {
+        let upstream = Upstream::new(base)
+            .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
+        sandbox.upstream = Some(upstream);
+        // The generated patients are not served, so a test must not be told about them.
+        patients.clear();
+    }
     let sandbox = Arc::new(sandbox);
     let (stop, stopped) = watch::channel(false);
     let tasks = vec![
@@ -272,6 +285,14 @@ fn profile_router(ctx: Ctx) -> Router {
             "/fhir/{type}/{id}/{*rest}",
             get(fhir::not_supported).fallback(fhir::not_supported),
         );
+    let fhir = if ctx.sandbox.upstream.is_some() {
+        fhir.route(
+            "/fhir",
+            get(fhir::search_base).fallback(fhir::not_supported),
+        )
+    } else {
+        fhir
+    };
     let fhir = if profile.openid {
         fhir.route(
             "/fhir/Practitioner/{id}",

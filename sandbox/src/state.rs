@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::data::Store;
+use crate::data::{PatientSummary, Store};
+use crate::ehr::is_fhir_id;
 use crate::random::secret;
 use crate::scope::ScopeSet;
 use crate::simulate::LaunchOptions;
+use crate::upstream::{Unusable, Upstream};
 
 /// The registered client (Bedside): public, so no secret; redirect URIs compared exactly.
 #[derive(Debug)]
@@ -56,6 +58,8 @@ pub(crate) struct Sandbox {
     pub(crate) defaults: LaunchOptions,
     /// Where `paging_foreign_next` points (see `simulate`).
     pub(crate) foreign_next_origin: Option<String>,
+    /// The FHIR server answering instead of `data` (upstream mode).
+    pub(crate) upstream: Option<Upstream>,
     grants: Mutex<Grants>,
     log: Mutex<VecDeque<LoggedRequest>>,
 }
@@ -95,8 +99,30 @@ impl Sandbox {
             lifetimes,
             defaults,
             foreign_next_origin: None,
+            upstream: None,
             grants: Mutex::default(),
             log: Mutex::default(),
+        }
+    }
+
+    /// The patients the EHR lists: the upstream's first ones in upstream mode.
+    pub(crate) async fn patient_list(&self) -> Result<Vec<PatientSummary>, Unusable> {
+        match &self.upstream {
+            Some(upstream) => upstream.patients().await,
+            None => Ok(self.data.patient_summaries()),
+        }
+    }
+
+    /// The patient `id`, if this EHR (or its upstream) has it.
+    pub(crate) async fn patient(&self, id: &str) -> Result<Option<PatientSummary>, Unusable> {
+        match &self.upstream {
+            Some(_) if !is_fhir_id(id) => Ok(None),
+            Some(upstream) => upstream.patient(id).await,
+            None => Ok(self
+                .data
+                .patient_summaries()
+                .into_iter()
+                .find(|p| p.id == id)),
         }
     }
 
