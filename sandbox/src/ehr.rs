@@ -23,7 +23,6 @@ use crate::params::Params;
 use crate::profile::{fhir_base, PROFILES};
 use crate::simulate::{LaunchOptions, Simulation};
 use crate::state::{LaunchContext, Sandbox};
-use crate::upstream::Unusable;
 
 /// `simulate=none`: no simulation, even when the sandbox simulates one for every launch.
 const NO_SIMULATION: &str = "none";
@@ -57,7 +56,7 @@ pub(crate) async fn home(
     };
     let patients = match sandbox.patient_list().await {
         Ok(patients) => patients,
-        Err(unusable) => return upstream_error(&unusable),
+        Err(unusable) => return unusable.page(),
     };
     let rows: String = patients
         .iter()
@@ -157,7 +156,7 @@ pub(crate) async fn launch(
     };
     let patient = match found {
         Ok(patient) => patient,
-        Err(unusable) => return upstream_error(&unusable),
+        Err(unusable) => return unusable.page(),
     };
     let Some(patient) = patient else {
         return html::error_page(
@@ -213,15 +212,6 @@ pub(crate) async fn launch(
         return (StatusCode::FOUND, [(header::LOCATION, app_url)]).into_response();
     }
     embedded_page(&sandbox, &patient, &app_url, &option_suffix(&params))
-}
-
-/// The page shown when upstream mode's server gives no patients.
-fn upstream_error(unusable: &Unusable) -> Response {
-    html::error_page(
-        StatusCode::BAD_GATEWAY,
-        "The upstream FHIR server did not answer",
-        &unusable.0,
-    )
 }
 
 /// The launch's options: its own parameters over the sandbox's options.

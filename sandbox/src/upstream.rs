@@ -1,6 +1,6 @@
 //! Upstream mode (`Options::upstream`, `--upstream URL`): the FHIR endpoints of every profile
 //! answer from another FHIR R4 server, one without authorization, instead of the in-process
-//! store, and the EHR page lists that server's patients. The sandbox stays in front of it:
+//! store, and the EHR page and the sign-in page's patient picker list that server's patients. The sandbox stays in front of it:
 //! the authorization server, tokens, scope checks, CORS and each profile's quirks are the
 //! sandbox's own (see `fhir` for what is checked before and after a request is relayed).
 //!
@@ -14,10 +14,12 @@
 use std::time::Duration;
 
 use axum::http::{header, StatusCode};
+use axum::response::Response;
 use serde_json::Value;
 use url::Url;
 
 use crate::data::{summarize, PatientSummary};
+use crate::html;
 
 /// How many patients the EHR page and the consent page list (`Patient?_count=`).
 const PATIENT_LIST_COUNT: usize = 100;
@@ -37,6 +39,17 @@ pub(crate) struct Upstream {
 /// Why the upstream gave no usable answer, in words for an OperationOutcome or a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Unusable(pub(crate) String);
+
+impl Unusable {
+    /// The 502 page of the sandbox's own pages (EHR page, sign-in) when the upstream fails.
+    pub(crate) fn page(&self) -> Response {
+        html::error_page(
+            StatusCode::BAD_GATEWAY,
+            "The upstream FHIR server did not answer",
+            &self.0,
+        )
+    }
+}
 
 impl Upstream {
     /// An upstream at `base`; the error says what is wrong with the URL.

@@ -117,6 +117,44 @@ async fn the_ehr_page_lists_the_upstreams_patients() {
 }
 
 #[tokio::test]
+async fn a_standalone_launch_picks_an_upstream_patient_and_reads_it() {
+    let (upstream, front) = fronted().await;
+    let http = http();
+    let pkce = Pkce::new("standalone-upstream");
+    let page = Authorize::new(&front, "launch/patient patient/Patient.rs", &pkce)
+        .send(&http, &front)
+        .await
+        .text()
+        .await
+        .expect("the sign-in page");
+    let patient = upstream.patients()[2].id.clone();
+    assert!(
+        page.contains(&format!("id=\"patient-{patient}\"")),
+        "{page}"
+    );
+    let request_id = request_id(&page);
+    let form = [
+        ("request_id", request_id.as_str()),
+        ("username", "clinician"),
+        ("password", "demo"),
+        ("patient", patient.as_str()),
+        ("decision", "allow"),
+    ];
+    let response = decide(&http, &front, &form).await;
+    let params = redirect_params(&response, &front.redirect_uri());
+    let tokens: Value = redeem(&http, &front, &params["code"], &pkce)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(tokens["patient"], patient.as_str());
+    let read = read_patient(&http, &front, &patient, tokens["access_token"].as_str()).await;
+    assert_eq!(read.status(), 200);
+    let resource: Value = read.json().await.expect("a Patient");
+    assert_eq!(resource["id"], patient.as_str());
+}
+
+#[tokio::test]
 async fn a_request_without_a_token_is_refused_and_never_reaches_the_upstream() {
     let (upstream, front) = fronted().await;
     let patient = &upstream.patients()[0].id;
