@@ -3,6 +3,11 @@
 //! the permission (`r` for read, `s` for search), the patient compartment of `patient/`
 //! scopes, and v2 query restrictions. Failures answer with an OperationOutcome (FHIR R4
 //! §3.1.0 "RESTful API", §2.36 "OperationOutcome").
+//!
+//! In upstream mode (see `upstream`) the same checks run before a request is relayed (token,
+//! type scopes, the profile's search rules, a named patient, v2 restrictions), a search by a
+//! token limited to one patient is narrowed to that patient, and the answer is screened:
+//! entries the token may not see are removed, a read outside its reach answers 403.
 
 use std::collections::HashSet;
 
@@ -195,10 +200,19 @@ pub(crate) async fn search_base(
     relay_search(&ctx, &headers, upstream, &path).await
 }
 
-/// The query relayed upstream: the app's, naming the patient in context when the token
-/// reaches only that patient and the query names none, as the in-process store would limit
-/// the search to that compartment. The entries are screened anyway (`screen`).
+/// The query relayed upstream: the app's, with `_count` capped as the profile caps it, and
+/// naming the patient in context when the token reaches only that patient and the query
+/// names none, as the in-process store would limit the search to that compartment. The
+/// entries are screened anyway (`screen`).
 fn upstream_query(raw: &str, ty: &Type, query: &Query, compartment: Option<&str>) -> String {
+    let mut relayed = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        if name == "_count" {
+            relayed.append_pair(&name, &query.count.to_string());
+        } else {
+            relayed.append_pair(&name, &value);
+        }
+    }
     let param = match ty.patient_path {
         Some("id") => Some("_id"),
         Some(_) => ty
@@ -208,19 +222,12 @@ fn upstream_query(raw: &str, ty: &Type, query: &Query, compartment: Option<&str>
             .map(|p| p.name),
         None => None,
     };
-    match (compartment, param, query.named_patients()) {
-        (Some(patient), Some(param), None) if !query.has("_id") => {
-            let pair = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair(param, patient)
-                .finish();
-            if raw.is_empty() {
-                pair
-            } else {
-                format!("{raw}&{pair}")
-            }
+    if let (Some(patient), Some(param), None) = (compartment, param, query.named_patients()) {
+        if !query.has("_id") {
+            relayed.append_pair(param, patient);
         }
-        _ => raw.to_string(),
     }
+    relayed.finish()
 }
 
 /// Relays a search upstream and screens the Bundle it answers.

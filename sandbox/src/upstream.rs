@@ -1,8 +1,9 @@
 //! Upstream mode (`Options::upstream`, `--upstream URL`): the FHIR endpoints of every profile
 //! answer from another FHIR R4 server, one without authorization, instead of the in-process
-//! store, and the EHR page and the sign-in page's patient picker list that server's patients. The sandbox stays in front of it:
-//! the authorization server, tokens, scope checks, CORS and each profile's quirks are the
-//! sandbox's own (see `fhir` for what is checked before and after a request is relayed).
+//! store, and the EHR page and the sign-in page's patient picker list that server's patients.
+//! The sandbox stays in front of it: the authorization server, tokens, scope checks, CORS and
+//! each profile's quirks are the sandbox's own (see `fhir` for what is checked before and
+//! after a request is relayed).
 //!
 //! Every string in an upstream answer that is the upstream base or starts with it followed by
 //! `/` or `?` (Bundle `link[].url`, `entry[].fullUrl`, absolute references) is rewritten to

@@ -219,6 +219,26 @@ async fn scopes_and_the_patient_in_context_are_enforced_on_upstream_data() {
 }
 
 #[tokio::test]
+async fn a_profiles_count_cap_applies_to_the_relayed_search() {
+    let (upstream, front) = fronted().await;
+    let patient = &upstream.patients()[1].id;
+    let token = profile_token(
+        &http(),
+        &front,
+        "oracle-like",
+        patient,
+        "launch patient/Condition.read",
+    )
+    .await;
+    let search = format!("Condition?patient={patient}&_count=500");
+    let response = fhir_get(&http(), &front, "oracle-like", &search, Some(&token)).await;
+    assert_eq!(response.status(), 200);
+    let relayed: Vec<String> = upstream.requests().into_iter().map(|r| r.target).collect();
+    let capped = format!("/open/fhir/Condition?patient={patient}&_count=50");
+    assert!(relayed.contains(&capped), "{relayed:?}");
+}
+
+#[tokio::test]
 async fn an_upstream_that_stops_answering_gives_a_502_operation_outcome() {
     let (upstream, front) = fronted().await;
     let patient = patient_with_conditions(&upstream);
