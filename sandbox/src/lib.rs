@@ -8,7 +8,7 @@
 //!
 //! Module map:
 //! - `server`: binds both listeners, builds the routers, owns shutdown.
-//! - `state`: configuration of one running sandbox and the grants it has issued.
+//! - `state`: configuration of one running sandbox, the grants it has issued, its request log.
 //! - `profile`: the EHR profiles (`reference`, `epic-like`, `oracle-like`, `legacy`,
 //!   `no-cors`, `open`), how each differs, and their URLs.
 //! - `auth`: the authorization server (authorize, consent, token, revocation).

@@ -232,6 +232,8 @@ fn ehr_router(sandbox: &Arc<Sandbox>) -> Router {
         .layer(from_fn_with_state(sandbox.clone(), log_request))
 }
 
+/// Middleware: records every request of the EHR origin, so tests can see what the app sent
+/// and what it was answered (e.g. a 429 and then the retry's 200).
 async fn log_request(
     State(sandbox): State<Arc<Sandbox>>,
     request: Request,

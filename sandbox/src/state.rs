@@ -1,5 +1,6 @@
-//! State of one running sandbox: its configuration, its data, and every grant it has issued
-//! (launch contexts, pending consents, codes, access and refresh tokens), held in memory.
+//! State of one running sandbox: its configuration, its data, every grant it has issued
+//! (launch contexts, pending consents, codes, access and refresh tokens) and the log of the
+//! requests it answered, held in memory.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;

@@ -14,7 +14,7 @@ pub(crate) enum NextLinks<'a> {
     Honest,
     /// `paging_loop`: the first page to a second one, every later page back to the first.
     Loop,
-    /// `paging_foreign_next`: the first page to the second one's path on this origin.
+    /// `paging_foreign_next`: the first page to the second one's path on the given origin.
     Foreign(&'a str),
 }
 
