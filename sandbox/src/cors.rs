@@ -64,6 +64,12 @@ pub(crate) async fn app_only(
             add_preflight(headers, origin);
         } else {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            // Not CORS-safelisted, so a browser hides it unless exposed; a client needs it
+            // to honour a 429 or 503.
+            headers.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("Retry-After"),
+            );
         }
     }
     response

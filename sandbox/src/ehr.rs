@@ -54,9 +54,11 @@ pub(crate) async fn home(
         Some(name) => Simulation::from_name(name),
         None => sandbox.defaults.simulation,
     };
-    let rows: String = sandbox
-        .data
-        .patient_summaries()
+    let patients = match sandbox.patient_list().await {
+        Ok(patients) => patients,
+        Err(unusable) => return unusable.page(),
+    };
+    let rows: String = patients
         .iter()
         .map(|p| {
             let id = escape(&p.id);
@@ -148,11 +150,15 @@ pub(crate) async fn launch(
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let summaries = sandbox.data.patient_summaries();
-    let Some(patient) = params
-        .get("patient")
-        .and_then(|id| summaries.iter().find(|p| p.id == id))
-    else {
+    let found = match params.get("patient") {
+        Some(id) => sandbox.patient(id).await,
+        None => Ok(None),
+    };
+    let patient = match found {
+        Ok(patient) => patient,
+        Err(unusable) => return unusable.page(),
+    };
+    let Some(patient) = patient else {
         return html::error_page(
             StatusCode::NOT_FOUND,
             "Unknown patient",
@@ -205,7 +211,7 @@ pub(crate) async fn launch(
     if params.get("target") == Some("tab") {
         return (StatusCode::FOUND, [(header::LOCATION, app_url)]).into_response();
     }
-    embedded_page(&sandbox, patient, &app_url, &option_suffix(&params))
+    embedded_page(&sandbox, &patient, &app_url, &option_suffix(&params))
 }
 
 /// The launch's options: its own parameters over the sandbox's options.
@@ -274,7 +280,7 @@ fn encode(text: &str) -> String {
 }
 
 /// FHIR R4 `id`: 1 to 64 of `[A-Za-z0-9\-\.]`.
-fn is_fhir_id(text: &str) -> bool {
+pub(crate) fn is_fhir_id(text: &str) -> bool {
     (1..=64).contains(&text.len())
         && text
             .bytes()

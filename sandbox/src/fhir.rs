@@ -3,6 +3,11 @@
 //! the permission (`r` for read, `s` for search), the patient compartment of `patient/`
 //! scopes, and v2 query restrictions. Failures answer with an OperationOutcome (FHIR R4
 //! §3.1.0 "RESTful API", §2.36 "OperationOutcome").
+//!
+//! In upstream mode (see `upstream`) the same checks run before a request is relayed (token,
+//! type scopes, the profile's search rules, a named patient, v2 restrictions), a search by a
+//! token limited to one patient is narrowed to that patient, and the answer is screened:
+//! entries the token may not see are removed, a read outside its reach answers 403.
 
 use std::collections::HashSet;
 
@@ -12,12 +17,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::cors::WithoutCors;
+use crate::data::compartment_owner;
+use crate::ehr::is_fhir_id;
 use crate::profile::{CorsStyle, Ctx, Profile};
 use crate::scope::{Access, Permissions};
-use crate::search::registry::{self, Type};
-use crate::search::{self, searchset, Query};
-use crate::simulate::Simulation;
+use crate::search::registry::{self, Kind, Type};
+use crate::search::{self, searchset, NextLinks, Query};
+use crate::simulate::{Simulation, DEFAULT_FOREIGN_ORIGIN, RETRY_AFTER_SECONDS};
 use crate::state::TokenGrant;
+use crate::upstream::{Unusable, Upstream};
 
 /// Media type of FHIR JSON.
 const FHIR_JSON: &str = "application/fhir+json";
@@ -30,13 +38,15 @@ struct Reach {
     restrictions: Vec<Vec<(String, String)>>,
     /// Medications may be included (the token may read Medication).
     medications: bool,
+    /// The token's family and simulated failure; `None` on an open profile.
+    launch: Option<(u64, Option<Simulation>)>,
 }
 
 /// `GET {base}/{type}`.
 pub(crate) async fn search_type(
     State(ctx): State<Ctx>,
     Path(name): Path<String>,
-    RawQuery(query): RawQuery,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let ty = match served_type(ctx.profile, &name) {
@@ -47,7 +57,8 @@ pub(crate) async fn search_type(
         Ok(reach) => reach,
         Err(response) => return *response,
     };
-    let query = match search::parse(ty, query.as_deref().unwrap_or_default(), ctx.profile) {
+    let raw = raw.unwrap_or_default();
+    let query = match search::parse(ty, &raw, ctx.profile) {
         Ok(query) => query,
         Err(message) => return outcome(StatusCode::BAD_REQUEST, "not-supported", &message),
     };
@@ -65,6 +76,29 @@ pub(crate) async fn search_type(
             describe(&reach.restrictions)
         ));
     }
+    let (family, simulation) = reach.launch.unwrap_or_default();
+    if simulation == Some(Simulation::RequestRateLimited)
+        && ctx.sandbox.grants().rate_limit_once(family, ty.name)
+    {
+        return rate_limited();
+    }
+    if let Some(upstream) = &ctx.sandbox.upstream {
+        let compartment = reach.compartment.as_deref();
+        let path = format!(
+            "{}?{}",
+            ty.name,
+            upstream_query(&raw, ty, &query, compartment)
+        );
+        return relay_search(&ctx, &headers, upstream, &path).await;
+    }
+    let foreign_origin = ctx.sandbox.foreign_next_origin.as_deref();
+    let next_links = match simulation {
+        Some(Simulation::PagingLoop) => NextLinks::Loop,
+        Some(Simulation::PagingForeignNext) => {
+            NextLinks::Foreign(foreign_origin.unwrap_or(DEFAULT_FOREIGN_ORIGIN))
+        }
+        _ => NextLinks::Honest,
+    };
     let store = &ctx.sandbox.data;
     let compartment = reach
         .compartment
@@ -76,8 +110,21 @@ pub(crate) async fn search_type(
     } else {
         Vec::new()
     };
-    let bundle = searchset(&ctx.fhir_base(), &query, &matches, &included);
+    let bundle = searchset(&ctx.fhir_base(), &query, &matches, &included, next_links);
     fhir_json(StatusCode::OK, bundle.to_string())
+}
+
+/// The simulated `429 Too Many Requests` (RFC 6585 §4) with `Retry-After` (RFC 9110 §10.2.3).
+fn rate_limited() -> Response {
+    let mut response = outcome(
+        StatusCode::TOO_MANY_REQUESTS,
+        "throttled",
+        "Too many requests: try again in a second. [simulated: request_rate_limited]",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    response
 }
 
 /// `GET {base}/{type}/{id}`.
@@ -94,6 +141,9 @@ pub(crate) async fn read(
         Ok(reach) => reach,
         Err(response) => return *response,
     };
+    if let Some(upstream) = &ctx.sandbox.upstream {
+        return relay_read(&ctx, upstream, ty, &id, &reach).await;
+    }
     let store = &ctx.sandbox.data;
     let Some(resource) = store.get(ty.name, &id) else {
         return outcome(
@@ -102,25 +152,156 @@ pub(crate) async fn read(
             &format!("{}/{id} is not known to this server.", ty.name),
         );
     };
-    if let Some(patient) = reach
-        .compartment
-        .as_deref()
-        .filter(|_| ty.patient_path.is_some())
-    {
-        if store.owner(ty.name, &id) != Some(patient) {
-            return forbidden(
+    match refusal(&reach, ty, resource, store.owner(ty.name, &id)) {
+        Some(refused) => refused,
+        None => fhir_json(StatusCode::OK, resource.to_string()),
+    }
+}
+
+/// The 403 for a read of `resource`, owned by `owner`, that the token does not reach.
+fn refusal(
+    reach: &Reach,
+    ty: &'static Type,
+    resource: &Value,
+    owner: Option<&str>,
+) -> Option<Response> {
+    if let Some(patient) = reach.compartment.as_deref() {
+        if ty.patient_path.is_some() && owner != Some(patient) {
+            return Some(forbidden(
                 "The access token's patient/ scopes reach only the patient in context.",
-            );
+            ));
         }
     }
-    if !search::satisfies(ty, resource, &reach.restrictions) {
-        return forbidden(&format!(
+    (!search::satisfies(ty, resource, &reach.restrictions)).then(|| {
+        forbidden(&format!(
             "The access token's scopes allow reading {} only where: {}.",
             ty.name,
             describe(&reach.restrictions)
-        ));
+        ))
+    })
+}
+
+/// `GET {base}?{query}` in upstream mode: where servers such as HAPI put their paging links
+/// (`?_getpages=…`). The token must be valid; the entries are screened like a search's.
+pub(crate) async fn search_base(
+    State(ctx): State<Ctx>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if ctx.profile.secured {
+        if let Err(response) = authenticate(&ctx, &headers) {
+            return *response;
+        }
     }
-    fhir_json(StatusCode::OK, resource.to_string())
+    let Some(upstream) = &ctx.sandbox.upstream else {
+        return not_supported().await;
+    };
+    let path = format!("?{}", raw.unwrap_or_default());
+    relay_search(&ctx, &headers, upstream, &path).await
+}
+
+/// The query relayed upstream: the app's, with `_count` capped as the profile caps it, and
+/// naming the patient in context when the token reaches only that patient and the query
+/// names none, as the in-process store would limit the search to that compartment. The
+/// entries are screened anyway (`screen`).
+fn upstream_query(raw: &str, ty: &Type, query: &Query, compartment: Option<&str>) -> String {
+    let mut relayed = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        if name == "_count" {
+            relayed.append_pair(&name, &query.count.to_string());
+        } else {
+            relayed.append_pair(&name, &value);
+        }
+    }
+    let param = match ty.patient_path {
+        Some("id") => Some("_id"),
+        Some(_) => ty
+            .params
+            .iter()
+            .find(|p| p.kind == Kind::Reference)
+            .map(|p| p.name),
+        None => None,
+    };
+    if let (Some(patient), Some(param), None) = (compartment, param, query.named_patients()) {
+        if !query.has("_id") {
+            relayed.append_pair(param, patient);
+        }
+    }
+    relayed.finish()
+}
+
+/// Relays a search upstream and screens the Bundle it answers.
+async fn relay_search(ctx: &Ctx, headers: &HeaderMap, upstream: &Upstream, path: &str) -> Response {
+    let (status, mut bundle) = match upstream.get(path, &ctx.fhir_base()).await {
+        Ok(answer) => answer,
+        Err(unusable) => return bad_gateway(&unusable),
+    };
+    if status.is_success() {
+        screen(ctx, headers, &mut bundle);
+    }
+    fhir_json(status, bundle.to_string())
+}
+
+/// Removes the entries the token may not see: of a type it may not search (matches) or read
+/// (`_include`d resources), outside the patient in context, or outside v2 restrictions.
+/// The upstream's `total` is left as it said.
+fn screen(ctx: &Ctx, headers: &HeaderMap, bundle: &mut Value) {
+    let Some(entries) = bundle.get_mut("entry").and_then(Value::as_array_mut) else {
+        return;
+    };
+    entries.retain(|entry| {
+        let resource = &entry["resource"];
+        let permission = if entry["search"]["mode"] == "include" {
+            Permissions::READ
+        } else {
+            Permissions::SEARCH
+        };
+        let ty = resource["resourceType"]
+            .as_str()
+            .and_then(|name| served_type(ctx.profile, name).ok());
+        ty.and_then(|ty| Some((ty, reach(ctx, headers, ty, permission).ok()?)))
+            .is_some_and(|(ty, reach)| {
+                refusal(&reach, ty, resource, compartment_owner(resource)).is_none()
+            })
+    });
+}
+
+/// Relays a read upstream; the resource must be of the type asked for and within reach.
+async fn relay_read(
+    ctx: &Ctx,
+    upstream: &Upstream,
+    ty: &'static Type,
+    id: &str,
+    reach: &Reach,
+) -> Response {
+    if !is_fhir_id(id) {
+        return outcome(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("\"{id}\" is not a FHIR resource id."),
+        );
+    }
+    let path = format!("{}/{id}", ty.name);
+    let (status, resource) = match upstream.get(&path, &ctx.fhir_base()).await {
+        Ok(answer) => answer,
+        Err(unusable) => return bad_gateway(&unusable),
+    };
+    if status.is_success() {
+        if resource["resourceType"] != ty.name {
+            return bad_gateway(&Unusable(format!(
+                "The upstream FHIR server answered {path} with another resource type."
+            )));
+        }
+        if let Some(refused) = refusal(reach, ty, &resource, compartment_owner(&resource)) {
+            return refused;
+        }
+    }
+    fhir_json(status, resource.to_string())
+}
+
+/// A 502 naming what went wrong upstream.
+fn bad_gateway(unusable: &Unusable) -> Response {
+    outcome(StatusCode::BAD_GATEWAY, "transient", &unusable.0)
 }
 
 /// Any other path or method under the FHIR base.
@@ -161,6 +342,7 @@ fn reach(
             compartment: None,
             restrictions: Vec::new(),
             medications: true,
+            launch: None,
         });
     }
     let grant = authenticate(ctx, headers)?;
@@ -199,6 +381,7 @@ fn reach(
             .scope
             .access("Medication", Permissions::READ)
             .is_some(),
+        launch: Some((grant.family, grant.options.simulation)),
     })
 }
 

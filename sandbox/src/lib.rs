@@ -8,7 +8,7 @@
 //!
 //! Module map:
 //! - `server`: binds both listeners, builds the routers, owns shutdown.
-//! - `state`: configuration of one running sandbox and the grants it has issued.
+//! - `state`: configuration of one running sandbox, the grants it has issued, its request log.
 //! - `profile`: the EHR profiles (`reference`, `epic-like`, `oracle-like`, `legacy`,
 //!   `no-cors`, `open`), how each differs, and their URLs.
 //! - `auth`: the authorization server (authorize, consent, token, revocation).
@@ -28,6 +28,7 @@
 //! - `random`: seeded PRNG for data and unguessable secrets for grants.
 //! - `data`: synthetic FHIR resources generated from a seed (edge-case patients listed there).
 //! - `dates`: calendar arithmetic and FHIR date ranges.
+//! - `upstream`: upstream mode: relaying FHIR requests to another server, rewriting its URLs.
 
 #![warn(missing_docs)]
 
@@ -50,6 +51,7 @@ mod search;
 mod server;
 mod simulate;
 mod state;
+mod upstream;
 mod user;
 
 use std::path::PathBuf;
@@ -58,6 +60,7 @@ use std::time::Duration;
 pub use data::PatientSummary;
 pub use server::{start, Running};
 pub use simulate::Simulation;
+pub use state::LoggedRequest;
 
 /// The client id of the one registered client, Bedside (a public client).
 pub const CLIENT_ID: &str = "bedside";
@@ -95,6 +98,15 @@ pub struct Options {
     /// whose patients are served after the generated ones; unreadable files are reported
     /// on stderr by name and skipped.
     pub data_dir: Option<PathBuf>,
+    /// The origin (`http://host:port`) the `paging_foreign_next` simulation links to; without
+    /// it, an origin that never resolves. Tests set a listener of their own here to see
+    /// whether the app follows the link and what it sends.
+    pub foreign_next_origin: Option<String>,
+    /// Upstream mode: the base URL of an open FHIR R4 server (`http://` only) whose data
+    /// every profile serves instead of the generated patients, behind the sandbox's
+    /// authorization, scope checks, CORS and profile quirks; its patients are the ones the
+    /// EHR page lists. `None` serves the in-process store.
+    pub upstream: Option<String>,
 }
 
 impl Default for Options {
@@ -111,6 +123,8 @@ impl Default for Options {
             denied_scopes: Vec::new(),
             refuse_framing: false,
             data_dir: None,
+            foreign_next_origin: None,
+            upstream: None,
         }
     }
 }

@@ -23,6 +23,8 @@ OPTIONS:
     --deny-scope X         never grant resource type X (e.g. Procedure) or scope X (repeatable)
     --refuse-framing       sign-in pages refuse framing; EHR launches ask to sign in
     --data DIR             also serve the patients in DIR (FHIR R4 JSON Bundles, resources, NDJSON)
+    --upstream URL         serve an open FHIR R4 server's data (http:// base URL) behind the
+                           sandbox's auth, scope checks, CORS and profiles, not the generated data
     --help                 show this help
 
 SIMULATIONS (also per launch on the EHR page):
@@ -66,6 +68,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, Stri
             "--deny-scope" => options.denied_scopes.push(value()?),
             "--refuse-framing" => options.refuse_framing = true,
             "--data" => options.data_dir = Some(PathBuf::from(value()?)),
+            "--upstream" => options.upstream = Some(value()?),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -91,10 +94,11 @@ async fn main() -> ExitCode {
         }
     };
     let app_dir = options.app_dir.clone();
+    let upstream = options.upstream.clone();
     let running = match sandbox::start(options).await {
         Ok(running) => running,
         Err(error) => {
-            eprintln!("bedside-sandbox: cannot listen: {error}");
+            eprintln!("bedside-sandbox: cannot start: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -102,6 +106,9 @@ async fn main() -> ExitCode {
     println!("  EHR page:  {}", running.ehr_page_url());
     println!("  App:       {}/", running.app_origin);
     println!("  FHIR base: {}", running.fhir_base());
+    if let Some(upstream) = upstream {
+        println!("  Upstream:  {upstream} (its data, behind the sandbox's checks)");
+    }
     if app_dir.is_none() {
         println!("  (no --app-dir: the app origin serves only config.json)");
     }
@@ -160,6 +167,18 @@ mod tests {
             .flatten()
             .unwrap_or_default();
         assert_eq!(options.data_dir, Some(PathBuf::from("synthea/fhir")));
+    }
+
+    #[test]
+    fn upstream_names_a_fhir_base() {
+        let options = parse(args("--upstream http://localhost:8090/fhir"))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        assert_eq!(
+            options.upstream.as_deref(),
+            Some("http://localhost:8090/fhir")
+        );
     }
 
     #[test]

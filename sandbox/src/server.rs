@@ -5,7 +5,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -17,7 +19,8 @@ use tokio::task::JoinHandle;
 use crate::data::{PatientSummary, Store};
 use crate::profile::{CorsStyle, Ctx, PROFILES};
 use crate::simulate::LaunchOptions;
-use crate::state::{Client, Lifetimes, Sandbox};
+use crate::state::{Client, Lifetimes, LoggedRequest, Sandbox};
+use crate::upstream::Upstream;
 use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user, Options, CLIENT_ID};
 
 /// How long [`Running::shutdown`] waits for open connections before cutting them.
@@ -31,7 +34,7 @@ pub struct Running {
     /// `http://localhost:{port}` of the app files and `config.json`.
     pub app_origin: String,
     patients: Vec<PatientSummary>,
-    data: Arc<Store>,
+    sandbox: Arc<Sandbox>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -68,20 +71,31 @@ impl Running {
         format!("{}/callback", self.app_origin)
     }
 
-    /// The synthetic patients this sandbox serves, in list order.
+    /// The synthetic patients this sandbox serves, in list order; none in upstream mode,
+    /// where the EHR page lists the upstream's.
     pub fn patients(&self) -> &[PatientSummary] {
         &self.patients
     }
 
     /// The resources of `resource_type` in the compartment of `patient_id` that this
     /// sandbox serves (generated and loaded), in the order a search without `_sort` returns
-    /// them. Empty for an unknown patient or type.
+    /// them. Empty for an unknown patient or type, and in upstream mode.
     pub fn resources(&self, patient_id: &str, resource_type: &str) -> Vec<serde_json::Value> {
-        self.data
+        if self.sandbox.upstream.is_some() {
+            return Vec::new();
+        }
+        self.sandbox
+            .data
             .of_patient(patient_id, resource_type)
             .into_iter()
             .cloned()
             .collect()
+    }
+
+    /// The requests the EHR origin (EHR page, auth and FHIR servers) has answered, oldest
+    /// first: what tests check the app's requests against.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.sandbox.logged()
     }
 
     /// Stops both servers, letting requests in flight finish for a short grace period.
@@ -106,7 +120,8 @@ impl Drop for Running {
 }
 
 /// Starts a sandbox: binds both listeners (port 0 picks a free port), then serves in the
-/// background on the current tokio runtime.
+/// background on the current tokio runtime. An `upstream` that is not an `http://` base URL
+/// is an `InvalidInput` error.
 pub async fn start(options: Options) -> std::io::Result<Running> {
     let ehr_listener = bind(options.ehr_port, "EHR").await?;
     let app_listener = bind(options.app_port, "app").await?;
@@ -138,8 +153,8 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         }
     }
     let data = Arc::new(store);
-    let patients = data.patient_summaries();
-    let sandbox = Arc::new(Sandbox::new(
+    let mut patients = data.patient_summaries();
+    let mut sandbox = Sandbox::new(
         ehr_origin.clone(),
         app_origin.clone(),
         options.app_dir.clone(),
@@ -152,7 +167,16 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
             denied: options.denied_scopes.clone(),
             refuse_framing: options.refuse_framing,
         },
-    ));
+    );
+    sandbox.foreign_next_origin = options.foreign_next_origin.clone();
+    if let Some(base) = &options.upstream {
+        let upstream = Upstream::new(base)
+            .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
+        sandbox.upstream = Some(upstream);
+        // The generated patients are not served, so a test must not be told about them.
+        patients.clear();
+    }
+    let sandbox = Arc::new(sandbox);
     let (stop, stopped) = watch::channel(false);
     let tasks = vec![
         serve(ehr_listener, ehr_router(&sandbox), stopped.clone()),
@@ -162,7 +186,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         ehr_origin,
         app_origin,
         patients,
-        data,
+        sandbox,
         stop,
         tasks,
     })
@@ -203,7 +227,30 @@ fn ehr_router(sandbox: &Arc<Sandbox>) -> Router {
         };
         router = router.nest(&profile.prefix(), profile_router(ctx));
     }
-    router.fallback(not_found)
+    router
+        .fallback(not_found)
+        .layer(from_fn_with_state(sandbox.clone(), log_request))
+}
+
+/// Middleware: records every request of the EHR origin, so tests can see what the app sent
+/// and what it was answered (e.g. a 429 and then the retry's 200).
+async fn log_request(
+    State(sandbox): State<Arc<Sandbox>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().to_string();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.uri().path().to_string(), |pq| pq.to_string());
+    let response = next.run(request).await;
+    sandbox.log(LoggedRequest {
+        method,
+        target,
+        status: response.status().as_u16(),
+    });
+    response
 }
 
 /// The routes of one profile, each with the CORS policy the profile gives it.
@@ -240,6 +287,14 @@ fn profile_router(ctx: Ctx) -> Router {
             "/fhir/{type}/{id}/{*rest}",
             get(fhir::not_supported).fallback(fhir::not_supported),
         );
+    let fhir = if ctx.sandbox.upstream.is_some() {
+        fhir.route(
+            "/fhir",
+            get(fhir::search_base).fallback(fhir::not_supported),
+        )
+    } else {
+        fhir
+    };
     let fhir = if profile.openid {
         fhir.route(
             "/fhir/Practitioner/{id}",

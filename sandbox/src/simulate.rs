@@ -22,6 +22,9 @@
 //! | `request_401_without_cors` | FHIR | every request with the token: 401 with an OperationOutcome and no CORS headers at all |
 //! | `id_token_bad_signature` | token | the `id_token`'s RS256 signature has one byte altered |
 //! | `id_token_wrong_nonce` | token | the `id_token`'s `nonce` differs from the one sent to authorize |
+//! | `request_rate_limited` | FHIR search | the first search of each resource type per authorization: 429, `Retry-After: 1` (exposed to the app by CORS), OperationOutcome (code `throttled`); the repeated search succeeds |
+//! | `paging_loop` | FHIR search | every first page links `next` to a second page, whose `next` leads back to the first page |
+//! | `paging_foreign_next` | FHIR search | every first page links `next` to the same path on another origin: `Options::foreign_next_origin`, else `http://foreign-origin.invalid` (never resolves, so nothing leaves the machine) |
 
 use std::fmt;
 use std::str::FromStr;
@@ -56,10 +59,23 @@ pub enum Simulation {
     IdTokenBadSignature,
     /// `id_token_wrong_nonce`.
     IdTokenWrongNonce,
+    /// `request_rate_limited`.
+    RequestRateLimited,
+    /// `paging_loop`.
+    PagingLoop,
+    /// `paging_foreign_next`.
+    PagingForeignNext,
 }
 
 /// Lifetime of access tokens under `request_expired_token`.
 pub(crate) const SHORT_ACCESS_LIFETIME: Duration = Duration::from_secs(10);
+
+/// `Retry-After` seconds under `request_rate_limited`: short, so tests and demos stay quick.
+pub(crate) const RETRY_AFTER_SECONDS: u64 = 1;
+
+/// Where `paging_foreign_next` points without `Options::foreign_next_origin`: `.invalid`
+/// never resolves (RFC 2606), so even an app that followed it with its token leaks nothing.
+pub(crate) const DEFAULT_FOREIGN_ORIGIN: &str = "http://foreign-origin.invalid";
 
 impl Simulation {
     /// Every simulation, in the order the EHR page lists them.
@@ -77,6 +93,9 @@ impl Simulation {
         Simulation::Request401WithoutCors,
         Simulation::IdTokenBadSignature,
         Simulation::IdTokenWrongNonce,
+        Simulation::RequestRateLimited,
+        Simulation::PagingLoop,
+        Simulation::PagingForeignNext,
     ];
 
     /// The name used in URLs and on the command line, e.g. `auth_access_denied`.
@@ -95,6 +114,9 @@ impl Simulation {
             Simulation::Request401WithoutCors => "request_401_without_cors",
             Simulation::IdTokenBadSignature => "id_token_bad_signature",
             Simulation::IdTokenWrongNonce => "id_token_wrong_nonce",
+            Simulation::RequestRateLimited => "request_rate_limited",
+            Simulation::PagingLoop => "paging_loop",
+            Simulation::PagingForeignNext => "paging_foreign_next",
         }
     }
 
@@ -119,6 +141,9 @@ impl Simulation {
             Simulation::Request401WithoutCors => "FHIR: 401 without CORS",
             Simulation::IdTokenBadSignature => "id_token: bad signature",
             Simulation::IdTokenWrongNonce => "id_token: wrong nonce",
+            Simulation::RequestRateLimited => "FHIR: first search of each type 429",
+            Simulation::PagingLoop => "FHIR: next links form a loop",
+            Simulation::PagingForeignNext => "FHIR: next link to another origin",
         }
     }
 }

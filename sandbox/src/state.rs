@@ -1,15 +1,18 @@
-//! State of one running sandbox: its configuration, its data, and every grant it has issued
-//! (launch contexts, pending consents, codes, access and refresh tokens), held in memory.
+//! State of one running sandbox: its configuration, its data, every grant it has issued
+//! (launch contexts, pending consents, codes, access and refresh tokens) and the log of the
+//! requests it answered, held in memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::data::Store;
+use crate::data::{PatientSummary, Store};
+use crate::ehr::is_fhir_id;
 use crate::random::secret;
 use crate::scope::ScopeSet;
 use crate::simulate::LaunchOptions;
+use crate::upstream::{Unusable, Upstream};
 
 /// The registered client (Bedside): public, so no secret; redirect URIs compared exactly.
 #[derive(Debug)]
@@ -54,8 +57,28 @@ pub(crate) struct Sandbox {
     pub(crate) lifetimes: Lifetimes,
     /// What every launch does unless its EHR launch says otherwise.
     pub(crate) defaults: LaunchOptions,
+    /// Where `paging_foreign_next` points (see `simulate`).
+    pub(crate) foreign_next_origin: Option<String>,
+    /// The FHIR server answering instead of `data` (upstream mode).
+    pub(crate) upstream: Option<Upstream>,
     grants: Mutex<Grants>,
+    log: Mutex<VecDeque<LoggedRequest>>,
 }
+
+/// A request the EHR origin answered, as `Running::requests` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// `GET`, `POST`, `OPTIONS`…
+    pub method: String,
+    /// Path and query, e.g. `/reference/fhir/Condition?patient=x`.
+    pub target: String,
+    /// The status answered.
+    pub status: u16,
+}
+
+/// The request log keeps the latest requests only, so that a long demo does not grow it
+/// without bound; a test makes far fewer.
+const LOG_CAPACITY: usize = 10_000;
 
 impl Sandbox {
     /// A sandbox with no grants yet.
@@ -76,8 +99,47 @@ impl Sandbox {
             data,
             lifetimes,
             defaults,
+            foreign_next_origin: None,
+            upstream: None,
             grants: Mutex::default(),
+            log: Mutex::default(),
         }
+    }
+
+    /// The patients the EHR lists: the upstream's first ones in upstream mode.
+    pub(crate) async fn patient_list(&self) -> Result<Vec<PatientSummary>, Unusable> {
+        match &self.upstream {
+            Some(upstream) => upstream.patients().await,
+            None => Ok(self.data.patient_summaries()),
+        }
+    }
+
+    /// The patient `id`, if this EHR (or its upstream) has it.
+    pub(crate) async fn patient(&self, id: &str) -> Result<Option<PatientSummary>, Unusable> {
+        match &self.upstream {
+            Some(_) if !is_fhir_id(id) => Ok(None),
+            Some(upstream) => upstream.patient(id).await,
+            None => Ok(self
+                .data
+                .patient_summaries()
+                .into_iter()
+                .find(|p| p.id == id)),
+        }
+    }
+
+    /// Adds a request to the log, forgetting the oldest beyond its capacity.
+    pub(crate) fn log(&self, request: LoggedRequest) {
+        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() == LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(request);
+    }
+
+    /// The logged requests, oldest first.
+    pub(crate) fn logged(&self) -> Vec<LoggedRequest> {
+        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        log.iter().cloned().collect()
     }
 
     /// The grant store, locked; never hold it across an `.await`.
@@ -184,6 +246,8 @@ pub(crate) struct Grants {
     /// Refresh tokens already rotated away: replaying one revokes its family.
     rotated: HashMap<String, (u64, Instant)>,
     next_family: u64,
+    /// Token families and resource types already answered 429 (`request_rate_limited`).
+    rate_limited: HashSet<(u64, &'static str)>,
 }
 
 /// How long a redeemed code is remembered, so that a late replay still revokes its tokens.
@@ -357,6 +421,12 @@ impl Grants {
             self.revoke_family(family);
         }
         Ok(())
+    }
+
+    /// True the first time a token of `family` searches `resource_type`: that search is
+    /// the one `request_rate_limited` refuses.
+    pub(crate) fn rate_limit_once(&mut self, family: u64, resource_type: &'static str) -> bool {
+        self.rate_limited.insert((family, resource_type))
     }
 
     /// Revokes every access and refresh token of a family.

@@ -17,12 +17,15 @@ const SECTIONS: [&str; 8] = [
     "section-procedures",
 ];
 
-/// The text of every section once all have settled, through `profile`.
-async fn summary_through(harness: &Harness, profile: &str, patient: &str) -> Vec<String> {
-    let url = format!(
-        "{}ehr/launch?patient={patient}&profile={profile}&target=tab",
-        harness.sandbox.ehr_page_url()
-    );
+/// The text of every section once all have settled, through `profile` of the sandbox whose
+/// EHR page is `ehr_page`.
+async fn summary_through(
+    harness: &Harness,
+    ehr_page: &str,
+    profile: &str,
+    patient: &str,
+) -> Vec<String> {
+    let url = format!("{ehr_page}ehr/launch?patient={patient}&profile={profile}&target=tab");
     harness.client.goto(&url).await.unwrap();
     // Not the banner: epic-like says need_patient_banner "false", and the banner is hidden.
     let first = harness
@@ -78,9 +81,10 @@ async fn every_ehr_profile_shows_the_same_summary_for_the_same_patient() {
         .find(|p| p.display_name.starts_with("Ольга"))
         .cloned()
         .unwrap();
-    let reference = summary_through(&harness, "reference", &patient.id).await;
+    let ehr_page = harness.sandbox.ehr_page_url();
+    let reference = summary_through(&harness, &ehr_page, "reference", &patient.id).await;
     for profile in ["epic-like", "oracle-like", "legacy"] {
-        let other = summary_through(&harness, profile, &patient.id).await;
+        let other = summary_through(&harness, &ehr_page, profile, &patient.id).await;
         for (index, (expected, found)) in reference.iter().zip(&other).enumerate() {
             let expected = if profile == "epic-like" && SECTIONS[index] == "section-medications" {
                 without_medication_statements(expected)
@@ -90,6 +94,35 @@ async fn every_ehr_profile_shows_the_same_summary_for_the_same_patient() {
             assert_eq!(found, &expected, "{} differs on {profile}", SECTIONS[index]);
         }
     }
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_sandbox_fronting_an_upstream_shows_the_summary_the_upstream_serves() {
+    let harness = Harness::start().await;
+    let patient = harness.sandbox.patients()[1].id.clone();
+    let ehr_page = harness.sandbox.ehr_page_url();
+    let direct = summary_through(&harness, &ehr_page, "reference", &patient).await;
+    let front = sandbox::start(sandbox::Options {
+        upstream: Some(harness.sandbox.fhir_base_of("open")),
+        app_dir: Some(e2e_support::required_dist()),
+        // Its own generated patients differ, so the summary can only come from the upstream.
+        seed: 8,
+        ..sandbox::Options::default()
+    })
+    .await
+    .expect("the fronting sandbox starts");
+    let fronted = summary_through(&harness, &front.ehr_page_url(), "reference", &patient).await;
+    assert_eq!(fronted, direct);
+    let relayed = harness
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.target.starts_with("/open/fhir/Condition?"))
+        .count();
+    assert!(relayed > 0, "no Condition search reached the upstream");
+    front.shutdown().await;
     harness.finish().await;
 }
 

@@ -316,3 +316,160 @@ async fn the_ehr_page_url_preselects_a_simulation_and_its_launch_links_carry_it(
     );
     assert!(page.contains(&launch_link), "{page}");
 }
+
+const SEARCH_SCOPE: &str = "launch patient/Condition.rs patient/Observation.rs";
+
+/// The access token of an EHR launch of the first patient simulating `name`, allowed to
+/// search Conditions and Observations.
+async fn search_token(sandbox: &Running, name: &str) -> String {
+    let extra = format!("&simulate={name}");
+    let tokens = token_json(&http(), sandbox, &extra, SEARCH_SCOPE, &[]).await;
+    tokens["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_string()
+}
+
+/// `{type}?patient={first patient}&_count=1`: one match a page, so there is a next page.
+fn first_page(sandbox: &Running, ty: &str) -> String {
+    format!("{ty}?patient={}&_count=1", sandbox.patients()[0].id)
+}
+
+/// A search `url` (absolute) sent from the app origin with `token`.
+async fn get_from_app(sandbox: &Running, url: &str, token: &str) -> reqwest::Response {
+    http()
+        .get(url)
+        .header("Origin", &sandbox.app_origin)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("the FHIR server answers")
+}
+
+fn next_link(bundle: &Value) -> Option<String> {
+    bundle["link"]
+        .as_array()?
+        .iter()
+        .find(|l| l["relation"] == "next")?["url"]
+        .as_str()
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn request_rate_limited_answers_the_first_search_of_each_type_429_with_retry_after() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "request_rate_limited").await;
+    let conditions = format!(
+        "{}/{}",
+        sandbox.fhir_base(),
+        first_page(&sandbox, "Condition")
+    );
+    let refused = get_from_app(&sandbox, &conditions, &token).await;
+    assert_eq!(refused.status(), 429);
+    let headers = refused.headers();
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        sandbox.app_origin.as_str()
+    );
+    assert_eq!(headers["access-control-expose-headers"], "Retry-After");
+    let outcome: Value = refused.json().await.expect("JSON");
+    assert_eq!(outcome["issue"][0]["code"], "throttled");
+
+    let again = get_from_app(&sandbox, &conditions, &token).await;
+    assert_eq!(again.status(), 200);
+    let observations = format!(
+        "{}/{}",
+        sandbox.fhir_base(),
+        first_page(&sandbox, "Observation")
+    );
+    let other_type = get_from_app(&sandbox, &observations, &token).await;
+    assert_eq!(other_type.status(), 429);
+
+    let statuses: Vec<u16> = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.target.starts_with("/reference/fhir/Condition?"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [429, 200], "the request log");
+}
+
+#[tokio::test]
+async fn request_rate_limited_spares_a_launch_without_the_simulation() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "none").await;
+    let url = format!(
+        "{}/{}",
+        sandbox.fhir_base(),
+        first_page(&sandbox, "Condition")
+    );
+    assert_eq!(get_from_app(&sandbox, &url, &token).await.status(), 200);
+}
+
+#[tokio::test]
+async fn paging_loop_leads_the_second_page_back_to_the_first() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "paging_loop").await;
+    let first = format!(
+        "{}/{}",
+        sandbox.fhir_base(),
+        first_page(&sandbox, "Condition")
+    );
+    let page_one: Value = get_from_app(&sandbox, &first, &token)
+        .await
+        .json()
+        .await
+        .expect("a Bundle");
+    let second = next_link(&page_one).expect("page 1 has a next link");
+    assert!(second.contains("_offset=1"), "{second}");
+    let page_two: Value = get_from_app(&sandbox, &second, &token)
+        .await
+        .json()
+        .await
+        .expect("a Bundle");
+    assert_eq!(next_link(&page_two), Some(first));
+}
+
+#[tokio::test]
+async fn paging_foreign_next_links_the_first_page_to_the_configured_origin() {
+    let foreign = "http://127.0.0.1:9";
+    let sandbox = start_with(Options {
+        foreign_next_origin: Some(foreign.to_string()),
+        ..Options::default()
+    })
+    .await;
+    let token = search_token(&sandbox, "paging_foreign_next").await;
+    let first = format!(
+        "{}/{}",
+        sandbox.fhir_base(),
+        first_page(&sandbox, "Condition")
+    );
+    let page: Value = get_from_app(&sandbox, &first, &token)
+        .await
+        .json()
+        .await
+        .expect("a Bundle");
+    let next = next_link(&page).expect("a next link");
+    let expected = format!("{foreign}/reference/fhir/Condition?");
+    assert!(next.starts_with(&expected), "{next}");
+    assert!(next.contains("_offset=1"), "{next}");
+}
+
+#[tokio::test]
+async fn paging_foreign_next_without_an_origin_points_at_one_that_never_resolves() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "paging_foreign_next").await;
+    let first = format!(
+        "{}/{}",
+        sandbox.fhir_base(),
+        first_page(&sandbox, "Condition")
+    );
+    let page: Value = get_from_app(&sandbox, &first, &token)
+        .await
+        .json()
+        .await
+        .expect("a Bundle");
+    let next = next_link(&page).expect("a next link");
+    assert!(next.starts_with("http://foreign-origin.invalid/"), "{next}");
+}

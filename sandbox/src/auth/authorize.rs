@@ -37,7 +37,7 @@ enum Refusal {
 /// `GET authorize`.
 pub(crate) async fn authorize(State(ctx): State<Ctx>, RawQuery(query): RawQuery) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    answer(&ctx, &params, StatusCode::FOUND)
+    answer(&ctx, &params, StatusCode::FOUND).await
 }
 
 /// `POST authorize` (SMART `authorize-post`): the parameters as a form body; redirects
@@ -57,10 +57,10 @@ pub(crate) async fn authorize_post(
             ctx.sandbox.defaults.refuse_framing,
         );
     }
-    answer(&ctx, &Params::parse(&body), StatusCode::SEE_OTHER)
+    answer(&ctx, &Params::parse(&body), StatusCode::SEE_OTHER).await
 }
 
-fn answer(ctx: &Ctx, params: &Params, status: StatusCode) -> Response {
+async fn answer(ctx: &Ctx, params: &Params, status: StatusCode) -> Response {
     // An EHR launch carries its own options; a standalone launch gets the sandbox's.
     let options = params
         .get("launch")
@@ -113,7 +113,7 @@ fn answer(ctx: &Ctx, params: &Params, status: StatusCode) -> Response {
         let state = Some(request.state.as_str());
         return redirect_with_error(&request.redirect_uri, state, error, description, status);
     }
-    approve(ctx, params, request, status)
+    approve(ctx, params, request, status).await
 }
 
 /// The error page of a simulated untrusted client or redirect URI.
@@ -133,7 +133,7 @@ fn simulated_page(ctx: &Ctx, params: &Params, options: &LaunchOptions) -> Option
 }
 
 /// Issues a code for a valid request, or shows the sign-in page when the user must act.
-fn approve(
+async fn approve(
     ctx: &Ctx,
     params: &Params,
     request: AuthorizationRequest,
@@ -156,27 +156,30 @@ fn approve(
                 "The launch scope needs the launch parameter the EHR passed to the app.",
             );
         };
-        let mut grants = ctx.sandbox.grants();
-        let Some(context) = grants.take_launch(ctx.profile.name, launch) else {
-            return refuse("The launch parameter is unknown, expired or already used: launch the app again from the EHR.");
-        };
-        if request.options.refuse_framing {
+        // The grants stay locked for the launch's take-and-use; never across the await below.
+        let (held, context) = {
+            let mut grants = ctx.sandbox.grants();
+            let Some(context) = grants.take_launch(ctx.profile.name, launch) else {
+                return refuse("The launch parameter is unknown, expired or already used: launch the app again from the EHR.");
+            };
+            if !request.options.refuse_framing {
+                // The clinician is already signed in to the EHR that launched the app.
+                let code = grants.issue_code(request.clone(), context, lifetimes.code);
+                return redirect_with_code(&request, &code, status);
+            }
             // Like an EHR whose sign-in page cannot be framed: the user must sign in again.
             let held =
                 grants.hold_request(request.clone(), Some(context.clone()), lifetimes.pending);
-            drop(grants);
-            return consent::page(ctx, &held, &request, Some(&context), None, "clinician");
-        }
-        // The clinician is already signed in to the EHR that launched the app.
-        let code = grants.issue_code(request.clone(), context, lifetimes.code);
-        return redirect_with_code(&request, &code, status);
+            (held, context)
+        };
+        return consent::page(ctx, &held, &request, Some(&context), None, "clinician").await;
     }
     if request.scope.has(&Scope::LaunchPatient) {
         let request_id =
             ctx.sandbox
                 .grants()
                 .hold_request(request.clone(), None, lifetimes.pending);
-        return consent::page(ctx, &request_id, &request, None, None, "clinician");
+        return consent::page(ctx, &request_id, &request, None, None, "clinician").await;
     }
     let code =
         ctx.sandbox

@@ -21,7 +21,7 @@ const USERNAME: &str = "clinician";
 const PASSWORD: &str = "demo";
 
 /// Renders the consent page for a held request, with an optional message.
-pub(super) fn page(
+pub(super) async fn page(
     ctx: &Ctx,
     request_id: &str,
     request: &AuthorizationRequest,
@@ -41,10 +41,21 @@ pub(super) fn page(
             )
         })
         .collect();
-    let summaries = ctx.sandbox.data.patient_summaries();
-    let launched = context
-        .and_then(|c| c.patient.as_deref())
-        .and_then(|id| summaries.iter().find(|p| p.id == id));
+    let launched = match context.and_then(|c| c.patient.as_deref()) {
+        Some(id) => ctx.sandbox.patient(id).await,
+        None => Ok(None),
+    };
+    let launched = match launched {
+        Ok(launched) => launched,
+        Err(unusable) => return html::framing(unusable.page(), request.options.refuse_framing),
+    };
+    let summaries = match launched {
+        Some(_) => Vec::new(),
+        None => match ctx.sandbox.patient_list().await {
+            Ok(summaries) => summaries,
+            Err(unusable) => return html::framing(unusable.page(), request.options.refuse_framing),
+        },
+    };
     let picker: String = summaries
         .iter()
         .map(|p| {
@@ -151,13 +162,12 @@ pub(crate) async fn decision(State(ctx): State<Ctx>, body: Bytes) -> Response {
         return expired();
     };
     let username = params.get("username").unwrap_or_default();
-    let again = |message: &str| {
-        let launched = launched.as_ref();
+    let again = |message: &'static str| {
         page(
             &ctx,
             request_id,
             &request,
-            launched,
+            launched.as_ref(),
             Some(message),
             username,
         )
@@ -176,21 +186,29 @@ pub(crate) async fn decision(State(ctx): State<Ctx>, body: Bytes) -> Response {
             );
         }
         Some("allow") => {}
-        _ => return again("Choose Allow or Deny."),
+        _ => return again("Choose Allow or Deny.").await,
     }
     if username != USERNAME || params.get("password") != Some(PASSWORD) {
         return again(
             "The user name or password is not right (the sandbox account is clinician / demo).",
-        );
+        )
+        .await;
     }
     let context = match launched {
         Some(context) => context,
         None => {
             let Some(patient) = params.get("patient") else {
-                return again("Choose a patient to continue.");
+                return again("Choose a patient to continue.").await;
             };
-            if ctx.sandbox.data.get("Patient", patient).is_none() {
-                return again("That patient is not in this EHR; choose one from the list.");
+            match ctx.sandbox.patient(patient).await {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return again("That patient is not in this EHR; choose one from the list.")
+                        .await
+                }
+                Err(unusable) => {
+                    return html::framing(unusable.page(), request.options.refuse_framing)
+                }
             }
             LaunchContext {
                 patient: Some(patient.to_string()),

@@ -42,7 +42,8 @@ mod visits;
 
 use serde_json::Value;
 
-pub(crate) use store::Store;
+pub(crate) use store::{compartment_owner, Store};
+pub(crate) use summary::summarize;
 
 /// A patient as a list or a banner shows it, derived from the Patient resource.
 #[derive(Debug, Clone, PartialEq, Eq)]

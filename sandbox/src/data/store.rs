@@ -225,6 +225,15 @@ impl Store {
     }
 }
 
+/// The patient whose compartment holds `resource` of a served type: a Patient's own id,
+/// else the patient its compartment reference names.
+pub(crate) fn compartment_owner(resource: &Value) -> Option<&str> {
+    match type_of(resource)? {
+        "Patient" => id_of(resource),
+        _ => patient_of(resource),
+    }
+}
+
 /// The patient a resource of a served type belongs to, by its compartment reference.
 fn patient_of(resource: &Value) -> Option<&str> {
     let ty = crate::search::registry::type_named(type_of(resource)?)?;

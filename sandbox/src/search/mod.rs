@@ -18,7 +18,7 @@ use crate::profile::Profile;
 use matching::SearchValue;
 use registry::{Kind, Param, Type};
 
-pub(crate) use bundle::{page, searchset};
+pub(crate) use bundle::{page, searchset, NextLinks};
 
 /// Default page size.
 const DEFAULT_COUNT: usize = 50;

@@ -25,7 +25,8 @@ pub struct Harness {
     profile: PathBuf,
 }
 
-fn required_dist() -> PathBuf {
+/// The built app named by `BEDSIDE_DIST`, checked to hold an `index.html`.
+pub fn required_dist() -> PathBuf {
     let dist = std::env::var_os("BEDSIDE_DIST").map(PathBuf::from).expect(
         "BEDSIDE_DIST must name the built app (Trunk's dist/); run the e2e tests with `cargo xtask test`",
     );

@@ -1,0 +1,283 @@
+//! Upstream mode: a sandbox started with `upstream` puts its authorization server, scope
+//! checks, CORS and profile quirks in front of another FHIR server. The upstream here is a
+//! second sandbox's `open` profile (no authorization), whose generated patients are the data.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const SCOPE: &str = "launch patient/Condition.rs patient/Patient.rs";
+
+/// The upstream (a default sandbox) and a sandbox in front of its `open` profile.
+async fn fronted() -> (Running, Running) {
+    let upstream = start().await;
+    let front = start_with(Options {
+        upstream: Some(upstream.fhir_base_of("open")),
+        ..Options::default()
+    })
+    .await;
+    (upstream, front)
+}
+
+/// An upstream patient with at least three Conditions, so that `_count=2` pages.
+fn patient_with_conditions(upstream: &Running) -> String {
+    upstream
+        .patients()
+        .iter()
+        .map(|p| p.id.clone())
+        .find(|id| upstream.resources(id, "Condition").len() >= 3)
+        .expect("a patient with three Conditions")
+}
+
+/// Every string in `value`, for checking what a body mentions.
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(text) => vec![text.clone()],
+        Value::Array(items) => items.iter().flat_map(strings).collect(),
+        Value::Object(fields) => fields.values().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn next_link(bundle: &Value) -> Option<String> {
+    bundle["link"]
+        .as_array()?
+        .iter()
+        .find(|l| l["relation"] == "next")?["url"]
+        .as_str()
+        .map(str::to_string)
+}
+
+async fn get(url: &str, token: Option<&str>, front: &Running) -> reqwest::Response {
+    let mut request = http().get(url).header("Origin", &front.app_origin);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("the front sandbox answers")
+}
+
+#[tokio::test]
+async fn a_launched_search_pages_through_the_upstream_with_every_url_on_the_fronts_base() {
+    let (upstream, front) = fronted().await;
+    let patient = patient_with_conditions(&upstream);
+    let tokens = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let token = tokens["access_token"].as_str().expect("a token");
+    let first = format!("{}/Condition?patient={patient}&_count=2", front.fhir_base());
+    let response = get(&first, Some(token), &front).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        front.app_origin.as_str()
+    );
+    let page: Value = response.json().await.expect("a Bundle");
+    let expected: Vec<Value> = upstream.resources(&patient, "Condition");
+    assert_eq!(entries(&page, "match"), expected[..2]);
+    for entry in page["entry"].as_array().expect("entries") {
+        let full_url = entry["fullUrl"].as_str().unwrap_or_default();
+        assert!(full_url.starts_with(&front.fhir_base()), "{full_url}");
+    }
+    let mentioned = strings(&page);
+    assert!(
+        !mentioned.iter().any(|s| s.contains(&upstream.ehr_origin)),
+        "the upstream's address leaked: {mentioned:?}"
+    );
+    let next = next_link(&page).expect("a next link");
+    assert!(next.starts_with(&front.fhir_base()), "{next}");
+    let second: Value = get(&next, Some(token), &front)
+        .await
+        .json()
+        .await
+        .expect("a Bundle");
+    assert_eq!(
+        entries(&second, "match"),
+        expected[2..expected.len().min(4)]
+    );
+}
+
+#[tokio::test]
+async fn the_ehr_page_lists_the_upstreams_patients() {
+    let (upstream, front) = fronted().await;
+    assert!(front.patients().is_empty());
+    let page = http()
+        .get(front.ehr_page_url())
+        .send()
+        .await
+        .expect("the EHR page")
+        .text()
+        .await
+        .expect("HTML");
+    for patient in upstream.patients() {
+        assert!(
+            page.contains(&format!("data-patient=\"{}\"", patient.id)),
+            "{} is not listed",
+            patient.id
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_standalone_launch_picks_an_upstream_patient_and_reads_it() {
+    let (upstream, front) = fronted().await;
+    let http = http();
+    let pkce = Pkce::new("standalone-upstream");
+    let page = Authorize::new(&front, "launch/patient patient/Patient.rs", &pkce)
+        .send(&http, &front)
+        .await
+        .text()
+        .await
+        .expect("the sign-in page");
+    let patient = upstream.patients()[2].id.clone();
+    assert!(
+        page.contains(&format!("id=\"patient-{patient}\"")),
+        "{page}"
+    );
+    let request_id = request_id(&page);
+    let form = [
+        ("request_id", request_id.as_str()),
+        ("username", "clinician"),
+        ("password", "demo"),
+        ("patient", patient.as_str()),
+        ("decision", "allow"),
+    ];
+    let response = decide(&http, &front, &form).await;
+    let params = redirect_params(&response, &front.redirect_uri());
+    let tokens: Value = redeem(&http, &front, &params["code"], &pkce)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(tokens["patient"], patient.as_str());
+    let read = read_patient(&http, &front, &patient, tokens["access_token"].as_str()).await;
+    assert_eq!(read.status(), 200);
+    let resource: Value = read.json().await.expect("a Patient");
+    assert_eq!(resource["id"], patient.as_str());
+}
+
+#[tokio::test]
+async fn a_request_without_a_token_is_refused_and_never_reaches_the_upstream() {
+    let (upstream, front) = fronted().await;
+    let patient = &upstream.patients()[0].id;
+    let search = format!("{}/Condition?patient={patient}", front.fhir_base());
+    let response = get(&search, None, &front).await;
+    assert_eq!(response.status(), 401);
+    let outcome: Value = response.json().await.expect("an OperationOutcome");
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    let paging = format!("{}?_getpages=anything", front.fhir_base());
+    assert_eq!(get(&paging, None, &front).await.status(), 401);
+    let relayed = upstream
+        .requests()
+        .iter()
+        .filter(|r| r.target.starts_with("/open/fhir"))
+        .count();
+    assert_eq!(relayed, 0);
+}
+
+#[tokio::test]
+async fn scopes_and_the_patient_in_context_are_enforced_on_upstream_data() {
+    let (upstream, front) = fronted().await;
+    let patient = patient_with_conditions(&upstream);
+    let other = upstream
+        .patients()
+        .iter()
+        .map(|p| p.id.clone())
+        .find(|id| *id != patient && !upstream.resources(id, "Condition").is_empty())
+        .expect("another patient with Conditions");
+    let tokens = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let token = tokens["access_token"].as_str();
+    let base = front.fhir_base();
+
+    let not_granted = get(
+        &format!("{base}/Observation?patient={patient}"),
+        token,
+        &front,
+    )
+    .await;
+    assert_eq!(not_granted.status(), 403);
+    let other_patient = get(&format!("{base}/Condition?patient={other}"), token, &front).await;
+    assert_eq!(other_patient.status(), 403);
+    let others_condition = &upstream.resources(&other, "Condition")[0]["id"];
+    let read = format!(
+        "{base}/Condition/{}",
+        others_condition.as_str().unwrap_or_default()
+    );
+    assert_eq!(get(&read, token, &front).await.status(), 403);
+
+    // Without a patient parameter the search is limited to the patient in context.
+    let all: Value = get(&format!("{base}/Condition?_count=1000"), token, &front)
+        .await
+        .json()
+        .await
+        .expect("a Bundle");
+    assert_eq!(
+        entries(&all, "match"),
+        upstream.resources(&patient, "Condition")
+    );
+    let relayed = upstream.requests().into_iter().map(|r| r.target);
+    let narrowed = format!("/open/fhir/Condition?_count=1000&patient={patient}");
+    assert!(relayed.into_iter().any(|t| t == narrowed), "{narrowed}");
+}
+
+#[tokio::test]
+async fn a_profiles_count_cap_applies_to_the_relayed_search() {
+    let (upstream, front) = fronted().await;
+    let patient = &upstream.patients()[1].id;
+    let token = profile_token(
+        &http(),
+        &front,
+        "oracle-like",
+        patient,
+        "launch patient/Condition.read",
+    )
+    .await;
+    let search = format!("Condition?patient={patient}&_count=500");
+    let response = fhir_get(&http(), &front, "oracle-like", &search, Some(&token)).await;
+    assert_eq!(response.status(), 200);
+    let relayed: Vec<String> = upstream.requests().into_iter().map(|r| r.target).collect();
+    let capped = format!("/open/fhir/Condition?patient={patient}&_count=50");
+    assert!(relayed.contains(&capped), "{relayed:?}");
+}
+
+#[tokio::test]
+async fn an_upstream_that_stops_answering_gives_a_502_operation_outcome() {
+    let (upstream, front) = fronted().await;
+    let patient = patient_with_conditions(&upstream);
+    let tokens = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    upstream.shutdown().await;
+    let search = format!("{}/Condition?patient={patient}", front.fhir_base());
+    let response = get(&search, tokens["access_token"].as_str(), &front).await;
+    assert_eq!(response.status(), 502);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        front.app_origin.as_str()
+    );
+    let outcome: Value = response.json().await.expect("an OperationOutcome");
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    assert_eq!(outcome["issue"][0]["code"], "transient");
+    let diagnostics = outcome["issue"][0]["diagnostics"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        diagnostics.contains("upstream FHIR server") && diagnostics.contains("did not answer"),
+        "{diagnostics}"
+    );
+    let page = http()
+        .get(front.ehr_page_url())
+        .send()
+        .await
+        .expect("a page");
+    assert_eq!(page.status(), 502);
+}
+
+#[tokio::test]
+async fn an_https_or_malformed_upstream_is_refused_at_start() {
+    for upstream in ["https://fhir.example.org/r4", "no url"] {
+        let started = sandbox::start(Options {
+            upstream: Some(upstream.to_string()),
+            ..Options::default()
+        })
+        .await;
+        let error = started.expect_err("refused");
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{upstream}");
+    }
+}
