@@ -70,6 +70,105 @@ fn without_medication_statements(section: &str) -> String {
     result.join("\n")
 }
 
+/// The FHIR requests the app sent to `profile` (from the sandbox's log), printed as the query
+/// plan it used (`--nocapture` shows it), and checked against what that profile supports.
+fn check_query_plan(harness: &Harness, profile: &str) {
+    let prefix = format!("/{profile}/");
+    let plan: Vec<String> = harness
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.method == "GET" && r.target.starts_with(&prefix) && r.target.contains("/fhir/")
+        })
+        .map(|r| {
+            let target = r
+                .target
+                .split_once("/fhir/")
+                .map_or(&*r.target, |(_, rest)| rest);
+            format!("{} {}", r.status, url_decoded(target))
+        })
+        .collect();
+    eprintln!("query plan on {profile}:\n  {}", plan.join("\n  "));
+    let searches = |resource: &str| -> Vec<&String> {
+        plan.iter()
+            .filter(|line| {
+                line.split(' ')
+                    .nth(1)
+                    .is_some_and(|t| t.starts_with(&format!("{resource}?")))
+            })
+            .collect()
+    };
+    // Legacy servers have no SMART document; discovery falls back to the CapabilityStatement.
+    let missing_document = "404 .well-known/smart-configuration";
+    assert_eq!(
+        plan.iter().any(|line| line == missing_document),
+        profile == "legacy",
+        "{profile}: {plan:#?}"
+    );
+    assert!(
+        plan.iter()
+            .all(|line| line.starts_with("200 ") || line == missing_document),
+        "{profile}: {plan:#?}"
+    );
+    match profile {
+        "reference" | "legacy" => {
+            assert!(
+                searches("Observation")
+                    .iter()
+                    .all(|l| l.contains("_sort=-date")),
+                "{plan:#?}"
+            );
+            assert!(
+                searches("MedicationRequest")
+                    .iter()
+                    .all(|l| l.contains("_include=MedicationRequest:medication")),
+                "{plan:#?}"
+            );
+            assert_eq!(searches("MedicationStatement").len(), 1, "{plan:#?}");
+        }
+        "epic-like" => {
+            assert!(plan.iter().all(|l| !l.contains("_sort")), "{plan:#?}");
+            assert!(
+                searches("Observation")
+                    .iter()
+                    .all(|l| l.contains("category=")),
+                "{plan:#?}"
+            );
+            assert!(searches("MedicationStatement").is_empty(), "{plan:#?}");
+        }
+        "oracle-like" => {
+            // No `_include`: the referenced Medications come in one batched search after the
+            // requests; its 50-entry page cap makes the app follow `next` links.
+            assert!(plan.iter().all(|l| !l.contains("_include")), "{plan:#?}");
+            assert_eq!(searches("Medication").len(), 1, "{plan:#?}");
+            assert!(
+                searches("Observation")
+                    .iter()
+                    .any(|l| l.contains("_offset=")),
+                "{plan:#?}"
+            );
+        }
+        _ => {}
+    }
+    assert!(
+        !searches("Observation").is_empty() && !searches("Condition").is_empty(),
+        "{plan:#?}"
+    );
+}
+
+/// A logged path and query, percent-decoded so the plan reads as the spec writes queries.
+fn url_decoded(target: &str) -> String {
+    let url = url::Url::parse(&format!("http://log/{target}")).expect("a logged target");
+    let path = url.path().trim_start_matches('/').to_owned();
+    let query: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn every_ehr_profile_shows_the_same_summary_for_the_same_patient() {
@@ -83,8 +182,10 @@ async fn every_ehr_profile_shows_the_same_summary_for_the_same_patient() {
         .unwrap();
     let ehr_page = harness.sandbox.ehr_page_url();
     let reference = summary_through(&harness, &ehr_page, "reference", &patient.id).await;
+    check_query_plan(&harness, "reference");
     for profile in ["epic-like", "oracle-like", "legacy"] {
         let other = summary_through(&harness, &ehr_page, profile, &patient.id).await;
+        check_query_plan(&harness, profile);
         for (index, (expected, found)) in reference.iter().zip(&other).enumerate() {
             let expected = if profile == "epic-like" && SECTIONS[index] == "section-medications" {
                 without_medication_statements(expected)
