@@ -144,6 +144,67 @@ async fn a_480_pixel_wide_frame_has_no_horizontal_scroll() {
     harness.finish().await;
 }
 
+/// The page's and a section's background colours, as computed.
+async fn backgrounds(harness: &Harness) -> (String, String) {
+    let colours = harness
+        .client
+        .execute(
+            "const of = (e) => getComputedStyle(e).backgroundColor; \
+             return [of(document.body), of(document.querySelector('.summary-section'))];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        colours[0].as_str().unwrap().to_owned(),
+        colours[1].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_dark_colour_scheme_gets_the_dark_palette() {
+    let light = Harness::start().await;
+    let patient = patient_named(&light, "Ольга");
+    open_summary(&light, &patient).await;
+    section_text(&light, "section-labs").await;
+    let (light_page, light_section) = backgrounds(&light).await;
+    light.finish().await;
+
+    let dark =
+        Harness::start_with_browser(sandbox::Options::default(), &["--force-dark-mode"]).await;
+    let prefers_dark = dark
+        .client
+        .execute(
+            "return matchMedia('(prefers-color-scheme: dark)').matches;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(prefers_dark, true, "the browser does not prefer dark");
+    open_summary(&dark, &patient).await;
+    section_text(&dark, "section-labs").await;
+    let (dark_page, dark_section) = backgrounds(&dark).await;
+    // The sandbox's smart_style_url tints the light palette, so compare brightness, not
+    // exact colours.
+    let brightness = |rgb: &str| -> u32 {
+        rgb.trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(", ")
+            .map(|c| c.parse::<u32>().unwrap())
+            .sum()
+    };
+    for (what, light, dark) in [
+        ("page", &light_page, &dark_page),
+        ("section", &light_section, &dark_section),
+    ] {
+        assert!(brightness(light) > 600, "light {what} is {light}");
+        assert!(brightness(dark) < 150, "dark {what} is {dark}");
+    }
+    dark.screenshot("summary-dark").await;
+    dark.finish().await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn hostile_markup_in_the_record_is_shown_as_text_and_runs_no_script() {

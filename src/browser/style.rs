@@ -4,7 +4,7 @@ use super::http::send;
 use crate::fhir::base_url::secure_transport;
 use crate::http::HttpRequest;
 use crate::smart::session::Session;
-use crate::smart::style::style_overrides;
+use crate::smart::style::{style_overrides, ColorScheme};
 use url::Url;
 use wasm_bindgen::JsCast;
 
@@ -32,7 +32,13 @@ pub async fn apply_ehr_style(session: &Session) {
             ))
         }
     };
-    let overrides = match style_overrides(&body) {
+    let scheme = match web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+    {
+        Some(query) if query.matches() => ColorScheme::Dark,
+        _ => ColorScheme::Light,
+    };
+    let overrides = match style_overrides(&body, scheme) {
         Ok(overrides) => overrides,
         Err(why) => return warn(format!("{why}; ignored")),
     };

@@ -44,8 +44,21 @@ pub struct StyleOverrides {
     pub skipped: Vec<String>,
 }
 
+/// The colour scheme the user's system asks for (`prefers-color-scheme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorScheme {
+    /// Light, or no preference.
+    Light,
+    /// Dark.
+    Dark,
+}
+
 /// Reads a style document. `Err` carries why the whole document was ignored.
-pub fn style_overrides(body: &str) -> Result<StyleOverrides, String> {
+///
+/// Under a dark scheme the document's colours are not applied: they are the EHR's light
+/// palette, and mixing some of them (a light background) into the dark palette (light text)
+/// would leave text without contrast. Sizes and fonts apply either way.
+pub fn style_overrides(body: &str, scheme: ColorScheme) -> Result<StyleOverrides, String> {
     let document: Map<String, Value> = serde_json::from_str(body)
         .map_err(|e| format!("the style document is not a JSON object ({e})"))?;
     let mut overrides = StyleOverrides::default();
@@ -53,6 +66,12 @@ pub fn style_overrides(body: &str) -> Result<StyleOverrides, String> {
         let Some(value) = document.get(key) else {
             continue;
         };
+        if matches!(kind, Kind::Color) && scheme == ColorScheme::Dark {
+            overrides.skipped.push(format!(
+                "{key}: the dark colour scheme keeps its own colours"
+            ));
+            continue;
+        }
         match value.as_str().map(str::trim).filter(|v| is_safe(v, kind)) {
             Some(text) => overrides.properties.push((property, text.to_owned())),
             None => overrides
@@ -115,7 +134,7 @@ mod tests {
           "font_family_body": "Georgia, Times, 'Times New Roman', serif",
           "font_family_heading": "\"HelveticaNeue-Light\", Helvetica, Arial, 'Lucida Grande', sans-serif"
         }"##;
-        let overrides = style_overrides(body).unwrap();
+        let overrides = style_overrides(body, ColorScheme::Light).unwrap();
         assert!(overrides
             .properties
             .contains(&("--color-background", "#edeae3".into())));
@@ -135,11 +154,27 @@ mod tests {
     }
 
     #[test]
+    fn a_dark_scheme_keeps_its_colours_and_takes_sizes_and_fonts() {
+        let body = r##"{"color_background": "#edeae3", "color_text": "#303030",
+                        "dim_font_size": "13px", "font_family_body": "Georgia, serif"}"##;
+        let overrides = style_overrides(body, ColorScheme::Dark).unwrap();
+        assert_eq!(
+            overrides.properties,
+            vec![
+                ("--dim-font-size", "13px".to_owned()),
+                ("--font-family-body", "Georgia, serif".to_owned())
+            ]
+        );
+        assert_eq!(overrides.skipped.len(), 2);
+        assert!(overrides.skipped[0].starts_with("color_background"));
+    }
+
+    #[test]
     fn css_injection_attempts_are_skipped_and_named() {
         let body = r#"{"color_text": "red; background: url(https://evil.example/x)",
                        "dim_font_size": "12px}body{display:none",
                        "font_family_body": "x\\3b color: red"}"#;
-        let overrides = style_overrides(body).unwrap();
+        let overrides = style_overrides(body, ColorScheme::Light).unwrap();
         assert!(overrides.properties.is_empty());
         assert_eq!(overrides.skipped.len(), 3);
         assert!(overrides.skipped[0].starts_with("color_text"));
@@ -148,12 +183,18 @@ mod tests {
     #[test]
     fn functional_and_named_colours_are_accepted() {
         let body = r#"{"color_text": "rgb(10, 20, 30)", "color_error": "firebrick", "dim_spacing_size": "1.5rem"}"#;
-        assert_eq!(style_overrides(body).unwrap().properties.len(), 3);
+        assert_eq!(
+            style_overrides(body, ColorScheme::Light)
+                .unwrap()
+                .properties
+                .len(),
+            3
+        );
     }
 
     #[test]
     fn a_broken_document_is_ignored_whole() {
-        assert!(style_overrides("<html>").is_err());
-        assert!(style_overrides("[1,2]").is_err());
+        assert!(style_overrides("<html>", ColorScheme::Light).is_err());
+        assert!(style_overrides("[1,2]", ColorScheme::Dark).is_err());
     }
 }

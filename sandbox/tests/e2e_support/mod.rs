@@ -58,7 +58,7 @@ fn fresh_profile_dir() -> PathBuf {
 
 // The Chromium flags live in webdriver.json at the workspace root, shared with the
 // wasm-bindgen-test runner, so every browser this project starts is started the same way.
-fn chrome_capabilities(profile: &Path) -> serde_json::Map<String, Value> {
+fn chrome_capabilities(profile: &Path, extra_args: &[&str]) -> serde_json::Map<String, Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../webdriver.json");
     let text = std::fs::read_to_string(path).expect("webdriver.json at the workspace root");
     let shared: Value = serde_json::from_str(&text).expect("webdriver.json is JSON");
@@ -68,6 +68,7 @@ fn chrome_capabilities(profile: &Path) -> serde_json::Map<String, Value> {
         .unwrap_or_default();
     args.push(json!(format!("--user-data-dir={}", profile.display())));
     args.push(json!("--window-size=1280,900"));
+    args.extend(extra_args.iter().map(|arg| json!(arg)));
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
@@ -79,7 +80,16 @@ fn chrome_capabilities(profile: &Path) -> serde_json::Map<String, Value> {
 
 impl Harness {
     /// Starts the sandbox with `options` (its `app_dir` is set here) and a browser.
-    pub async fn start_with(mut options: sandbox::Options) -> Harness {
+    pub async fn start_with(options: sandbox::Options) -> Harness {
+        Harness::start_with_browser(options, &[]).await
+    }
+
+    /// Starts the sandbox with `options` and a browser given `browser_args` besides the
+    /// shared ones (e.g. a forced colour scheme).
+    pub async fn start_with_browser(
+        mut options: sandbox::Options,
+        browser_args: &[&str],
+    ) -> Harness {
         options.app_dir = Some(required_dist());
         let sandbox = sandbox::start(options).await.expect("the sandbox starts");
         let port = free_port();
@@ -102,7 +112,7 @@ impl Harness {
         let profile = fresh_profile_dir();
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
-            .capabilities(chrome_capabilities(&profile))
+            .capabilities(chrome_capabilities(&profile, browser_args))
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session in headless Chromium");
