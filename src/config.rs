@@ -35,6 +35,10 @@ pub struct ServerEntry {
     /// Scope overrides.
     #[serde(default)]
     pub scope: ScopeOverrides,
+    /// Its authorization pages work inside a frame, so a framed launch may navigate the frame
+    /// there without asking for a click (see `smart::popup`). Off unless a deployment knows it.
+    #[serde(default)]
+    pub sign_in_in_frame: bool,
 }
 
 fn listed_by_default() -> bool {
@@ -203,6 +207,16 @@ mod tests {
             config.servers[1].scope.ehr.as_deref(),
             Some("launch patient/Patient.read")
         );
+    }
+
+    #[test]
+    fn signing_in_inside_a_frame_is_off_unless_a_server_says_so() {
+        let config = AppConfig::parse(GOOD, &app_base()).unwrap();
+        assert!(!config.servers[0].sign_in_in_frame);
+        let text = r#"{"servers": [{"iss": "https://ehr.example/fhir", "client_id": "a",
+            "sign_in_in_frame": true}]}"#;
+        let config = AppConfig::parse(text, &app_base()).unwrap();
+        assert!(config.servers[0].sign_in_in_frame);
     }
 
     #[test]
