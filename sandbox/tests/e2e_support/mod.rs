@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use fantoccini::elements::Element;
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::net::{TcpListener, TcpStream};
@@ -141,6 +142,23 @@ impl Harness {
     /// Clicks an element once it is there.
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.expect("click");
+    }
+
+    /// Waits until the browser has exactly `count` windows open, and returns their handles.
+    pub async fn wait_for_windows(&self, count: usize) -> Vec<WindowHandle> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let windows = self.client.windows().await.expect("the list of windows");
+            if windows.len() == count {
+                return windows;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} windows open, expected {count}",
+                windows.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Everything the current document could keep a secret in: both storages, cookies and the
