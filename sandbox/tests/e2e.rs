@@ -166,6 +166,33 @@ async fn an_ehr_launch_whose_sign_in_page_refuses_frames_signs_in_through_a_new_
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_blocked_sign_in_window_is_explained_and_a_real_click_then_signs_in() {
+    let harness = Harness::start().await;
+    let patient = patient_named(&harness, "Zoë");
+    launch_in_frame(&harness, &patient, "").await;
+    // A click made by script carries no user activation, so the pop-up blocker refuses the
+    // window, as it would for a window opened without the user's click.
+    harness
+        .client
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![SIGN_IN_BUTTON.into()],
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(
+        harness.text_of("[data-testid=error-message]").await,
+        "Your browser blocked the sign-in window; allow pop-ups for this site and try again."
+    );
+    assert_eq!(harness.client.windows().await.unwrap().len(), 1);
+    harness.click(SIGN_IN_BUTTON).await;
+    assert_banner_shows(&harness, &patient).await;
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn closing_the_sign_in_window_early_says_so_and_offers_it_again() {
     let harness = Harness::start().await;
     let patient = patient_named(&harness, "Zoë");

@@ -42,7 +42,7 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
             Phase::Started(started) => summary(started).into_any(),
             Phase::HandedBack => view! {
                 <section class="status" aria-live="polite" data-testid="handed-back">
-                    <p>"Signed in. This window closes by itself; Bedside continues in your EHR."</p>
+                    <p>"Back to Bedside in your EHR\u{2026} This window closes by itself."</p>
                 </section>
             }.into_any(),
             Phase::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),

@@ -70,9 +70,15 @@ fn chrome_capabilities(profile: &Path) -> serde_json::Map<String, Value> {
     args.push(json!("--window-size=1280,900"));
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut capabilities = serde_json::Map::new();
+    // chromedriver turns Chromium's pop-up blocker off by default; keeping it on makes the
+    // browser treat windows opened outside a user's click as a user's browser would.
     capabilities.insert(
         "goog:chromeOptions".into(),
-        json!({ "binary": binary, "args": args }),
+        json!({
+            "binary": binary,
+            "args": args,
+            "excludeSwitches": ["disable-popup-blocking"],
+        }),
     );
     capabilities
 }
