@@ -35,6 +35,10 @@ pub struct ServerEntry {
     /// Scope overrides.
     #[serde(default)]
     pub scope: ScopeOverrides,
+    /// Its authorization pages work inside a frame, so a framed launch may navigate the frame
+    /// there without asking for a click (see `smart::popup`). Off unless a deployment knows it.
+    #[serde(default)]
+    pub sign_in_in_frame: bool,
 }
 
 fn listed_by_default() -> bool {
@@ -218,6 +222,16 @@ mod tests {
         let wrong = r#"{"servers": [], "debug": "yes"}"#;
         let error = AppConfig::parse(wrong, &app_base()).unwrap_err();
         assert!(error.message().contains("boolean"), "{}", error.message());
+    }
+
+    #[test]
+    fn signing_in_inside_a_frame_is_off_unless_a_server_says_so() {
+        let config = AppConfig::parse(GOOD, &app_base()).unwrap();
+        assert!(!config.servers[0].sign_in_in_frame);
+        let text = r#"{"servers": [{"iss": "https://ehr.example/fhir", "client_id": "a",
+            "sign_in_in_frame": true}]}"#;
+        let config = AppConfig::parse(text, &app_base()).unwrap();
+        assert!(config.servers[0].sign_in_in_frame);
     }
 
     #[test]

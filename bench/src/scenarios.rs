@@ -206,7 +206,8 @@ async fn wait_for(browser: &Browser, css: &str) -> Result<fantoccini::elements::
         .map_err(|e| format!("{css} did not appear: {e}"))
 }
 
-/// (a) EHR launch inside the EHR page's iframe, timed from the click on "Launch Bedside".
+/// (a) EHR launch inside the EHR page's iframe. In a frame, Bedside waits for a click on "Sign
+/// in in a new window" (see the app's `smart::popup`), so the run is timed from that click.
 pub async fn ehr_launch_in_iframe(
     browser: &Browser,
     sandbox: &sandbox::Running,
@@ -220,7 +221,7 @@ pub async fn ehr_launch_in_iframe(
             .map_err(|e| format!("{url}: {e}"))
     };
     goto(sandbox.ehr_page_url()).await?;
-    let clicked = click_at(
+    click_at(
         browser,
         &format!("a.launch-embedded[data-patient=\"{patient_id}\"]"),
     )
@@ -230,6 +231,7 @@ pub async fn ehr_launch_in_iframe(
         .enter_frame()
         .await
         .map_err(|e| format!("entering the iframe: {e}"))?;
+    let clicked = click_at(browser, "[data-testid=sign-in-new-window]").await?;
     wait_until_settled(browser).await?;
     let page = Snapshot::take(browser).await?;
     let mut run = Run::default();

@@ -2,6 +2,7 @@
 //! only performs the I/O between them. Every failure arrives as a [`Problem`] in plain words.
 
 use super::fetch::{fetch, LoadError, SharedSession};
+use super::popup::{self, NoAnswer};
 use super::{http::send, inspector, location, storage, webcrypto, world};
 use crate::config::{AppConfig, ConfigError};
 use crate::fhir::capabilities::Capabilities;
@@ -10,12 +11,15 @@ use crate::fhir::FhirBaseUrl;
 use crate::http::{HttpRequest, Method};
 use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
-use crate::smart::authorize::IdentityCheck;
-use crate::smart::authorize::{authorization_request, AuthorizationRedirect, LaunchKind};
-use crate::smart::callback::{cleaned_url, parse_callback, verify, CallbackResponse};
-use crate::smart::discovery::{discovery_requests, resolve};
+use crate::smart::authorize::{
+    authorization_request, AuthorizationRedirect, ClientSettings, IdentityCheck, InFlightRecord,
+    LaunchKind,
+};
+use crate::smart::callback::{cleaned_url, parse_callback, verify, StateVerified};
+use crate::smart::discovery::{discovery_requests, resolve, Discovery};
 use crate::smart::id_token::{self, Expected, IdTokenError, UserIdentity};
 use crate::smart::launch::{check_allowed, client_settings};
+use crate::smart::popup::{callback_role, sign_in_place, CallbackRole, SignInPlace};
 use crate::smart::secret::IdToken;
 use crate::smart::session::Session;
 use crate::smart::token::{parse_token_response, token_request};
@@ -41,36 +45,122 @@ pub async fn load_config() -> Result<AppConfig, Problem> {
     Ok(config)
 }
 
-/// Discovers the server, stores the in-flight record and redirects to the authorization
-/// endpoint. Returns only on failure (on success the page is navigating away).
+/// Discovers the server, stores the in-flight record and redirects this window to the
+/// authorization endpoint. Returns only on failure (on success the page is navigating away).
 pub async fn begin(config: &AppConfig, iss: FhirBaseUrl, kind: LaunchKind) -> Result<(), Problem> {
+    prepare(config, iss, kind).await?.redirect_here()
+}
+
+/// What an authorization needs, learnt before it starts: the request itself is built only when
+/// it is sent, so that its state, verifier and age are fresh for every attempt.
+pub struct Prepared {
+    discovery: Discovery,
+    client: ClientSettings,
+    kind: LaunchKind,
+    place: SignInPlace,
+}
+
+/// Checks the issuer, discovers the server and decides where its authorization page will show.
+pub async fn prepare(
+    config: &AppConfig,
+    iss: FhirBaseUrl,
+    kind: LaunchKind,
+) -> Result<Prepared, Problem> {
     check_allowed(config, &iss, &kind)?;
     let [well_known, metadata] = discovery_requests(&iss);
     let (well_known, metadata) = join(send(&well_known), send(&metadata)).await;
     let discovery = resolve(&iss, well_known, metadata)?;
     let client = client_settings(config, &iss, &kind, &discovery)?;
-    storage::discard_abandoned();
-    let (redirect, mut record) =
-        authorization_request(&discovery, &client, kind, world::entropy(), world::now_ms());
-    inspector::record(|| {
-        // A form post's fields are shown as a query so the inspector lists what was asked.
-        let (method, shown) = match &redirect {
-            AuthorizationRedirect::Get(url) => (Method::Get, url.clone()),
-            AuthorizationRedirect::Post { action, fields } => {
-                let mut shown = action.clone();
-                shown.query_pairs_mut().extend_pairs(fields);
-                (Method::Post, shown)
-            }
-        };
-        navigation(Step::Authorize, method, &shown, world::now_ms())
-    });
-    record.inspector = inspector::snapshot();
-    storage::save(&record)?;
-    match redirect {
-        AuthorizationRedirect::Get(url) => location::navigate(&url),
-        AuthorizationRedirect::Post { action, fields } => location::submit_form(&action, &fields),
+    let frame_allowed = config.server(&iss).is_some_and(|s| s.sign_in_in_frame);
+    let place = sign_in_place(popup::is_framed(), frame_allowed);
+    Ok(Prepared {
+        discovery,
+        client,
+        kind,
+        place,
+    })
+}
+
+impl Prepared {
+    /// Where the authorization page will show.
+    pub fn place(&self) -> SignInPlace {
+        self.place
     }
-    Ok(())
+
+    fn request(&self) -> (AuthorizationRedirect, InFlightRecord) {
+        let (redirect, mut record) = authorization_request(
+            &self.discovery,
+            &self.client,
+            self.kind.clone(),
+            world::entropy(),
+            world::now_ms(),
+        );
+        inspector::record(|| {
+            // A form post's fields are shown as a query so the inspector lists what was asked.
+            let (method, shown) = match &redirect {
+                AuthorizationRedirect::Get(url) => (Method::Get, url.clone()),
+                AuthorizationRedirect::Post { action, fields } => {
+                    let mut shown = action.clone();
+                    shown.query_pairs_mut().extend_pairs(fields);
+                    (Method::Post, shown)
+                }
+            };
+            navigation(Step::Authorize, method, &shown, world::now_ms())
+        });
+        // The steps so far cross the redirect with the record (they hold no secrets).
+        record.inspector = inspector::snapshot();
+        (redirect, record)
+    }
+
+    /// Stores the in-flight record and sends this window to the authorization endpoint.
+    pub fn redirect_here(&self) -> Result<(), Problem> {
+        storage::discard_abandoned();
+        let (redirect, record) = self.request();
+        storage::save(&record)?;
+        location::follow(&location::window(), &redirect);
+        Ok(())
+    }
+
+    /// Opens the sign-in window on the authorization endpoint. Call it from the click handler
+    /// itself (pop-up blockers). The in-flight record stays in memory, in the returned value.
+    pub fn open_window(&self) -> Result<PendingSignIn, Problem> {
+        let (redirect, record) = self.request();
+        let window = popup::open(&redirect)?;
+        Ok(PendingSignIn { window, record })
+    }
+}
+
+/// A sign-in window that is open, and the record its answer must match.
+pub struct PendingSignIn {
+    window: popup::SignInWindow,
+    record: InFlightRecord,
+}
+
+/// Why a sign-in through a new window did not complete.
+pub enum WindowSignInFailure {
+    /// The window closed first: offering it again makes sense.
+    Closed(Problem),
+    /// The sign-in itself failed (refused, token error): as on the callback page.
+    Failed(Problem),
+}
+
+impl PendingSignIn {
+    /// Waits for the window's answer and completes the sign-in in this window's memory.
+    pub async fn complete(self) -> Result<Completed, WindowSignInFailure> {
+        let verified = self
+            .window
+            .answer(self.record)
+            .await
+            .map_err(|no| match no {
+                NoAnswer::Closed(error) => WindowSignInFailure::Closed(error.into()),
+                NoAnswer::Refused(error) => WindowSignInFailure::Failed(error.into()),
+            })?;
+        // The response reached the window that exchanges the code: the callback, for the marks.
+        super::marks::mark("bedside:callback");
+        exchange(verified)
+            .await
+            .map_err(WindowSignInFailure::Failed)
+    }
 }
 
 /// A completed sign-in: the session, the server's capabilities (from the in-flight record) and,
@@ -94,23 +184,39 @@ pub struct PendingIdentity {
     id_token: Option<IdToken>,
 }
 
-/// Completes the callback at `url`: cleans the address bar first, then checks state, exchanges
-/// the code and starts the in-memory session.
-pub async fn complete(url: &Url) -> Result<Completed, Problem> {
+/// What the callback page did.
+pub enum Arrival {
+    /// Signed in here.
+    SignedIn(Box<Completed>),
+    /// This is a sign-in window: the response went to the Bedside frame that opened it, and
+    /// this window is closing.
+    HandedBack,
+}
+
+/// Handles the callback at `url`: cleans the address bar first, then either hands the response
+/// to the Bedside window that opened this one, or checks state, exchanges the code and starts
+/// the in-memory session here.
+pub async fn complete(url: &Url) -> Result<Arrival, Problem> {
     let response = parse_callback(url);
     location::replace_url(&cleaned_url(url));
     let response = response?;
-    let state = match &response {
-        CallbackResponse::Code { state, .. } => Some(state.clone()),
-        CallbackResponse::Error { state, .. } => state.clone(),
-    };
-    let record = state.as_ref().and_then(storage::take);
+    let record = response.state().and_then(storage::take);
     storage::discard_abandoned();
+    if let CallbackRole::HandBack(opener) = callback_role(record.is_some(), popup::bedside_opener())
+    {
+        popup::hand_back(&opener, url);
+        return Ok(Arrival::HandedBack);
+    }
     if let Some(carried) = record.as_ref().and_then(|r| r.inspector.clone()) {
         inspector::enable(carried);
         inspector::record(|| navigation(Step::Callback, Method::Get, url, world::now_ms()));
     }
     let verified = verify(response, record, world::now_ms())?;
+    Ok(Arrival::SignedIn(Box::new(exchange(verified).await?)))
+}
+
+/// Exchanges a verified code for tokens and starts the in-memory session.
+async fn exchange(verified: StateVerified) -> Result<Completed, Problem> {
     let capabilities = verified.record().capabilities.clone();
     let identity_check = verified.record().identity.clone();
     let client_id = verified.record().client_id.clone();

@@ -1,8 +1,10 @@
-//! The address bar: where we are, the app's base, and the two ways to move.
+//! The address bar: where we are, the app's base, and the ways to move.
 
+use crate::smart::authorize::AuthorizationRedirect;
 use url::Url;
 
-fn window() -> web_sys::Window {
+/// The window Bedside runs in.
+pub fn window() -> web_sys::Window {
     web_sys::window().expect("Bedside runs in a browser window")
 }
 
@@ -10,6 +12,11 @@ fn window() -> web_sys::Window {
 pub fn current_url() -> Url {
     let href = window().location().href().unwrap_or_default();
     Url::parse(&href).expect("the browser's own address is a valid URL")
+}
+
+/// Bedside's origin (`location.origin`), the only one its windows accept messages from.
+pub fn own_origin() -> String {
+    window().location().origin().unwrap_or_default()
 }
 
 /// The app's base URL (Trunk writes the public URL into `<base href>`).
@@ -27,16 +34,28 @@ pub fn replace_url(url: &Url) {
     });
 }
 
-/// Navigates the current frame to `url` (the authorization redirect).
+/// Navigates the current frame to `url`.
 pub fn navigate(url: &Url) {
     let _ = window().location().assign(url.as_str());
 }
 
-/// Submits a POST form to `action` in the current frame (SMART `authorize-post`). The form is
-/// built with DOM calls, so field values are never parsed as HTML.
-pub fn submit_form(action: &Url, fields: &[(String, String)]) {
+/// Sends `target` (this window, or a sign-in window it opened) to the authorization endpoint.
+pub fn follow(target: &web_sys::Window, redirect: &AuthorizationRedirect) {
+    match redirect {
+        AuthorizationRedirect::Get(url) => {
+            let _ = target.location().assign(url.as_str());
+        }
+        AuthorizationRedirect::Post { action, fields } => submit_form(target, action, fields),
+    }
+}
+
+/// Submits a POST form to `action` in `target` (SMART `authorize-post`). The form is built with
+/// DOM calls, so field values are never parsed as HTML. A sign-in window still shows its
+/// initial `about:blank`, whose document belongs to Bedside's origin, so the form can be built
+/// there.
+fn submit_form(target: &web_sys::Window, action: &Url, fields: &[(String, String)]) {
     use wasm_bindgen::JsCast;
-    let Some(document) = window().document() else {
+    let Some(document) = target.document() else {
         return;
     };
     let Ok(form) = document

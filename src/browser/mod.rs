@@ -13,6 +13,8 @@ pub mod inspector;
 pub mod location;
 /// Performance marks for `cargo xtask bench`.
 pub mod marks;
+/// The sign-in window of a framed Bedside, and handing its answer back.
+pub mod popup;
 /// sessionStorage, for the in-flight authorization record only.
 pub mod storage;
 /// The EHR style document applied to the page.

@@ -43,19 +43,50 @@ pub enum CallbackResponse {
     },
 }
 
+impl CallbackResponse {
+    /// The state the response answers, when it names one.
+    pub fn state(&self) -> Option<&State> {
+        match self {
+            CallbackResponse::Code { state, .. } => Some(state),
+            CallbackResponse::Error { state, .. } => state.as_ref(),
+        }
+    }
+}
+
 /// Reads the callback URL. RFC 6749 §3.1: a parameter sent more than once is an error, and an
 /// empty one counts as absent.
 pub fn parse_callback(url: &Url) -> Result<CallbackResponse, CallbackError> {
+    parse_response(url.query_pairs())
+}
+
+/// The authorization response parameters of the callback URL, as the address carried them:
+/// what a sign-in window hands back to the frame that opened it.
+pub fn response_parameters(url: &Url) -> Vec<(String, String)> {
+    url.query_pairs()
+        .filter(|(name, _)| RESPONSE_PARAMETERS.contains(&name.as_ref()))
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// Reads an authorization response from its parameters, wherever they arrived (the address,
+/// or a message from a sign-in window), by the rules of [`parse_callback`].
+pub fn parse_response<N, V>(
+    pairs: impl IntoIterator<Item = (N, V)>,
+) -> Result<CallbackResponse, CallbackError>
+where
+    N: AsRef<str> + Into<String>,
+    V: AsRef<str> + Into<String>,
+{
     let mut seen: Vec<(String, String)> = Vec::new();
-    for (name, value) in url.query_pairs() {
+    for (name, value) in pairs {
         if !RESPONSE_PARAMETERS.contains(&name.as_ref()) {
             continue;
         }
         if seen.iter().any(|(n, _)| n == name.as_ref()) {
-            return Err(CallbackError::RepeatedParameter(name.into_owned()));
+            return Err(CallbackError::RepeatedParameter(name.into()));
         }
-        if !value.is_empty() {
-            seen.push((name.into_owned(), value.into_owned()));
+        if !value.as_ref().is_empty() {
+            seen.push((name.into(), value.into()));
         }
     }
     let get = |name: &str| seen.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());

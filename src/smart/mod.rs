@@ -17,6 +17,8 @@ pub mod lifecycle;
 pub mod oauth_error;
 /// PKCE S256 (RFC 7636).
 pub mod pkce;
+/// Signing in through a new window from inside a frame: when, and the answer's checks.
+pub mod popup;
 /// Sign-out: RFC 7009 token revocation requests.
 pub mod revoke;
 /// SMART scopes (v1 and v2, granular) parsed into types, and what a grant allows.

@@ -1,8 +1,9 @@
-//! The callback page: completes the sign-in, then hands the session to the summary.
+//! The callback page: completes the sign-in, then hands the session to the summary; in a
+//! sign-in window, hands the answer back to the Bedside frame that opened it instead.
 
 use super::problem::ProblemPanel;
 use super::summary::SummaryPage;
-use crate::browser::flow::Completed;
+use crate::browser::flow::{Arrival, Completed};
 use crate::browser::{flow, style};
 use crate::problem::Problem;
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ use url::Url;
 enum Phase {
     SigningIn,
     Started(Box<Completed>),
+    HandedBack,
     Failed(Problem),
 }
 
@@ -24,12 +26,8 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
     crate::browser::marks::mark("bedside:callback");
     spawn_local(async move {
         phase.set(match flow::complete(&url).await {
-            Ok(completed) => {
-                crate::browser::marks::mark("bedside:token");
-                let for_style = completed.session.clone();
-                spawn_local(async move { style::apply_ehr_style(&for_style).await });
-                Phase::Started(Box::new(completed))
-            }
+            Ok(Arrival::SignedIn(completed)) => Phase::Started(signed_in(completed)),
+            Ok(Arrival::HandedBack) => Phase::HandedBack,
             Err(problem) => Phase::Failed(problem),
         });
     });
@@ -41,16 +39,32 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
                     <p>"Completing sign-in\u{2026}"</p>
                 </section>
             }.into_any(),
-            Phase::Started(started) => {
-                let Completed {
-                    session,
-                    capabilities,
-                    identity,
-                } = *started;
-                view! { <SummaryPage session=session capabilities=capabilities identity=identity /> }
-                    .into_any()
-            }
+            Phase::Started(started) => summary(started).into_any(),
+            Phase::HandedBack => view! {
+                <section class="status" aria-live="polite" data-testid="handed-back">
+                    <p>"Back to Bedside in your EHR\u{2026} This window closes by itself."</p>
+                </section>
+            }.into_any(),
             Phase::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
         }}
     }
+}
+
+/// Marks the token's arrival and applies the EHR's style; returns the sign-in for
+/// [`summary`]. Every page that completes a sign-in goes through here.
+pub(super) fn signed_in(completed: Box<Completed>) -> Box<Completed> {
+    crate::browser::marks::mark("bedside:token");
+    let for_style = completed.session.clone();
+    spawn_local(async move { style::apply_ehr_style(&for_style).await });
+    completed
+}
+
+/// The summary of a completed sign-in.
+pub(super) fn summary(started: Box<Completed>) -> impl IntoView {
+    let Completed {
+        session,
+        capabilities,
+        identity,
+    } = *started;
+    view! { <SummaryPage session=session capabilities=capabilities identity=identity /> }
 }

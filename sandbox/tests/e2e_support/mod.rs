@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use fantoccini::elements::Element;
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::net::{TcpListener, TcpStream};
@@ -71,9 +72,15 @@ fn chrome_capabilities(profile: &Path, extra_args: &[&str]) -> serde_json::Map<S
     args.extend(extra_args.iter().map(|arg| json!(arg)));
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut capabilities = serde_json::Map::new();
+    // chromedriver turns Chromium's pop-up blocker off by default; keeping it on makes the
+    // browser treat windows opened outside a user's click as a user's browser would.
     capabilities.insert(
         "goog:chromeOptions".into(),
-        json!({ "binary": binary, "args": args }),
+        json!({
+            "binary": binary,
+            "args": args,
+            "excludeSwitches": ["disable-popup-blocking"],
+        }),
     );
     capabilities
 }
@@ -152,6 +159,23 @@ impl Harness {
     /// Clicks an element once it is there.
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.expect("click");
+    }
+
+    /// Waits until the browser has exactly `count` windows open, and returns their handles.
+    pub async fn wait_for_windows(&self, count: usize) -> Vec<WindowHandle> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let windows = self.client.windows().await.expect("the list of windows");
+            if windows.len() == count {
+                return windows;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} windows open, expected {count}",
+                windows.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Everything the current document could keep a secret in: both storages, cookies and the
