@@ -89,6 +89,19 @@ fn check_query_plan(harness: &Harness, profile: &str) {
             format!("{} {}", r.status, url_decoded(target))
         })
         .collect();
+    let sloppy: Vec<String> = harness
+        .sandbox
+        .requests()
+        .into_iter()
+        .map(|r| r.target)
+        .filter(|target| {
+            target.starts_with(&prefix) && (target.ends_with('&') || target.contains("&&"))
+        })
+        .collect();
+    assert!(
+        sloppy.is_empty(),
+        "empty query parameters sent: {sloppy:#?}"
+    );
     eprintln!("query plan on {profile}:\n  {}", plan.join("\n  "));
     let searches = |resource: &str| -> Vec<&String> {
         plan.iter()

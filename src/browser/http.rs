@@ -38,17 +38,21 @@ async fn perform(
     let failure = |error: gloo_net::Error| NetworkFailure {
         detail: error.to_string(),
     };
-    let mut builder = match request.method {
-        Method::Get => {
-            RequestBuilder::new(request.url.as_str()).method(gloo_net::http::Method::GET)
-        }
-        Method::Post => {
-            RequestBuilder::new(request.url.as_str()).method(gloo_net::http::Method::POST)
-        }
-    }
-    .credentials(RequestCredentials::Omit)
-    .cache(RequestCache::NoStore)
-    .abort_signal(stop);
+    // gloo-net appends "&" and its own (here empty) parameters to a URL that has a query, so
+    // the query goes through its parameter list instead: servers see exactly the pairs we mean.
+    let mut bare = request.url.clone();
+    bare.set_query(None);
+    let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    let method = match request.method {
+        Method::Get => gloo_net::http::Method::GET,
+        Method::Post => gloo_net::http::Method::POST,
+    };
+    let mut builder = RequestBuilder::new(bare.as_str())
+        .method(method)
+        .query(pairs.iter().map(|(name, value)| (name.as_str(), value)))
+        .credentials(RequestCredentials::Omit)
+        .cache(RequestCache::NoStore)
+        .abort_signal(stop);
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
