@@ -187,6 +187,8 @@ async fn search_all_pages(
         data.notices.extend(page.warnings);
         on_progress(paging.progress());
         match step {
+            // Sorted newest first and as long as the section shows: later pages are not needed.
+            PageStep::Next(_) if query.newest_only => return Ok(()),
             PageStep::Next(next) => url = next,
             PageStep::Done => return Ok(()),
             PageStep::LoopDetected => {

@@ -75,6 +75,9 @@ pub struct Query {
     pub id: Option<String>,
     /// Search parameters, in order.
     pub params: Vec<(String, String)>,
+    /// Only the first page is needed: the search is sorted newest first and asks for as many
+    /// results as the section shows.
+    pub newest_only: bool,
 }
 
 impl Query {
@@ -141,6 +144,32 @@ pub struct Unavailable {
 // Large pages for Observations: a long record takes a few round trips instead of dozens;
 // servers that cap page sizes (FHIR R4 §3.1.1.5.7) simply return fewer.
 const OBSERVATION_PAGE: &str = "1000";
+const LOINC: &str = "http://loinc.org";
+
+/// How many readings of each vital sign the section plots (`summary::chart::MAX_POINTS`).
+pub const TREND_POINTS: usize = 50;
+
+/// The LOINC codes of each vital sign the summary shows, one search each: blood pressure as
+/// the panel and its two parts, oxygen saturation by either code (`summary::vital_kinds`).
+pub const VITAL_SIGN_CODES: [&[&str]; 8] = [
+    &["85354-9", "8480-6", "8462-4"],
+    &["8867-4"],
+    &["9279-1"],
+    &["8310-5"],
+    &["59408-5", "2708-6"],
+    &["29463-7"],
+    &["8302-2"],
+    &["39156-5"],
+];
+
+// Searching each vital sign by code, newest first, gets the latest value and its trend in one
+// round trip; paging through every vital sign of a long record would take one round trip per
+// thousand. Without `code` search and `_sort` the whole category is read.
+fn newest_by_code(capabilities: &Capabilities) -> bool {
+    capabilities.supports_search("Observation", "code")
+        && capabilities.supports_search("Observation", "category")
+        && capabilities.supports_sort("Observation", "date")
+}
 const DEFAULT_PAGE: &str = "100";
 
 /// Plans one section for `patient` on a server with `capabilities`.
@@ -191,6 +220,31 @@ pub fn plan_section(
                     .push(with_page_size(capabilities, query, DEFAULT_PAGE));
             }
         }
+        Section::VitalSigns if newest_by_code(capabilities) => {
+            plan.queries = VITAL_SIGN_CODES
+                .iter()
+                .filter_map(|codes| {
+                    let mut query = patient_search(capabilities, "Observation", patient)?;
+                    let codes: Vec<String> = codes.iter().map(|c| format!("{LOINC}|{c}")).collect();
+                    query.params.extend([
+                        ("category".into(), "vital-signs".into()),
+                        ("code".into(), codes.join(",")),
+                        ("_sort".into(), "-date".into()),
+                    ]);
+                    query.newest_only = true;
+                    Some(with_page_size(
+                        capabilities,
+                        query,
+                        &TREND_POINTS.to_string(),
+                    ))
+                })
+                .collect();
+            if plan.queries.is_empty() {
+                return Err(unavailable(
+                    "This server cannot search Observation resources by patient.".into(),
+                ));
+            }
+        }
         _ => {
             let resource_type = resource_type_of(section);
             let mut query =
@@ -199,6 +253,12 @@ pub fn plan_section(
                         "This server cannot search {resource_type} resources by patient."
                     ))
                 })?;
+            if section == Section::VitalSigns {
+                plan.fallbacks.push(
+                    "Every vital sign is read, page by page (the server cannot search Observations by code, newest first)."
+                        .into(),
+                );
+            }
             if let Some(category) = section.observation_category() {
                 if capabilities.supports_search(resource_type, "category") {
                     query.params.push(("category".into(), category.into()));
@@ -263,6 +323,7 @@ pub fn medication_followups(lookup: MedicationLookup, references: &[&str]) -> Ve
             resource_type: "Medication",
             id: None,
             params: vec![("_id".into(), ids.join(","))],
+            newest_only: false,
         }],
         MedicationLookup::Reads => ids
             .into_iter()
@@ -270,6 +331,7 @@ pub fn medication_followups(lookup: MedicationLookup, references: &[&str]) -> Ve
                 resource_type: "Medication",
                 id: Some(id.into()),
                 params: Vec::new(),
+                newest_only: false,
             })
             .collect(),
         MedicationLookup::Included | MedicationLookup::Unavailable => Vec::new(),
@@ -393,6 +455,7 @@ fn patient_search(
         resource_type,
         id: None,
         params: vec![param],
+        newest_only: false,
     })
 }
 

@@ -54,15 +54,61 @@ fn url_of(plan: &SectionPlan, index: usize) -> String {
 }
 
 #[test]
-fn vital_signs_use_category_sort_and_page_size_when_the_server_declares_them() {
+fn vital_signs_are_searched_by_code_newest_first_when_the_server_declares_code_and_sort() {
+    let mut observation = FULL.to_vec();
+    observation.push("code");
+    let capabilities = server(vec![resource("Observation", &observation, &[])]);
+    let plan = plan_section(&capabilities, "p1", Section::VitalSigns).unwrap();
+    assert_eq!(plan.queries.len(), VITAL_SIGN_CODES.len());
+    assert_eq!(
+        url_of(&plan, 0),
+        "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs\
+         &code=http%3A%2F%2Floinc.org%7C85354-9%2Chttp%3A%2F%2Floinc.org%7C8480-6%2C\
+         http%3A%2F%2Floinc.org%7C8462-4&_sort=-date&_count=50"
+    );
+    assert!(plan.queries.iter().all(|q| q.newest_only));
+    assert_eq!(plan.client.filter_category, None);
+    assert!(!plan.client.sort_here);
+    assert!(plan.fallbacks.is_empty());
+}
+
+#[test]
+fn every_vital_sign_the_summary_shows_is_searched_for() {
+    use crate::summary::vital_kinds::VitalKind;
+    let searched: Vec<VitalKind> = VITAL_SIGN_CODES
+        .iter()
+        .flat_map(|codes| codes.iter())
+        .filter_map(|code| VitalKind::from_loinc(code))
+        .collect();
+    for kind in VitalKind::ALL {
+        assert!(searched.contains(&kind), "{kind:?} is never searched for");
+    }
+}
+
+#[test]
+fn vital_signs_use_category_sort_and_page_size_without_code_search() {
     let plan = plan_section(&reference_server(), "p1", Section::VitalSigns).unwrap();
     assert_eq!(
         url_of(&plan, 0),
         "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs&_sort=-date&_count=1000"
     );
+    assert!(!plan.queries[0].newest_only);
     assert_eq!(plan.client.filter_category, None);
     assert!(!plan.client.sort_here);
-    assert!(plan.fallbacks.is_empty());
+    assert_eq!(plan.fallbacks.len(), 1, "{:?}", plan.fallbacks);
+}
+
+#[test]
+fn without_sort_vital_signs_are_read_whole_even_with_code_search() {
+    let capabilities = server(vec![resource(
+        "Observation",
+        &["patient", "category", "code", "_count"],
+        &[],
+    )]);
+    let plan = plan_section(&capabilities, "p1", Section::VitalSigns).unwrap();
+    assert_eq!(plan.queries.len(), 1);
+    assert!(!plan.queries[0].newest_only);
+    assert!(plan.client.sort_here);
 }
 
 #[test]

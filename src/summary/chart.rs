@@ -65,7 +65,7 @@ pub struct ChartLayout {
 
 /// At most this many of the most recent values are plotted: a trend a clinician can read, and
 /// a bounded number of elements however long the record.
-pub const MAX_POINTS: usize = 50;
+pub const MAX_POINTS: usize = crate::fhir::plan::TREND_POINTS;
 
 /// Lays out a series. Points are sorted by day (ties keep their order) and the most recent
 /// [`MAX_POINTS`] kept; the value scale spans the data and the reference band, so an in-range
