@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 
 use crate::data::{PatientSummary, Store};
 use crate::profile::{CorsStyle, Ctx, PROFILES};
+use crate::request_log::{self, LoggedRequest, RequestLog};
 use crate::simulate::LaunchOptions;
 use crate::state::{Client, Lifetimes, Sandbox};
 use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user, Options, CLIENT_ID};
@@ -32,6 +33,7 @@ pub struct Running {
     pub app_origin: String,
     patients: Vec<PatientSummary>,
     data: Arc<Store>,
+    log: Arc<RequestLog>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -82,6 +84,12 @@ impl Running {
             .into_iter()
             .cloned()
             .collect()
+    }
+
+    /// Every request the EHR origin (EHR page, auth and FHIR servers of every profile) has
+    /// answered so far, in the order it answered them.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.log.entries()
     }
 
     /// Stops both servers, letting requests in flight finish for a short grace period.
@@ -154,8 +162,10 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         },
     ));
     let (stop, stopped) = watch::channel(false);
+    let log = Arc::new(RequestLog::default());
+    let ehr = ehr_router(&sandbox).layer(from_fn_with_state(log.clone(), request_log::record));
     let tasks = vec![
-        serve(ehr_listener, ehr_router(&sandbox), stopped.clone()),
+        serve(ehr_listener, ehr, stopped.clone()),
         serve(app_listener, app_router(&sandbox), stopped),
     ];
     Ok(Running {
@@ -163,6 +173,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         app_origin,
         patients,
         data,
+        log,
         stop,
         tasks,
     })
