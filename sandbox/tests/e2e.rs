@@ -6,16 +6,6 @@ mod e2e_support;
 
 use e2e_support::{banner_date, Harness};
 
-fn patient_named(harness: &Harness, given: &str) -> sandbox::PatientSummary {
-    harness
-        .sandbox
-        .patients()
-        .iter()
-        .find(|p| p.display_name.starts_with(given))
-        .cloned()
-        .unwrap_or_else(|| panic!("the sandbox has a patient named {given}"))
-}
-
 async fn assert_banner_shows(harness: &Harness, patient: &sandbox::PatientSummary) {
     assert_eq!(
         harness.text_of("[data-testid=patient-name]").await,
@@ -37,17 +27,6 @@ async fn assert_banner_shows(harness: &Harness, patient: &sandbox::PatientSummar
         first_identifier.contains("MRN") && first_identifier.contains(mrn),
         "first identifier is {first_identifier:?}, expected MRN {mrn}"
     );
-}
-
-async fn start_standalone_launch(harness: &Harness) {
-    harness
-        .client
-        .goto(&harness.sandbox.app_origin)
-        .await
-        .unwrap();
-    let button = format!("button[data-iss=\"{}\"]", harness.sandbox.fhir_base());
-    harness.click(&button).await;
-    harness.wait_for("#consent-form").await;
 }
 
 async fn assert_nothing_secret_is_kept(harness: &Harness) {
@@ -76,7 +55,7 @@ async fn assert_nothing_secret_is_kept(harness: &Harness) {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn ehr_launch_inside_the_iframe_shows_the_launched_patients_banner() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Zoë");
+    let patient = harness.patient_named("Zoë");
     harness
         .client
         .goto(&harness.sandbox.ehr_page_url())
@@ -108,8 +87,8 @@ async fn ehr_launch_inside_the_iframe_shows_the_launched_patients_banner() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn standalone_launch_through_the_picker_shows_the_chosen_patient() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Ольга");
-    start_standalone_launch(&harness).await;
+    let patient = harness.patient_named("Ольга");
+    harness.start_standalone_launch().await;
     harness.click(&format!("#patient-{}", patient.id)).await;
     harness.click("#allow").await;
 
@@ -124,7 +103,7 @@ async fn standalone_launch_through_the_picker_shows_the_chosen_patient() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn after_an_ehr_launch_no_token_code_or_verifier_is_left_in_the_browser() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "José");
+    let patient = harness.patient_named("José");
     harness
         .client
         .goto(&harness.sandbox.ehr_page_url())
@@ -152,8 +131,8 @@ async fn after_an_ehr_launch_no_token_code_or_verifier_is_left_in_the_browser() 
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn after_a_standalone_launch_no_token_code_or_verifier_is_left_in_the_browser() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Siobhán");
-    start_standalone_launch(&harness).await;
+    let patient = harness.patient_named("Siobhán");
+    harness.start_standalone_launch().await;
     // While the user is at the authorization server, the in-flight record is all that exists.
     harness
         .client
@@ -164,7 +143,7 @@ async fn after_a_standalone_launch_no_token_code_or_verifier_is_left_in_the_brow
     assert_eq!(during["sessionLength"], 1, "{}", during["session"]);
     assert!(!during["session"].as_str().unwrap().contains("access_token"));
 
-    start_standalone_launch(&harness).await;
+    harness.start_standalone_launch().await;
     harness.click(&format!("#patient-{}", patient.id)).await;
     harness.click("#allow").await;
     harness.wait_for("[data-testid=patient-name]").await;
@@ -177,7 +156,7 @@ async fn after_a_standalone_launch_no_token_code_or_verifier_is_left_in_the_brow
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_callback_with_a_tampered_state_is_refused_with_a_message() {
     let harness = Harness::start().await;
-    start_standalone_launch(&harness).await;
+    harness.start_standalone_launch().await;
     // The sandbox's reference profile takes the authorization as a form POST, so the state is
     // read back from the app's own in-flight record, keyed by it.
     harness
@@ -223,7 +202,7 @@ async fn a_callback_with_a_tampered_state_is_refused_with_a_message() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn declining_access_shows_a_plain_words_message() {
     let harness = Harness::start().await;
-    start_standalone_launch(&harness).await;
+    harness.start_standalone_launch().await;
     harness.click("#deny").await;
 
     assert_eq!(

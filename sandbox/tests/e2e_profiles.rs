@@ -4,26 +4,13 @@
 
 mod e2e_support;
 
-use e2e_support::Harness;
-
-const SECTIONS: [&str; 8] = [
-    "section-problems",
-    "section-medications",
-    "section-allergies",
-    "section-vital-signs",
-    "section-labs",
-    "section-immunizations",
-    "section-encounters",
-    "section-procedures",
-];
+use e2e_support::{Harness, SECTIONS};
 
 /// The text of every section once all have settled, through `profile`.
 async fn summary_through(harness: &Harness, profile: &str, patient: &str) -> Vec<String> {
-    let url = format!(
-        "{}ehr/launch?patient={patient}&profile={profile}&target=tab",
-        harness.sandbox.ehr_page_url()
-    );
-    harness.client.goto(&url).await.unwrap();
+    harness
+        .open_ehr_launch(patient, &format!("&profile={profile}"))
+        .await;
     // Not the banner: epic-like says need_patient_banner "false", and the banner is hidden.
     let first = harness
         .wait_for("[data-testid=summary], [data-testid=error]")
@@ -71,13 +58,7 @@ fn without_medication_statements(section: &str) -> String {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn every_ehr_profile_shows_the_same_summary_for_the_same_patient() {
     let harness = Harness::start().await;
-    let patient = harness
-        .sandbox
-        .patients()
-        .iter()
-        .find(|p| p.display_name.starts_with("Ольга"))
-        .cloned()
-        .unwrap();
+    let patient = harness.patient_named("Ольга");
     let reference = summary_through(&harness, "reference", &patient.id).await;
     for profile in ["epic-like", "oracle-like", "legacy"] {
         let other = summary_through(&harness, profile, &patient.id).await;
@@ -98,11 +79,7 @@ async fn every_ehr_profile_shows_the_same_summary_for_the_same_patient() {
 async fn a_server_without_cors_headers_gets_a_plain_words_diagnosis() {
     let harness = Harness::start().await;
     let patient = harness.sandbox.patients()[0].id.clone();
-    let url = format!(
-        "{}ehr/launch?patient={patient}&profile=no-cors&target=tab",
-        harness.sandbox.ehr_page_url()
-    );
-    harness.client.goto(&url).await.unwrap();
+    harness.open_ehr_launch(&patient, "&profile=no-cors").await;
     let message = harness.text_of("[data-testid=error-message]").await;
     assert!(message.contains("CORS"), "{message}");
     assert!(message.contains("origin"), "{message}");
