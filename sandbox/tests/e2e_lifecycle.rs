@@ -38,14 +38,16 @@ fn token_grants<'a>(requests: &'a [LoggedRequest], grant_type: &str) -> Vec<&'a 
         .collect()
 }
 
-fn issued<'a>(grant: &'a LoggedRequest, token: &str) -> &'a str {
+/// A text field of the token endpoint's JSON answer (`access_token`, `error`…).
+fn answer_field<'a>(grant: &'a LoggedRequest, field: &str) -> &'a str {
     grant
         .answer
         .as_ref()
-        .and_then(|answer| answer[token].as_str())
-        .unwrap_or_else(|| panic!("the token endpoint issued no {token}: {grant:?}"))
+        .and_then(|answer| answer[field].as_str())
+        .unwrap_or_else(|| panic!("the token endpoint's answer has no {field}: {grant:?}"))
 }
 
+/// Waits until every section has settled as loaded or as not granted.
 async fn wait_for_every_section(harness: &Harness) {
     for id in SECTIONS {
         harness
@@ -76,7 +78,7 @@ async fn an_access_token_about_to_expire_is_renewed_silently_before_the_server_r
     }
     let renewed: Vec<&str> = refreshes
         .iter()
-        .map(|r| issued(r, "access_token"))
+        .map(|r| answer_field(r, "access_token"))
         .collect();
     let fhir = fhir_requests(&requests);
     assert!(
@@ -121,7 +123,7 @@ async fn assert_access_ended_after_refused_renewal(harness: &Harness, restart: &
     let refreshes = token_grants(&requests, "refresh_token");
     assert_eq!(refreshes.len(), 1, "a refused refresh token is not retried");
     assert_eq!(refreshes[0].status, 400);
-    assert_eq!(issued(refreshes[0], "error"), "invalid_grant");
+    assert_eq!(answer_field(refreshes[0], "error"), "invalid_grant");
 }
 
 #[tokio::test]
@@ -247,8 +249,8 @@ async fn signing_out_revokes_both_tokens_so_the_server_refuses_them() {
     let exchange = token_grants(&requests, "authorization_code");
     assert_eq!(exchange.len(), 1);
     let exchange = exchange[0].clone();
-    let access_token = issued(&exchange, "access_token").to_owned();
-    let refresh_token = issued(&exchange, "refresh_token").to_owned();
+    let access_token = answer_field(&exchange, "access_token").to_owned();
+    let refresh_token = answer_field(&exchange, "refresh_token").to_owned();
 
     harness.click("[data-testid=sign-out]").await;
     harness.wait_for("[data-testid=server-picker]").await;
