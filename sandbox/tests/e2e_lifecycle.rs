@@ -109,7 +109,13 @@ async fn assert_access_ended_after_refused_renewal(harness: &Harness, restart: &
     let message = harness
         .text_of("[data-testid=access-ended] [data-testid=error-message]")
         .await;
-    assert!(message.starts_with("Renewing access failed."), "{message}");
+    assert!(
+        message.starts_with(
+            "Renewing access failed. The server no longer accepts Bedside's refresh token: it is \
+             invalid, expired or revoked. The server said: \u{201c}The refresh token has expired."
+        ),
+        "{message}"
+    );
     assert!(message.contains(restart), "{message}");
     assert_eq!(
         harness.text_of("[data-testid=patient-banner]").await,
