@@ -21,6 +21,7 @@
 //! - `capability`: the CapabilityStatement (JSON, and XML for `epic-like`).
 //! - `search`: FHIR search: the parameter registry, matching, paging, searchset Bundles.
 //! - `ehr`: the EHR pages (patient list, embedded launch).
+//! - `request_log`: what the EHR origin was asked and answered, for tests.
 //! - `app_files`: the app origin (static files, SPA fallback, `config.json`).
 //! - `cors`: the two CORS policies.
 //! - `html`: escaping and the layout of the sandbox's own pages.
@@ -46,6 +47,7 @@ mod oidc;
 mod params;
 mod profile;
 mod random;
+mod request_log;
 mod scope;
 mod search;
 mod server;
@@ -58,9 +60,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use data::PatientSummary;
+pub use request_log::LoggedRequest;
 pub use server::{start, Running};
 pub use simulate::Simulation;
-pub use state::LoggedRequest;
 
 /// The client id of the one registered client, Bedside (a public client).
 pub const CLIENT_ID: &str = "bedside";

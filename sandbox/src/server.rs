@@ -5,9 +5,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
+
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,8 +17,9 @@ use tokio::task::JoinHandle;
 
 use crate::data::{PatientSummary, Store};
 use crate::profile::{CorsStyle, Ctx, PROFILES};
+use crate::request_log::{self, LoggedRequest, RequestLog};
 use crate::simulate::LaunchOptions;
-use crate::state::{Client, Lifetimes, LoggedRequest, Sandbox};
+use crate::state::{Client, Lifetimes, Sandbox};
 use crate::upstream::Upstream;
 use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user, Options, CLIENT_ID};
 
@@ -35,6 +35,7 @@ pub struct Running {
     pub app_origin: String,
     patients: Vec<PatientSummary>,
     sandbox: Arc<Sandbox>,
+    log: Arc<RequestLog>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -92,10 +93,10 @@ impl Running {
             .collect()
     }
 
-    /// The requests the EHR origin (EHR page, auth and FHIR servers) has answered, oldest
-    /// first: what tests check the app's requests against.
+    /// Every request the EHR origin (EHR page, auth and FHIR servers of every profile) has
+    /// answered so far, in the order it answered them.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.sandbox.logged()
+        self.log.entries()
     }
 
     /// Stops both servers, letting requests in flight finish for a short grace period.
@@ -178,8 +179,10 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
     }
     let sandbox = Arc::new(sandbox);
     let (stop, stopped) = watch::channel(false);
+    let log = Arc::new(RequestLog::default());
+    let ehr = ehr_router(&sandbox).layer(from_fn_with_state(log.clone(), request_log::record));
     let tasks = vec![
-        serve(ehr_listener, ehr_router(&sandbox), stopped.clone()),
+        serve(ehr_listener, ehr, stopped.clone()),
         serve(app_listener, app_router(&sandbox), stopped),
     ];
     Ok(Running {
@@ -187,6 +190,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         app_origin,
         patients,
         sandbox,
+        log,
         stop,
         tasks,
     })
@@ -227,30 +231,7 @@ fn ehr_router(sandbox: &Arc<Sandbox>) -> Router {
         };
         router = router.nest(&profile.prefix(), profile_router(ctx));
     }
-    router
-        .fallback(not_found)
-        .layer(from_fn_with_state(sandbox.clone(), log_request))
-}
-
-/// Middleware: records every request of the EHR origin, so tests can see what the app sent
-/// and what it was answered (e.g. a 429 and then the retry's 200).
-async fn log_request(
-    State(sandbox): State<Arc<Sandbox>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let method = request.method().to_string();
-    let target = request
-        .uri()
-        .path_and_query()
-        .map_or_else(|| request.uri().path().to_string(), |pq| pq.to_string());
-    let response = next.run(request).await;
-    sandbox.log(LoggedRequest {
-        method,
-        target,
-        status: response.status().as_u16(),
-    });
-    response
+    router.fallback(not_found)
 }
 
 /// The routes of one profile, each with the CORS policy the profile gives it.

@@ -2,7 +2,7 @@
 //! (launch contexts, pending consents, codes, access and refresh tokens) and the log of the
 //! requests it answered, held in memory.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -62,23 +62,7 @@ pub(crate) struct Sandbox {
     /// The FHIR server answering instead of `data` (upstream mode).
     pub(crate) upstream: Option<Upstream>,
     grants: Mutex<Grants>,
-    log: Mutex<VecDeque<LoggedRequest>>,
 }
-
-/// A request the EHR origin answered, as `Running::requests` reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoggedRequest {
-    /// `GET`, `POST`, `OPTIONS`…
-    pub method: String,
-    /// Path and query, e.g. `/reference/fhir/Condition?patient=x`.
-    pub target: String,
-    /// The status answered.
-    pub status: u16,
-}
-
-/// The request log keeps the latest requests only, so that a long demo does not grow it
-/// without bound; a test makes far fewer.
-const LOG_CAPACITY: usize = 10_000;
 
 impl Sandbox {
     /// A sandbox with no grants yet.
@@ -102,7 +86,6 @@ impl Sandbox {
             foreign_next_origin: None,
             upstream: None,
             grants: Mutex::default(),
-            log: Mutex::default(),
         }
     }
 
@@ -125,21 +108,6 @@ impl Sandbox {
                 .into_iter()
                 .find(|p| p.id == id)),
         }
-    }
-
-    /// Adds a request to the log, forgetting the oldest beyond its capacity.
-    pub(crate) fn log(&self, request: LoggedRequest) {
-        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
-        if log.len() == LOG_CAPACITY {
-            log.pop_front();
-        }
-        log.push_back(request);
-    }
-
-    /// The logged requests, oldest first.
-    pub(crate) fn logged(&self) -> Vec<LoggedRequest> {
-        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
-        log.iter().cloned().collect()
     }
 
     /// The grant store, locked; never hold it across an `.await`.

@@ -7,16 +7,6 @@ mod e2e_support;
 use e2e_support::{banner_date, Harness};
 use fantoccini::wd::WindowHandle;
 
-fn patient_named(harness: &Harness, given: &str) -> sandbox::PatientSummary {
-    harness
-        .sandbox
-        .patients()
-        .iter()
-        .find(|p| p.display_name.starts_with(given))
-        .cloned()
-        .unwrap_or_else(|| panic!("the sandbox has a patient named {given}"))
-}
-
 async fn assert_banner_shows(harness: &Harness, patient: &sandbox::PatientSummary) {
     assert_eq!(
         harness.text_of("[data-testid=patient-name]").await,
@@ -81,17 +71,6 @@ async fn switch_to_sign_in_window(harness: &Harness) -> WindowHandle {
     ehr_page
 }
 
-async fn start_standalone_launch(harness: &Harness) {
-    harness
-        .client
-        .goto(&harness.sandbox.app_origin)
-        .await
-        .unwrap();
-    let button = format!("button[data-iss=\"{}\"]", harness.sandbox.fhir_base());
-    harness.click(&button).await;
-    harness.wait_for("#consent-form").await;
-}
-
 async fn assert_nothing_secret_is_kept(harness: &Harness) {
     let snapshot = harness.storage_snapshot().await;
     assert_eq!(
@@ -118,7 +97,7 @@ async fn assert_nothing_secret_is_kept(harness: &Harness) {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn ehr_launch_inside_the_iframe_shows_the_launched_patients_banner() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Zoë");
+    let patient = harness.patient_named("Zoë");
     launch_in_frame(&harness, &patient, "").await;
     harness.client.enter_parent_frame().await.unwrap();
     harness.screenshot("ehr-launch-sign-in-step").await;
@@ -141,7 +120,7 @@ async fn ehr_launch_inside_the_iframe_shows_the_launched_patients_banner() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn an_ehr_launch_whose_sign_in_page_refuses_frames_signs_in_through_a_new_window() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Zoë");
+    let patient = harness.patient_named("Zoë");
     launch_in_frame(&harness, &patient, "?frames=deny").await;
     let ehr_page = switch_to_sign_in_window(&harness).await;
     // The sandbox's sign-in page for this launch refuses framing (X-Frame-Options: DENY,
@@ -168,7 +147,7 @@ async fn an_ehr_launch_whose_sign_in_page_refuses_frames_signs_in_through_a_new_
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_blocked_sign_in_window_is_explained_and_a_real_click_then_signs_in() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Zoë");
+    let patient = harness.patient_named("Zoë");
     launch_in_frame(&harness, &patient, "").await;
     // A click made by script carries no user activation, so the pop-up blocker refuses the
     // window, as it would for a window opened without the user's click.
@@ -195,7 +174,7 @@ async fn a_blocked_sign_in_window_is_explained_and_a_real_click_then_signs_in() 
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn closing_the_sign_in_window_early_says_so_and_offers_it_again() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Zoë");
+    let patient = harness.patient_named("Zoë");
     launch_in_frame(&harness, &patient, "?frames=deny").await;
     let ehr_page = switch_to_sign_in_window(&harness).await;
     harness.wait_for("#consent-form").await;
@@ -217,8 +196,8 @@ async fn closing_the_sign_in_window_early_says_so_and_offers_it_again() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn standalone_launch_through_the_picker_shows_the_chosen_patient() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Ольга");
-    start_standalone_launch(&harness).await;
+    let patient = harness.patient_named("Ольга");
+    harness.start_standalone_launch().await;
     harness.click(&format!("#patient-{}", patient.id)).await;
     harness.click("#allow").await;
 
@@ -233,7 +212,7 @@ async fn standalone_launch_through_the_picker_shows_the_chosen_patient() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn after_an_ehr_launch_no_token_code_or_verifier_is_left_in_the_browser() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "José");
+    let patient = harness.patient_named("José");
     launch_in_frame(&harness, &patient, "").await;
     harness.click(SIGN_IN_BUTTON).await;
     harness.wait_for("[data-testid=patient-name]").await;
@@ -246,8 +225,8 @@ async fn after_an_ehr_launch_no_token_code_or_verifier_is_left_in_the_browser() 
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn after_a_standalone_launch_no_token_code_or_verifier_is_left_in_the_browser() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Siobhán");
-    start_standalone_launch(&harness).await;
+    let patient = harness.patient_named("Siobhán");
+    harness.start_standalone_launch().await;
     // While the user is at the authorization server, the in-flight record is all that exists.
     harness
         .client
@@ -258,7 +237,7 @@ async fn after_a_standalone_launch_no_token_code_or_verifier_is_left_in_the_brow
     assert_eq!(during["sessionLength"], 1, "{}", during["session"]);
     assert!(!during["session"].as_str().unwrap().contains("access_token"));
 
-    start_standalone_launch(&harness).await;
+    harness.start_standalone_launch().await;
     harness.click(&format!("#patient-{}", patient.id)).await;
     harness.click("#allow").await;
     harness.wait_for("[data-testid=patient-name]").await;
@@ -271,7 +250,7 @@ async fn after_a_standalone_launch_no_token_code_or_verifier_is_left_in_the_brow
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_callback_with_a_tampered_state_is_refused_with_a_message() {
     let harness = Harness::start().await;
-    start_standalone_launch(&harness).await;
+    harness.start_standalone_launch().await;
     // The sandbox's reference profile takes the authorization as a form POST, so the state is
     // read back from the app's own in-flight record, keyed by it.
     harness
@@ -317,7 +296,7 @@ async fn a_callback_with_a_tampered_state_is_refused_with_a_message() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn declining_access_shows_a_plain_words_message() {
     let harness = Harness::start().await;
-    start_standalone_launch(&harness).await;
+    harness.start_standalone_launch().await;
     harness.click("#deny").await;
 
     assert_eq!(

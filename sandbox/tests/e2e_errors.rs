@@ -8,11 +8,9 @@ use e2e_support::Harness;
 /// EHR launch in a tab of its own with the sandbox simulating `simulation`.
 async fn launch_with(harness: &Harness, simulation: &str) {
     let patient = &harness.sandbox.patients()[1].id;
-    let url = format!(
-        "{}ehr/launch?patient={patient}&simulate={simulation}&target=tab",
-        harness.sandbox.ehr_page_url()
-    );
-    harness.client.goto(&url).await.unwrap();
+    harness
+        .open_ehr_launch(patient, &format!("&simulate={simulation}"))
+        .await;
 }
 
 async fn app_error(harness: &Harness) -> (String, String) {

@@ -39,7 +39,7 @@ fn condition_searches(harness: &Harness) -> Vec<LoggedRequest> {
         .sandbox
         .requests()
         .into_iter()
-        .filter(|r| r.method == "GET" && r.target.starts_with(CONDITIONS))
+        .filter(|r| r.method == "GET" && r.target().starts_with(CONDITIONS))
         .collect()
 }
 
@@ -56,7 +56,7 @@ async fn a_429_with_retry_after_is_waited_out_and_the_section_loads() {
         .unwrap_or_else(|| panic!("the sandbox answered no Condition search 429: {searches:?}"));
     let retried = searches[refused + 1..]
         .iter()
-        .any(|r| r.target == searches[refused].target && r.status == 200);
+        .any(|r| r.target() == searches[refused].target() && r.status == 200);
     assert!(retried, "the refused search was not repeated: {searches:?}");
     assert!(
         harness
@@ -89,8 +89,8 @@ async fn a_loop_of_next_links_ends_with_the_data_and_a_notice() {
         .sandbox
         .requests()
         .into_iter()
-        .filter(|r| r.method == "GET" && r.target.contains("/fhir/"))
-        .map(|r| r.target)
+        .filter(|r| r.method == "GET" && r.target().contains("/fhir/"))
+        .map(|r| r.target())
         .collect();
     let mut unique = fhir.clone();
     unique.sort();

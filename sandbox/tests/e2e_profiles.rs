@@ -4,18 +4,7 @@
 
 mod e2e_support;
 
-use e2e_support::Harness;
-
-const SECTIONS: [&str; 8] = [
-    "section-problems",
-    "section-medications",
-    "section-allergies",
-    "section-vital-signs",
-    "section-labs",
-    "section-immunizations",
-    "section-encounters",
-    "section-procedures",
-];
+use e2e_support::{Harness, SECTIONS};
 
 /// The text of every section once all have settled, through `profile` of the sandbox whose
 /// EHR page is `ehr_page`.
@@ -79,21 +68,21 @@ fn check_query_plan(harness: &Harness, profile: &str) {
         .requests()
         .iter()
         .filter(|r| {
-            r.method == "GET" && r.target.starts_with(&prefix) && r.target.contains("/fhir/")
+            r.method == "GET" && r.target().starts_with(&prefix) && r.target().contains("/fhir/")
         })
         .map(|r| {
-            let target = r
-                .target
+            let target = r.target();
+            let below_base = target
                 .split_once("/fhir/")
-                .map_or(&*r.target, |(_, rest)| rest);
-            format!("{} {}", r.status, url_decoded(target))
+                .map_or(&*target, |(_, rest)| rest);
+            format!("{} {}", r.status, url_decoded(below_base))
         })
         .collect();
     let sloppy: Vec<String> = harness
         .sandbox
         .requests()
         .into_iter()
-        .map(|r| r.target)
+        .map(|r| r.target())
         .filter(|target| {
             target.starts_with(&prefix) && (target.ends_with('&') || target.contains("&&"))
         })
@@ -186,13 +175,7 @@ fn url_decoded(target: &str) -> String {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn every_ehr_profile_shows_the_same_summary_for_the_same_patient() {
     let harness = Harness::start().await;
-    let patient = harness
-        .sandbox
-        .patients()
-        .iter()
-        .find(|p| p.display_name.starts_with("Ольга"))
-        .cloned()
-        .unwrap();
+    let patient = harness.patient_named("Ольга");
     let ehr_page = harness.sandbox.ehr_page_url();
     let reference = summary_through(&harness, &ehr_page, "reference", &patient.id).await;
     check_query_plan(&harness, "reference");
@@ -233,7 +216,7 @@ async fn a_sandbox_fronting_an_upstream_shows_the_summary_the_upstream_serves() 
         .sandbox
         .requests()
         .iter()
-        .filter(|r| r.target.starts_with("/open/fhir/Condition?"))
+        .filter(|r| r.target().starts_with("/open/fhir/Condition?"))
         .count();
     assert!(relayed > 0, "no Condition search reached the upstream");
     front.shutdown().await;
@@ -245,11 +228,7 @@ async fn a_sandbox_fronting_an_upstream_shows_the_summary_the_upstream_serves() 
 async fn a_server_without_cors_headers_gets_a_plain_words_diagnosis() {
     let harness = Harness::start().await;
     let patient = harness.sandbox.patients()[0].id.clone();
-    let url = format!(
-        "{}ehr/launch?patient={patient}&profile=no-cors&target=tab",
-        harness.sandbox.ehr_page_url()
-    );
-    harness.client.goto(&url).await.unwrap();
+    harness.open_ehr_launch(&patient, "&profile=no-cors").await;
     let message = harness.text_of("[data-testid=error-message]").await;
     assert!(message.contains("CORS"), "{message}");
     assert!(message.contains("origin"), "{message}");

@@ -7,16 +7,6 @@ mod e2e_support;
 use e2e_support::Harness;
 use serde_json::Value;
 
-fn patient_named(harness: &Harness, given: &str) -> sandbox::PatientSummary {
-    harness
-        .sandbox
-        .patients()
-        .iter()
-        .find(|p| p.display_name.starts_with(given))
-        .cloned()
-        .unwrap_or_else(|| panic!("the sandbox has a patient named {given}"))
-}
-
 fn code_text(resource: &Value, element: &str) -> Option<String> {
     let concept = resource.get(element)?;
     concept
@@ -35,28 +25,15 @@ fn status_code(resource: &Value, element: &str) -> Option<String> {
 
 /// Opens the summary of `patient` by EHR launch in a tab of its own (full width).
 async fn open_summary(harness: &Harness, patient: &sandbox::PatientSummary) {
-    let url = format!(
-        "{}ehr/launch?patient={}&target=tab",
-        harness.sandbox.ehr_page_url(),
-        patient.id
-    );
-    harness.client.goto(&url).await.unwrap();
+    harness.open_ehr_launch(&patient.id, "").await;
     harness.wait_for("[data-testid=patient-name]").await;
-}
-
-async fn section_text(harness: &Harness, id: &str) -> String {
-    // A section's count appears once its data has arrived and been rendered.
-    harness
-        .wait_for(&format!("[data-testid={id}] [data-testid=count]"))
-        .await;
-    harness.text_of(&format!("[data-testid={id}]")).await
 }
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn the_summary_shows_each_sections_expected_content() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Ольга");
+    let patient = harness.patient_named("Ольга");
     open_summary(&harness, &patient).await;
 
     let conditions = harness.sandbox.resources(&patient.id, "Condition");
@@ -65,7 +42,7 @@ async fn the_summary_shows_each_sections_expected_content() {
         .find(|c| status_code(c, "clinicalStatus").as_deref() == Some("active"))
         .and_then(|c| code_text(c, "code"))
         .expect("Ольга has an active condition");
-    let problems = section_text(&harness, "section-problems").await;
+    let problems = harness.section_text("section-problems").await;
     assert!(problems.contains(&active), "problems: {problems}");
 
     let requests = harness.sandbox.resources(&patient.id, "MedicationRequest");
@@ -76,7 +53,7 @@ async fn the_summary_shows_each_sections_expected_content() {
         .filter_map(|r| r.pointer("/contained/0"))
         .find_map(|m| code_text(m, "code"))
         .expect("Ольга has an active medication named by a contained Medication");
-    let medications = section_text(&harness, "section-medications").await;
+    let medications = harness.section_text("section-medications").await;
     assert!(
         medications.contains(&active_medication),
         "medications: {medications}"
@@ -88,21 +65,22 @@ async fn the_summary_shows_each_sections_expected_content() {
         .find(|a| status_code(a, "clinicalStatus").as_deref() == Some("active"))
         .and_then(|a| code_text(a, "code"))
         .expect("Ольга has an active allergy");
-    let allergy_text = section_text(&harness, "section-allergies").await;
+    let allergy_text = harness.section_text("section-allergies").await;
     assert!(
         allergy_text.contains(&substance),
         "allergies: {allergy_text}"
     );
 
     // Card titles are upper-cased by CSS, and WebDriver reads text as rendered.
-    let vitals = section_text(&harness, "section-vital-signs")
+    let vitals = harness
+        .section_text("section-vital-signs")
         .await
         .to_lowercase();
     assert!(
         vitals.contains("heart rate") && vitals.contains("/min"),
         "vitals: {vitals}"
     );
-    let labs = section_text(&harness, "section-labs").await;
+    let labs = harness.section_text("section-labs").await;
     assert!(
         labs.contains("Hemoglobin") || labs.contains("HbA1c"),
         "labs: {labs}"
@@ -112,7 +90,7 @@ async fn the_summary_shows_each_sections_expected_content() {
         "section-encounters",
         "section-procedures",
     ] {
-        let text = section_text(&harness, id).await;
+        let text = harness.section_text(id).await;
         assert!(!text.contains("could not"), "{id}: {text}");
     }
     harness.screenshot("summary-1280").await;
@@ -124,10 +102,10 @@ async fn the_summary_shows_each_sections_expected_content() {
 async fn a_480_pixel_wide_frame_has_no_horizontal_scroll() {
     let harness = Harness::start().await;
     harness.client.set_window_size(480, 1400).await.unwrap();
-    let patient = patient_named(&harness, "José");
+    let patient = harness.patient_named("José");
     open_summary(&harness, &patient).await;
-    section_text(&harness, "section-labs").await;
-    section_text(&harness, "section-vital-signs").await;
+    harness.section_text("section-labs").await;
+    harness.section_text("section-vital-signs").await;
     let overflow = harness
         .client
         .execute(
@@ -165,9 +143,9 @@ async fn backgrounds(harness: &Harness) -> (String, String) {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_dark_colour_scheme_gets_the_dark_palette() {
     let light = Harness::start().await;
-    let patient = patient_named(&light, "Ольга");
+    let patient = light.patient_named("Ольга");
     open_summary(&light, &patient).await;
-    section_text(&light, "section-labs").await;
+    light.section_text("section-labs").await;
     let (light_page, light_section) = backgrounds(&light).await;
     light.finish().await;
 
@@ -183,7 +161,7 @@ async fn a_dark_colour_scheme_gets_the_dark_palette() {
         .unwrap();
     assert_eq!(prefers_dark, true, "the browser does not prefer dark");
     open_summary(&dark, &patient).await;
-    section_text(&dark, "section-labs").await;
+    dark.section_text("section-labs").await;
     let (dark_page, dark_section) = backgrounds(&dark).await;
     // The sandbox's smart_style_url tints the light palette, so compare brightness, not
     // exact colours.
@@ -209,13 +187,13 @@ async fn a_dark_colour_scheme_gets_the_dark_palette() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn hostile_markup_in_the_record_is_shown_as_text_and_runs_no_script() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "<b>Bold</b>");
+    let patient = harness.patient_named("<b>Bold</b>");
     open_summary(&harness, &patient).await;
     assert_eq!(
         harness.text_of("[data-testid=patient-name]").await,
         patient.display_name
     );
-    section_text(&harness, "section-problems").await;
+    harness.section_text("section-problems").await;
     let injected = harness
         .client
         .execute(
@@ -232,13 +210,14 @@ async fn hostile_markup_in_the_record_is_shown_as_text_and_runs_no_script() {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn the_ten_thousand_observation_patient_renders_vitals_and_labs() {
     let harness = Harness::start().await;
-    let patient = patient_named(&harness, "Maximilian");
+    let patient = harness.patient_named("Maximilian");
     open_summary(&harness, &patient).await;
-    let vitals = section_text(&harness, "section-vital-signs")
+    let vitals = harness
+        .section_text("section-vital-signs")
         .await
         .to_lowercase();
     assert!(vitals.contains("weight"), "vitals: {vitals}");
-    let labs = section_text(&harness, "section-labs").await;
+    let labs = harness.section_text("section-labs").await;
     assert!(!labs.is_empty());
     harness.screenshot("summary-10k").await;
     harness.finish().await;

@@ -389,7 +389,7 @@ async fn request_rate_limited_answers_the_first_search_of_each_type_429_with_ret
     let statuses: Vec<u16> = sandbox
         .requests()
         .iter()
-        .filter(|r| r.target.starts_with("/reference/fhir/Condition?"))
+        .filter(|r| r.target().starts_with("/reference/fhir/Condition?"))
         .map(|r| r.status)
         .collect();
     assert_eq!(statuses, [429, 200], "the request log");

@@ -168,7 +168,7 @@ async fn a_request_without_a_token_is_refused_and_never_reaches_the_upstream() {
     let relayed = upstream
         .requests()
         .iter()
-        .filter(|r| r.target.starts_with("/open/fhir"))
+        .filter(|r| r.target().starts_with("/open/fhir"))
         .count();
     assert_eq!(relayed, 0);
 }
@@ -213,7 +213,7 @@ async fn scopes_and_the_patient_in_context_are_enforced_on_upstream_data() {
         entries(&all, "match"),
         upstream.resources(&patient, "Condition")
     );
-    let relayed = upstream.requests().into_iter().map(|r| r.target);
+    let relayed = upstream.requests().into_iter().map(|r| r.target());
     let narrowed = format!("/open/fhir/Condition?_count=1000&patient={patient}");
     assert!(relayed.into_iter().any(|t| t == narrowed), "{narrowed}");
 }
@@ -233,7 +233,11 @@ async fn a_profiles_count_cap_applies_to_the_relayed_search() {
     let search = format!("Condition?patient={patient}&_count=500");
     let response = fhir_get(&http(), &front, "oracle-like", &search, Some(&token)).await;
     assert_eq!(response.status(), 200);
-    let relayed: Vec<String> = upstream.requests().into_iter().map(|r| r.target).collect();
+    let relayed: Vec<String> = upstream
+        .requests()
+        .into_iter()
+        .map(|r| r.target())
+        .collect();
     let capped = format!("/open/fhir/Condition?patient={patient}&_count=50");
     assert!(relayed.contains(&capped), "{relayed:?}");
 }

@@ -3,6 +3,7 @@
 //! one refresh and one retry. Everything here decides; the shell sends, waits and retries.
 
 use super::authorize::LaunchKind;
+use super::oauth_error::OAuthErrorCode;
 use super::session::Session;
 use super::token::{parse_token_response, TokenError};
 use crate::fhir::FhirBaseUrl;
@@ -109,6 +110,22 @@ impl UserFacing for ReauthorizeReason {
             ReauthorizeCause::Expired => {
                 "Access to the record expired, and the server gave Bedside no way to renew it."
                     .to_owned()
+            }
+            // RFC 6749 §5.2: answering a refresh, invalid_grant means the refresh token itself
+            // is invalid, expired or revoked. The code-exchange wording ("the sign-in could not
+            // be completed") would describe a sign-in the user never attempted.
+            ReauthorizeCause::RefreshFailed(TokenError::Refused {
+                code: OAuthErrorCode::InvalidGrant,
+                description,
+            }) => {
+                let said = description
+                    .as_ref()
+                    .map(|words| format!(" The server said: \u{201c}{words}\u{201d}"))
+                    .unwrap_or_default();
+                format!(
+                    "Renewing access failed. The server no longer accepts Bedside's refresh \
+                     token: it is invalid, expired or revoked.{said}"
+                )
             }
             ReauthorizeCause::RefreshFailed(error) => {
                 format!("Renewing access failed. {}", error.message())

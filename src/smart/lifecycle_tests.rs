@@ -254,6 +254,25 @@ fn a_refused_refresh_says_why_and_names_the_oauth_error() {
 }
 
 #[test]
+fn a_refresh_token_refused_with_invalid_grant_is_explained_as_renewal_not_sign_in() {
+    let mut session = session();
+    session.begin_refresh(250 * S).unwrap();
+    let body = r#"{"error":"invalid_grant","error_description":"The refresh token has expired."}"#;
+    let reason = session
+        .finish_refresh(reply(400, body), 250 * S)
+        .unwrap_err();
+    let message = reason.message();
+    assert!(
+        message.starts_with(
+            "Renewing access failed. The server no longer accepts Bedside's refresh token: it is \
+             invalid, expired or revoked. The server said: \u{201c}The refresh token has expired.\u{201d}"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("sign-in"), "{message}");
+}
+
+#[test]
 fn after_a_failed_refresh_the_token_is_used_until_it_expires() {
     let mut session = session();
     session.begin_refresh(250 * S).unwrap();

@@ -16,6 +16,18 @@ use std::time::{Duration, Instant};
 // Generous: the 10,000-observation patient pages through a debug-built sandbox.
 const WAIT: Duration = Duration::from_secs(60);
 
+/// The `data-testid` of every summary section, in page order.
+pub const SECTIONS: [&str; 8] = [
+    "section-problems",
+    "section-medications",
+    "section-allergies",
+    "section-vital-signs",
+    "section-labs",
+    "section-immunizations",
+    "section-encounters",
+    "section-procedures",
+];
+
 /// One test's world.
 pub struct Harness {
     /// The sandbox EHR and app origin.
@@ -151,6 +163,16 @@ impl Harness {
         }
     }
 
+    /// True when an element is there now (no waiting).
+    pub async fn is_present(&self, css: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("a WebDriver lookup")
+            .is_empty()
+    }
+
     /// Waits for an element and returns its text.
     pub async fn text_of(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.expect("element text")
@@ -190,6 +212,43 @@ impl Harness {
             )
             .await
             .expect("reading storage")
+    }
+
+    /// The sandbox patient whose display name starts with `given`.
+    pub fn patient_named(&self, given: &str) -> sandbox::PatientSummary {
+        self.sandbox
+            .patients()
+            .iter()
+            .find(|p| p.display_name.starts_with(given))
+            .cloned()
+            .unwrap_or_else(|| panic!("the sandbox has a patient named {given}"))
+    }
+
+    /// EHR launch of `patient_id` in a tab of its own (full width), with the sandbox's launch
+    /// options in `options` (e.g. `&simulate=NAME&lifetime=2`, see `sandbox::ehr`).
+    pub async fn open_ehr_launch(&self, patient_id: &str, options: &str) {
+        let url = format!(
+            "{}ehr/launch?patient={patient_id}&target=tab{options}",
+            self.sandbox.ehr_page_url()
+        );
+        self.client.goto(&url).await.unwrap();
+    }
+
+    /// Opens the app's start page, picks the reference server and waits for the sandbox's
+    /// sign-in and patient picker.
+    pub async fn start_standalone_launch(&self) {
+        self.client.goto(&self.sandbox.app_origin).await.unwrap();
+        let button = format!("button[data-iss=\"{}\"]", self.sandbox.fhir_base());
+        self.click(&button).await;
+        self.wait_for("#consent-form").await;
+    }
+
+    /// The text of the summary section `id` (e.g. `section-labs`) once its data has arrived
+    /// and been rendered (its count appears then).
+    pub async fn section_text(&self, id: &str) -> String {
+        self.wait_for(&format!("[data-testid={id}] [data-testid=count]"))
+            .await;
+        self.text_of(&format!("[data-testid={id}]")).await
     }
 
     /// Saves a screenshot when `BEDSIDE_SCREENSHOTS` names a folder (for looking at the UI).
