@@ -104,6 +104,9 @@ pub struct Options {
     /// it, an origin that never resolves. Tests set a listener of their own here to see
     /// whether the app follows the link and what it sends.
     pub foreign_next_origin: Option<String>,
+    /// How long every FHIR read and search waits before it is answered (a slow EHR): tests
+    /// use it to keep a launch loading while its token ages.
+    pub fhir_delay: Duration,
     /// Upstream mode: the base URL of an open FHIR R4 server (`http://` only) whose data
     /// every profile serves instead of the generated patients, behind the sandbox's
     /// authorization, scope checks, CORS and profile quirks; its patients are the ones the
@@ -126,6 +129,7 @@ impl Default for Options {
             refuse_framing: false,
             data_dir: None,
             foreign_next_origin: None,
+            fhir_delay: Duration::ZERO,
             upstream: None,
         }
     }

@@ -170,6 +170,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         },
     );
     sandbox.foreign_next_origin = options.foreign_next_origin.clone();
+    sandbox.fhir_delay = options.fhir_delay;
     if let Some(base) = &options.upstream {
         let upstream = Upstream::new(base)
             .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
@@ -283,6 +284,18 @@ fn profile_router(ctx: Ctx) -> Router {
         )
     } else {
         fhir
+    };
+    // Inside the CORS layer, so even a preflight-free GET waits: like a slow FHIR server.
+    let delay = ctx.sandbox.fhir_delay;
+    let fhir = if delay.is_zero() {
+        fhir
+    } else {
+        fhir.layer(from_fn(
+            move |request, next: axum::middleware::Next| async move {
+                tokio::time::sleep(delay).await;
+                next.run(request).await
+            },
+        ))
     };
     let fhir = match profile.cors {
         CorsStyle::NoFhir => fhir,

@@ -59,6 +59,8 @@ pub(crate) struct Sandbox {
     pub(crate) defaults: LaunchOptions,
     /// Where `paging_foreign_next` points (see `simulate`).
     pub(crate) foreign_next_origin: Option<String>,
+    /// How long every FHIR read and search waits before it is answered.
+    pub(crate) fhir_delay: Duration,
     /// The FHIR server answering instead of `data` (upstream mode).
     pub(crate) upstream: Option<Upstream>,
     grants: Mutex<Grants>,
@@ -84,6 +86,7 @@ impl Sandbox {
             lifetimes,
             defaults,
             foreign_next_origin: None,
+            fhir_delay: Duration::ZERO,
             upstream: None,
             grants: Mutex::default(),
         }

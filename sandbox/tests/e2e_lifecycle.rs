@@ -4,16 +4,26 @@
 //! narrower grant leaving a section unrequested, and sign-out revoking the tokens. Run with
 //! `cargo xtask test`.
 //!
-//! Renewals need requests made after the token has aged: the 10,000-observation patient keeps
-//! the vitals section paging for over ten seconds, longer than the 4–8 s access tokens these
-//! tests ask for, and Bedside renews when half a short token's life is left. Shorter tokens
-//! would expire while their requests wait in the browser's per-host connection queue.
+//! Renewals need requests made after the token has aged: these tests make the sandbox a slow
+//! EHR (every FHIR answer 1.5–2 s late), so with the browser's six connections per host the
+//! 10,000-observation patient's first wave takes three rounds and its second lab page is asked
+//! for after half of a 6–10 s token's life, when Bedside renews a short token. Requests of the
+//! first wave are still answered before the token expires.
 
 mod e2e_support;
 
 use e2e_support::{Harness, SECTIONS};
 use sandbox::{LoggedRequest, Options, Simulation};
 use std::time::Duration;
+
+/// A sandbox whose FHIR answers each take `delay_ms`, with `options` otherwise.
+async fn slow_ehr(delay_ms: u64, options: Options) -> Harness {
+    Harness::start_with(Options {
+        fhir_delay: Duration::from_millis(delay_ms),
+        ..options
+    })
+    .await
+}
 
 /// The resource type a FHIR request was about (`/reference/fhir/Observation?…` → Observation).
 fn resource_type(request: &LoggedRequest) -> Option<&str> {
@@ -61,9 +71,9 @@ async fn wait_for_every_section(harness: &Harness) {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn an_access_token_about_to_expire_is_renewed_silently_before_the_server_refuses_it() {
-    let harness = Harness::start().await;
+    let harness = slow_ehr(2_000, Options::default()).await;
     let patient = harness.patient_named("Maximilian");
-    harness.open_ehr_launch(&patient.id, "&lifetime=8").await;
+    harness.open_ehr_launch(&patient.id, "&lifetime=10").await;
     wait_for_every_section(&harness).await;
     assert!(!harness.is_present("[data-testid=access-ended]").await);
 
@@ -71,7 +81,7 @@ async fn an_access_token_about_to_expire_is_renewed_silently_before_the_server_r
     let refreshes = token_grants(&requests, "refresh_token");
     assert!(
         !refreshes.is_empty(),
-        "no refresh_token grant while paging for longer than the token lived"
+        "no refresh_token grant while loading for longer than half the token's life"
     );
     for refresh in &refreshes {
         assert_eq!(refresh.status, 200, "{refresh:?}");
@@ -95,8 +105,8 @@ async fn an_access_token_about_to_expire_is_renewed_silently_before_the_server_r
 /// Waits for the notice that a refused renewal ended access, checks its words, and checks
 /// that what the page showed before the notice is still there after it.
 async fn assert_access_ended_after_refused_renewal(harness: &Harness, restart: &str) {
-    // Read while access lasts: the banner and the problems list are small reads answered in
-    // the first second, long before the 4 s token expires while vitals are still paging.
+    // Read while access lasts: the banner and the problems list are answered in the first
+    // round of the slow EHR, long before the 6 s token expires.
     let banner = harness.text_of("[data-testid=patient-banner]").await;
     let problems = harness.section_text("section-problems").await;
     harness.wait_for("[data-testid=access-ended]").await;
@@ -135,12 +145,12 @@ async fn assert_access_ended_after_refused_renewal(harness: &Harness, restart: &
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn an_expired_refresh_token_after_an_ehr_launch_asks_for_a_relaunch_and_keeps_the_page() {
-    let harness = Harness::start().await;
+    let harness = slow_ehr(1_500, Options::default()).await;
     let patient = harness.patient_named("Maximilian");
     harness
         .open_ehr_launch(
             &patient.id,
-            "&lifetime=4&simulate=token_expired_refresh_token",
+            "&lifetime=6&simulate=token_expired_refresh_token",
         )
         .await;
     assert_access_ended_after_refused_renewal(
@@ -163,11 +173,14 @@ async fn an_expired_refresh_token_after_an_ehr_launch_asks_for_a_relaunch_and_ke
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn an_expired_refresh_token_after_a_standalone_launch_offers_to_sign_in_again_to_the_same_server(
 ) {
-    let harness = Harness::start_with(Options {
-        simulate: Some(Simulation::TokenExpiredRefreshToken),
-        access_token_lifetime: Duration::from_secs(4),
-        ..Options::default()
-    })
+    let harness = slow_ehr(
+        1_500,
+        Options {
+            simulate: Some(Simulation::TokenExpiredRefreshToken),
+            access_token_lifetime: Duration::from_secs(6),
+            ..Options::default()
+        },
+    )
     .await;
     let patient = harness.patient_named("Maximilian");
     harness.start_standalone_launch().await;
