@@ -331,8 +331,22 @@ async fn search_token(sandbox: &Running, name: &str) -> String {
 }
 
 /// `{type}?patient={first patient}&_count=1`: one match a page, so there is a next page.
+/// The absolute URL of a one-entry first page of the first patient's `ty` resources.
 fn first_page(sandbox: &Running, ty: &str) -> String {
-    format!("{ty}?patient={}&_count=1", sandbox.patients()[0].id)
+    format!(
+        "{}/{ty}?patient={}&_count=1",
+        sandbox.fhir_base(),
+        sandbox.patients()[0].id
+    )
+}
+
+/// The Bundle at `url`, fetched from the app origin with `token`.
+async fn bundle_at(sandbox: &Running, url: &str, token: &str) -> Value {
+    get_from_app(sandbox, url, token)
+        .await
+        .json()
+        .await
+        .expect("a Bundle")
 }
 
 /// A search `url` (absolute) sent from the app origin with `token`.
@@ -359,11 +373,7 @@ fn next_link(bundle: &Value) -> Option<String> {
 async fn request_rate_limited_answers_the_first_search_of_each_type_429_with_retry_after() {
     let sandbox = start().await;
     let token = search_token(&sandbox, "request_rate_limited").await;
-    let conditions = format!(
-        "{}/{}",
-        sandbox.fhir_base(),
-        first_page(&sandbox, "Condition")
-    );
+    let conditions = first_page(&sandbox, "Condition");
     let refused = get_from_app(&sandbox, &conditions, &token).await;
     assert_eq!(refused.status(), 429);
     let headers = refused.headers();
@@ -378,11 +388,7 @@ async fn request_rate_limited_answers_the_first_search_of_each_type_429_with_ret
 
     let again = get_from_app(&sandbox, &conditions, &token).await;
     assert_eq!(again.status(), 200);
-    let observations = format!(
-        "{}/{}",
-        sandbox.fhir_base(),
-        first_page(&sandbox, "Observation")
-    );
+    let observations = first_page(&sandbox, "Observation");
     let other_type = get_from_app(&sandbox, &observations, &token).await;
     assert_eq!(other_type.status(), 429);
 
@@ -399,11 +405,7 @@ async fn request_rate_limited_answers_the_first_search_of_each_type_429_with_ret
 async fn request_rate_limited_spares_a_launch_without_the_simulation() {
     let sandbox = start().await;
     let token = search_token(&sandbox, "none").await;
-    let url = format!(
-        "{}/{}",
-        sandbox.fhir_base(),
-        first_page(&sandbox, "Condition")
-    );
+    let url = first_page(&sandbox, "Condition");
     assert_eq!(get_from_app(&sandbox, &url, &token).await.status(), 200);
 }
 
@@ -411,23 +413,11 @@ async fn request_rate_limited_spares_a_launch_without_the_simulation() {
 async fn paging_loop_leads_the_second_page_back_to_the_first() {
     let sandbox = start().await;
     let token = search_token(&sandbox, "paging_loop").await;
-    let first = format!(
-        "{}/{}",
-        sandbox.fhir_base(),
-        first_page(&sandbox, "Condition")
-    );
-    let page_one: Value = get_from_app(&sandbox, &first, &token)
-        .await
-        .json()
-        .await
-        .expect("a Bundle");
+    let first = first_page(&sandbox, "Condition");
+    let page_one: Value = bundle_at(&sandbox, &first, &token).await;
     let second = next_link(&page_one).expect("page 1 has a next link");
     assert!(second.contains("_offset=1"), "{second}");
-    let page_two: Value = get_from_app(&sandbox, &second, &token)
-        .await
-        .json()
-        .await
-        .expect("a Bundle");
+    let page_two: Value = bundle_at(&sandbox, &second, &token).await;
     assert_eq!(next_link(&page_two), Some(first));
 }
 
@@ -440,16 +430,8 @@ async fn paging_foreign_next_links_the_first_page_to_the_configured_origin() {
     })
     .await;
     let token = search_token(&sandbox, "paging_foreign_next").await;
-    let first = format!(
-        "{}/{}",
-        sandbox.fhir_base(),
-        first_page(&sandbox, "Condition")
-    );
-    let page: Value = get_from_app(&sandbox, &first, &token)
-        .await
-        .json()
-        .await
-        .expect("a Bundle");
+    let first = first_page(&sandbox, "Condition");
+    let page: Value = bundle_at(&sandbox, &first, &token).await;
     let next = next_link(&page).expect("a next link");
     let expected = format!("{foreign}/reference/fhir/Condition?");
     assert!(next.starts_with(&expected), "{next}");
@@ -460,16 +442,8 @@ async fn paging_foreign_next_links_the_first_page_to_the_configured_origin() {
 async fn paging_foreign_next_without_an_origin_points_at_one_that_never_resolves() {
     let sandbox = start().await;
     let token = search_token(&sandbox, "paging_foreign_next").await;
-    let first = format!(
-        "{}/{}",
-        sandbox.fhir_base(),
-        first_page(&sandbox, "Condition")
-    );
-    let page: Value = get_from_app(&sandbox, &first, &token)
-        .await
-        .json()
-        .await
-        .expect("a Bundle");
+    let first = first_page(&sandbox, "Condition");
+    let page: Value = bundle_at(&sandbox, &first, &token).await;
     let next = next_link(&page).expect("a next link");
     assert!(next.starts_with("http://foreign-origin.invalid/"), "{next}");
 }

@@ -220,6 +220,28 @@ pub fn authorization_request(
     (redirect, record)
 }
 
+/// An in-flight record for tests anywhere in the crate: fixed entropy, `https://ehr.example`
+/// endpoints, client `bedside` redirecting to `https://app.example/callback`.
+#[cfg(test)]
+pub(crate) fn test_record(launch: LaunchKind) -> InFlightRecord {
+    let discovery = crate::smart::discovery::Discovery::with_endpoints(
+        FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
+        Url::parse("https://ehr.example/authorize").unwrap(),
+        Url::parse("https://ehr.example/token").unwrap(),
+    );
+    let client = ClientSettings {
+        client_id: "bedside".into(),
+        redirect_uri: Url::parse("https://app.example/callback").unwrap(),
+        scope: "launch/patient patient/*.rs".into(),
+    };
+    let entropy = Entropy {
+        state: [3; 32],
+        verifier: [4; 32],
+        nonce: [5; 32],
+    };
+    authorization_request(&discovery, &client, launch, entropy, 1_000).1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,33 +1,10 @@
 //! Callback cases from RFC 6749 §4.1.2, §4.1.2.1 and §10.12 (CSRF via `state`).
 
 use super::*;
-use crate::fhir::FhirBaseUrl;
-use crate::smart::authorize::{
-    authorization_request, ClientSettings, Entropy, LaunchKind, MAX_IN_FLIGHT_AGE_MS,
-};
-use crate::smart::discovery::Discovery;
+use crate::smart::authorize::{test_record, LaunchKind, MAX_IN_FLIGHT_AGE_MS};
 
 fn url(s: &str) -> Url {
     Url::parse(s).unwrap()
-}
-
-fn record(launch: LaunchKind) -> InFlightRecord {
-    let discovery = Discovery::with_endpoints(
-        FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
-        url("https://ehr.example/authorize"),
-        url("https://ehr.example/token"),
-    );
-    let client = ClientSettings {
-        client_id: "bedside".into(),
-        redirect_uri: url("https://app.example/callback"),
-        scope: "launch/patient patient/*.rs".into(),
-    };
-    let entropy = Entropy {
-        state: [3; 32],
-        verifier: [4; 32],
-        nonce: [5; 32],
-    };
-    authorization_request(&discovery, &client, launch, entropy, 1_000).1
 }
 
 fn callback_for(record: &InFlightRecord, extra: &str) -> Url {
@@ -39,7 +16,7 @@ fn callback_for(record: &InFlightRecord, extra: &str) -> Url {
 
 #[test]
 fn a_code_with_the_state_of_a_live_record_is_verified() {
-    let record = record(LaunchKind::Standalone);
+    let record = test_record(LaunchKind::Standalone);
     let response = parse_callback(&callback_for(&record, "")).unwrap();
     let verified = verify(response, Some(record), 2_000).unwrap();
     assert_eq!(verified.code.expose(), "abc");
@@ -47,7 +24,7 @@ fn a_code_with_the_state_of_a_live_record_is_verified() {
 
 #[test]
 fn callback_with_tampered_state_is_refused() {
-    let record = record(LaunchKind::Standalone);
+    let record = test_record(LaunchKind::Standalone);
     let tampered = url("https://app.example/callback?code=abc&state=forged");
     let response = parse_callback(&tampered).unwrap();
     // The shell looks the record up by the presented state and finds none.
@@ -64,7 +41,7 @@ fn callback_with_tampered_state_is_refused() {
 
 #[test]
 fn callback_with_reused_state_is_refused_because_its_record_is_gone() {
-    let record = record(LaunchKind::Standalone);
+    let record = test_record(LaunchKind::Standalone);
     let first = parse_callback(&callback_for(&record, "")).unwrap();
     let second = first.clone();
     assert!(verify(first, Some(record), 2_000).is_ok());
@@ -80,7 +57,7 @@ fn callback_with_reused_state_is_refused_because_its_record_is_gone() {
 
 #[test]
 fn callback_after_ten_minutes_is_refused() {
-    let record = record(LaunchKind::Standalone);
+    let record = test_record(LaunchKind::Standalone);
     let response = parse_callback(&callback_for(&record, "")).unwrap();
     let late = 1_001 + MAX_IN_FLIGHT_AGE_MS;
     assert_eq!(
@@ -91,7 +68,7 @@ fn callback_after_ten_minutes_is_refused() {
 
 #[test]
 fn access_denied_for_our_state_is_reported_in_plain_words() {
-    let record = record(LaunchKind::Standalone);
+    let record = test_record(LaunchKind::Standalone);
     let denied = url(&format!(
         "https://app.example/callback?error=access_denied&error_description=User+declined&state={}",
         record.state.as_str()
@@ -112,7 +89,7 @@ fn an_error_for_an_unknown_state_is_not_trusted() {
 
 #[test]
 fn an_ehr_launch_refusal_says_to_relaunch_from_the_ehr() {
-    let record = record(LaunchKind::Ehr { launch: "l".into() });
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let denied = callback_for(&record, "")
         .as_str()
         .replace("code=abc", "error=invalid_scope");

@@ -1,34 +1,12 @@
 //! Signing in through a new window: when it is offered, and which messages the frame accepts.
 
 use super::*;
-use crate::fhir::FhirBaseUrl;
-use crate::smart::authorize::{authorization_request, ClientSettings, Entropy, LaunchKind};
-use crate::smart::discovery::Discovery;
+use crate::smart::authorize::{test_record, LaunchKind};
 
 const APP: &str = "https://app.example";
 
 fn url(s: &str) -> Url {
     Url::parse(s).unwrap()
-}
-
-fn record() -> InFlightRecord {
-    let discovery = Discovery::with_endpoints(
-        FhirBaseUrl::parse("https://ehr.example/fhir").unwrap(),
-        url("https://ehr.example/authorize"),
-        url("https://ehr.example/token"),
-    );
-    let client = ClientSettings {
-        client_id: "bedside".into(),
-        redirect_uri: url("https://app.example/callback"),
-        scope: "launch patient/*.rs".into(),
-    };
-    let entropy = Entropy {
-        state: [3; 32],
-        verifier: [4; 32],
-        nonce: [5; 32],
-    };
-    let launch = LaunchKind::Ehr { launch: "l".into() };
-    authorization_request(&discovery, &client, launch, entropy, 1_000).1
 }
 
 fn answer_for(record: &InFlightRecord, response: &str) -> String {
@@ -101,7 +79,7 @@ fn the_relayed_message_carries_only_the_authorization_response() {
 
 #[test]
 fn the_answer_from_the_sign_in_window_is_verified_against_the_record_in_memory() {
-    let record = record();
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let message = answer_for(&record, "code=abc");
     let mut waiting = AwaitingAnswer::new(record, APP);
     let verified = waiting
@@ -113,7 +91,7 @@ fn the_answer_from_the_sign_in_window_is_verified_against_the_record_in_memory()
 
 #[test]
 fn a_message_from_another_origin_is_ignored() {
-    let record = record();
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let message = answer_for(&record, "code=abc");
     let mut waiting = AwaitingAnswer::new(record, APP);
     let foreign = Incoming {
@@ -130,7 +108,7 @@ fn a_message_from_another_origin_is_ignored() {
 
 #[test]
 fn a_message_from_another_window_of_the_same_origin_is_ignored() {
-    let record = record();
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let message = answer_for(&record, "code=abc");
     let mut waiting = AwaitingAnswer::new(record, APP);
     let other_window = Incoming {
@@ -142,7 +120,7 @@ fn a_message_from_another_window_of_the_same_origin_is_ignored() {
 
 #[test]
 fn messages_that_are_not_bedside_answers_are_ignored() {
-    let mut waiting = AwaitingAnswer::new(record(), APP);
+    let mut waiting = AwaitingAnswer::new(test_record(LaunchKind::Ehr { launch: "l".into() }), APP);
     for data in ["hello", "{\"kind\":\"other\",\"params\":[]}", "[1,2]"] {
         assert!(waiting.receive(from_sign_in_place(data), 2_000).is_none());
     }
@@ -155,7 +133,7 @@ fn messages_that_are_not_bedside_answers_are_ignored() {
 
 #[test]
 fn an_answer_with_another_state_is_refused() {
-    let record = record();
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let forged = relay_message(&url("https://app.example/callback?code=abc&state=forged"));
     let mut waiting = AwaitingAnswer::new(record, APP);
     assert_eq!(
@@ -169,7 +147,7 @@ fn an_answer_with_another_state_is_refused() {
 
 #[test]
 fn a_second_answer_is_ignored_because_the_record_was_used() {
-    let record = record();
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let message = answer_for(&record, "code=abc");
     let mut waiting = AwaitingAnswer::new(record, APP);
     assert!(waiting
@@ -182,7 +160,7 @@ fn a_second_answer_is_ignored_because_the_record_was_used() {
 
 #[test]
 fn a_refusal_in_the_sign_in_window_reaches_the_frame_as_a_refusal() {
-    let record = record();
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let message = answer_for(&record, "error=access_denied");
     let mut waiting = AwaitingAnswer::new(record, APP);
     let error = waiting
@@ -194,7 +172,7 @@ fn a_refusal_in_the_sign_in_window_reaches_the_frame_as_a_refusal() {
 
 #[test]
 fn a_relayed_answer_follows_the_callback_rules_for_repeated_parameters() {
-    let record = record();
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
     let doubled = answer_for(&record, "code=a&code=b");
     let mut waiting = AwaitingAnswer::new(record, APP);
     assert_eq!(
