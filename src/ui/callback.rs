@@ -3,8 +3,8 @@
 
 use super::problem::ProblemPanel;
 use super::summary::SummaryPage;
+use crate::browser::flow;
 use crate::browser::flow::{Arrival, Completed};
-use crate::browser::{flow, style};
 use crate::problem::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,12 +50,10 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
     }
 }
 
-/// Marks the token's arrival and applies the EHR's style; returns the sign-in for
-/// [`summary`]. Every page that completes a sign-in goes through here.
+/// Marks the token's arrival; returns the sign-in for [`summary`]. Every page that completes a
+/// sign-in goes through here.
 pub(super) fn signed_in(completed: Box<Completed>) -> Box<Completed> {
     crate::browser::marks::mark("bedside:token");
-    let for_style = completed.session.clone();
-    spawn_local(async move { style::apply_ehr_style(&for_style).await });
     completed
 }
 

@@ -9,7 +9,7 @@ use super::section::{SectionFrame, SectionState};
 use super::sections::body_for;
 use crate::browser::fetch::{LoadError, SharedSession};
 use crate::browser::flow::PendingIdentity;
-use crate::browser::{fetch, flow, inspector, location, world};
+use crate::browser::{fetch, flow, inspector, location, style, world};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
 use crate::fhir::report::capability_report;
@@ -108,7 +108,10 @@ pub fn SummaryPage(
             }
         }
     }
-    // After the sections' requests are on their way, so the JWKS joins their wave.
+    // After the sections' requests are on their way, so the EHR's style document and the
+    // JWKS join their wave instead of making one of their own.
+    let for_style = session.get_value().borrow().clone();
+    spawn_local(async move { style::apply_ehr_style(&for_style).await });
     let identity_state = RwSignal::new(None::<Result<UserIdentity, Problem>>);
     let asked_for_identity = identity.is_some();
     if let Some(pending) = identity {
