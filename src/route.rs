@@ -29,9 +29,30 @@ pub fn route(base: &Url, current: &Url) -> Route {
     }
 }
 
+/// Where sign-out leaves the user: the start page, saying that they signed out.
+pub fn signed_out_url(base: &Url) -> Url {
+    let mut url = base.clone();
+    url.set_query(Some("signed-out"));
+    url
+}
+
+/// Whether the address is the one [`signed_out_url`] gives.
+pub fn is_signed_out(url: &Url) -> bool {
+    url.query_pairs().any(|(key, _)| key == "signed-out")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_out_lands_on_the_start_page_which_knows_it() {
+        let base = Url::parse("https://a.example/apps/bedside/").unwrap();
+        let landing = signed_out_url(&base);
+        assert_eq!(route(&base, &landing), Route::Start);
+        assert!(is_signed_out(&landing));
+        assert!(!is_signed_out(&base));
+    }
 
     fn at(base: &str, current: &str) -> Route {
         route(&Url::parse(base).unwrap(), &Url::parse(current).unwrap())

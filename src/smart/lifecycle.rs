@@ -79,7 +79,8 @@ pub enum Restart {
         /// The server the session was for.
         fhir_base: FhirBaseUrl,
     },
-    /// A standalone launch can start again here, for the same server and patient.
+    /// A standalone launch can start again here, for the same server; the patient is picked
+    /// again there (a standalone authorization cannot ask for a given patient).
     SignInAgain {
         /// The server to sign in to.
         fhir_base: FhirBaseUrl,
@@ -141,9 +142,7 @@ impl UserFacing for ReauthorizeReason {
             Restart::FromEhr { .. } => {
                 "Bedside was opened from your EHR, so it must be opened from there again."
             }
-            Restart::SignInAgain { .. } => {
-                "Sign in again to continue with the same server and patient."
-            }
+            Restart::SignInAgain { .. } => "Sign in again to continue with the same server.",
         };
         format!("{what} {next}")
     }
@@ -153,9 +152,9 @@ impl UserFacing for ReauthorizeReason {
             Restart::FromEhr { .. } => {
                 "Close Bedside and launch it again from the patient's chart in your EHR.".into()
             }
-            Restart::SignInAgain { fhir_base, patient } => format!(
-                "Choose \u{201c}Sign in again\u{201d} to reconnect to {fhir_base} for patient \
-                 {patient}."
+            Restart::SignInAgain { fhir_base, .. } => format!(
+                "Choose \u{201c}Sign in again\u{201d} to reconnect to {fhir_base}; pick the same \
+                 patient when the server asks."
             ),
         })
     }

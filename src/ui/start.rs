@@ -1,10 +1,11 @@
 //! The standalone start page: pick a configured FHIR server or type one in.
 
 use super::problem::ProblemPanel;
-use crate::browser::flow;
+use crate::browser::{flow, location};
 use crate::config::AppConfig;
 use crate::fhir::FhirBaseUrl;
 use crate::problem::Problem;
+use crate::route::is_signed_out;
 use crate::smart::authorize::LaunchKind;
 use crate::smart::launch::LaunchError;
 use leptos::prelude::*;
@@ -43,6 +44,11 @@ pub fn StartPage() -> impl IntoView {
     view! {
         <section class="start" data-testid="server-picker">
             <h1>"Bedside"</h1>
+            {is_signed_out(&location::current_url()).then(|| view! {
+                <p class="notice" role="status" data-testid="signed-out">
+                    "You have signed out: Bedside no longer holds any access to the record."
+                </p>
+            })}
             <p class="lede">"A patient summary for SMART on FHIR servers. Choose where the record lives; the server will ask you to sign in and pick a patient."</p>
             {move || match config.get() {
                 None => view! { <p class="muted">"Loading configuration\u{2026}"</p> }.into_any(),

@@ -14,6 +14,7 @@ use crate::fhir::capabilities::Capabilities;
 use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
 use crate::fhir::report::capability_report;
 use crate::problem::Problem;
+use crate::route::signed_out_url;
 use crate::smart::authorize::LaunchKind;
 use crate::smart::id_token::UserIdentity;
 use crate::smart::scope::ScopeSet;
@@ -151,7 +152,7 @@ pub fn SummaryPage(
         spawn_local(async move {
             flow::sign_out(current).await;
             // Leaving the page discards the app's memory, and with it the session.
-            location::navigate(&location::app_base());
+            location::navigate(&signed_out_url(&location::app_base()));
         });
     };
     let can_sign_in_again = standalone_restart.is_some();
