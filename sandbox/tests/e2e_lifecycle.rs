@@ -74,7 +74,10 @@ async fn wait_for_every_section(harness: &Harness) {
 async fn an_ageing_access_token_is_renewed_silently_and_every_section_still_loads() {
     let harness = slow_ehr(2_000, Options::default()).await;
     let patient = harness.patient_named("Maximilian");
-    harness.open_ehr_launch(&patient.id, "&lifetime=10").await;
+    // `request_expired_token`: the sandbox's access tokens live 10 s.
+    harness
+        .open_ehr_launch(&patient.id, "&simulate=request_expired_token")
+        .await;
     wait_for_every_section(&harness).await;
     assert!(!harness.is_present("[data-testid=access-ended]").await);
 
