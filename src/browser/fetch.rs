@@ -119,10 +119,19 @@ pub async fn load_section(
     let what = format!("the {} list", plan.section.title().to_lowercase());
     // The section's searches run at once (e.g. MedicationRequest beside MedicationStatement),
     // and their results keep the plan's order.
-    let searches = plan.queries.iter().map(|query| async {
-        let mut found = SectionData::default();
-        search_all_pages(session, query, &what, &mut found, on_progress).await?;
-        Ok::<_, LoadError>(found)
+    let progress = RefCell::new(vec![Progress::default(); plan.queries.len()]);
+    let searches = plan.queries.iter().enumerate().map(|(index, query)| {
+        let progress = &progress;
+        let what = &what;
+        async move {
+            let report = |now: Progress| {
+                progress.borrow_mut()[index] = now;
+                on_progress(Progress::combined(&progress.borrow()));
+            };
+            let mut found = SectionData::default();
+            search_all_pages(session, query, what, &mut found, &report).await?;
+            Ok::<_, LoadError>(found)
+        }
     });
     let mut data = SectionData::default();
     for found in try_join_all(searches).await? {

@@ -149,7 +149,7 @@ impl Paging {
 }
 
 /// How much of a section has arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
     /// Matches received.
     pub loaded: usize,
@@ -158,6 +158,15 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// The progress of several searches run at once for one section: what all have loaded,
+    /// of the total they announce (unknown when one of them does not say).
+    pub fn combined(parts: &[Progress]) -> Progress {
+        Progress {
+            loaded: parts.iter().map(|p| p.loaded).sum(),
+            total: parts.iter().map(|p| p.total).sum(),
+        }
+    }
+
     /// Plain words: "loaded 400 of ~2,300" or "loaded 400".
     pub fn describe(&self) -> String {
         match self.total {

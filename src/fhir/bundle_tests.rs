@@ -174,3 +174,22 @@ fn retries_are_bounded_and_waits_capped() {
     );
     assert_eq!(retry_delay_ms(503, None, 0), Some(1_000));
 }
+
+#[test]
+fn parallel_searches_add_up_their_progress() {
+    let known = |loaded, total| Progress {
+        loaded,
+        total: Some(total),
+    };
+    let both = Progress::combined(&[known(400, 2_300), known(50, 80)]);
+    assert_eq!(both.describe(), "loaded 450 of ~2,380");
+    let unknown = Progress {
+        loaded: 10,
+        total: None,
+    };
+    assert_eq!(
+        Progress::combined(&[known(400, 2_300), unknown]).describe(),
+        "loaded 410"
+    );
+    assert_eq!(Progress::combined(&[]).describe(), "loaded 0 of ~0");
+}
