@@ -288,7 +288,7 @@ pub fn timeline_rows(log: &LaunchLog) -> Vec<TimelineRow> {
     let first = log.entries.iter().map(|e| e.started_ms).min().unwrap_or(0);
     // Entries are written when a request ends; the timeline reads in the order they began.
     let mut entries: Vec<&Entry> = log.entries.iter().collect();
-    entries.sort_by_key(|entry| entry.started_ms);
+    crate::sort::sort_by_key(&mut entries, |entry| entry.started_ms);
     entries
         .into_iter()
         .map(|entry| TimelineRow {

@@ -1,7 +1,7 @@
 //! Bedside: a SMART on FHIR patient summary.
 //!
 //! The pure layers (`smart`, `fhir`, `summary`, `config`, `http`, `inspect`, `problem`, `route`,
-//! `registration`) hold every protocol
+//! `registration`, `sort`) hold every protocol
 //! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
 //! `ui` renders their view models. See `../shared/DESIGN.md` for the reasons.
 
@@ -21,6 +21,8 @@ pub mod registration;
 pub mod route;
 /// SMART App Launch: discovery, PKCE, authorization, callback, token, session.
 pub mod smart;
+/// Stable sorting through one shared routine (keeps the wasm small).
+pub mod sort;
 /// Clinical view models built from FHIR resources.
 pub mod summary;
 

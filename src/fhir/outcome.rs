@@ -23,7 +23,9 @@ struct Issue {
 
 /// The first readable explanation in an OperationOutcome body, if the body is one.
 pub fn outcome_text(body: &str) -> Option<String> {
-    let outcome: OperationOutcome = serde_json::from_str(body).ok()?;
+    // Typed from a JSON value, as every resource is, so the typed reader is compiled once.
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let outcome = OperationOutcome::deserialize(&value).ok()?;
     if outcome.resource_type.as_deref() != Some("OperationOutcome") {
         return None;
     }

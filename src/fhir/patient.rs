@@ -5,6 +5,7 @@ use super::date::FhirDate;
 use super::outcome::{check_read, FhirReadError};
 use crate::http::HttpResult;
 use serde::Deserialize;
+use serde_json::Value;
 
 /// The elements of Patient that the banner shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -45,8 +46,11 @@ impl Patient {
         struct Envelope {
             resource_type: Option<String>,
         }
-        let envelope: Envelope =
-            serde_json::from_str(body).map_err(|e| PatientParseError::Malformed(e.to_string()))?;
+        // Read as a JSON value first, then typed from it: the app reads every other resource
+        // from values too, so the typed readers are compiled once (a smaller wasm).
+        let malformed = |e: serde_json::Error| PatientParseError::Malformed(e.to_string());
+        let value: Value = serde_json::from_str(body).map_err(malformed)?;
+        let envelope = Envelope::deserialize(&value).map_err(malformed)?;
         match envelope.resource_type.as_deref() {
             Some("Patient") => {}
             other => {
@@ -55,7 +59,7 @@ impl Patient {
                 ))
             }
         }
-        serde_json::from_str(body).map_err(|e| PatientParseError::Malformed(e.to_string()))
+        Patient::deserialize(&value).map_err(malformed)
     }
 
     /// The birth date, if written validly.

@@ -7,6 +7,7 @@ use super::status::{ALLERGY_CLINICAL, ALLERGY_VERIFICATION};
 use super::when::Recorded;
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::model::{parse_all, AllergyIntolerance, MalformedResource, Reaction};
+use crate::sort;
 use serde_json::Value;
 
 const SNOMED: &str = "http://snomed.info/sct";
@@ -141,9 +142,10 @@ pub fn build(resources: &[Value]) -> AllergiesView {
             other.push(line);
         }
     }
-    current
-        .sort_by_cached_key(|line| (line.criticality.is_none(), line.criticality, by_name(line)));
-    other.sort_by_cached_key(by_name);
+    sort::sort_by_cached_key(&mut current, |line| {
+        (line.criticality.is_none(), line.criticality, by_name(line))
+    });
+    sort::sort_by_cached_key(&mut other, by_name);
     let state = if !current.is_empty() {
         AllergyListState::Listed
     } else if !no_known.is_empty() {

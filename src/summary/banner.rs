@@ -5,6 +5,7 @@
 use crate::fhir::datatypes::{non_blank, HumanName, Identifier};
 use crate::fhir::date::FhirDate;
 use crate::fhir::patient::Patient;
+use crate::sort;
 
 const V2_0203: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
 
@@ -131,7 +132,7 @@ fn identifier_lines(identifiers: &[Identifier]) -> Vec<IdentifierLine> {
         })
         .collect();
     // A stable sort keeps the server's order among the rest.
-    lines.sort_by_key(|(is_mrn, _)| !is_mrn);
+    sort::sort_by_key(&mut lines, |(is_mrn, _)| !is_mrn);
     lines.into_iter().map(|(_, line)| line).collect()
 }
 

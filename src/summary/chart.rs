@@ -76,7 +76,7 @@ pub fn layout(input: &ChartInput) -> ChartLayout {
         .iter()
         .filter(|p| p.value.is_finite() && p.day.is_finite())
         .collect();
-    points.sort_by(|a, b| a.day.total_cmp(&b.day));
+    crate::sort::sort_by(&mut points, |a, b| a.day.total_cmp(&b.day));
     let points = points.split_off(points.len().saturating_sub(MAX_POINTS));
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return ChartLayout {

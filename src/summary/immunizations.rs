@@ -6,6 +6,7 @@ use super::when::{newest_first, sort_newest_first, Recorded};
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, Immunization, MalformedResource};
+use crate::sort;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -82,7 +83,7 @@ pub fn build(resources: &[Value]) -> ImmunizationsView {
             (doses[0].at, key, vaccine_group(doses))
         })
         .collect();
-    vaccines.sort_by(|a, b| {
+    sort::sort_by(&mut vaccines, |a, b| {
         newest_first((a.0.as_ref(), &a.2.name), (b.0.as_ref(), &b.2.name)).then(a.1.cmp(&b.1))
     });
     ImmunizationsView {

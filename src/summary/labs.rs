@@ -12,6 +12,7 @@ use crate::fhir::datatypes::{CodeableConcept, Quantity};
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::ObservationValue;
 use crate::fhir::model::{parse_all, DiagnosticReport, MalformedResource, Observation};
+use crate::sort;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -152,7 +153,7 @@ struct Built<'a> {
 // One test's results in, its latest result (with series) and its first input position out.
 fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>, usize) {
     let id = |d: &Dated| d.observation.id.clone().unwrap_or_default();
-    results.sort_by_cached_key(|d| (d.at, id(d)));
+    sort::sort_by_cached_key(&mut results, |d| (d.at, id(d)));
     let first_position = results.iter().map(|d| d.position).min().unwrap_or(0);
     let latest = results.last().expect("a test has at least one result");
     let observation = latest.observation;
@@ -270,13 +271,13 @@ fn category_name(category: Option<&CodeableConcept>) -> String {
 
 fn ordered_groups(grouped: HashMap<(u8, usize), LabGroup>) -> Vec<LabGroup> {
     let mut groups: Vec<((u8, usize), LabGroup)> = grouped.into_iter().collect();
-    groups.sort_by_key(|(order, _)| *order);
+    sort::sort_by_key(&mut groups, |(order, _)| *order);
     groups
         .into_iter()
         .map(|(_, mut group)| {
-            group
-                .results
-                .sort_by_cached_key(|r| (r.name.to_lowercase(), r.observation_id.clone()));
+            sort::sort_by_cached_key(&mut group.results, |r| {
+                (r.name.to_lowercase(), r.observation_id.clone())
+            });
             group
         })
         .collect()

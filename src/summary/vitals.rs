@@ -10,6 +10,7 @@ use super::when::ago;
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, MalformedResource, Observation, ObservationValue};
+use crate::sort;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -91,7 +92,7 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> VitalsView {
     let mut latest = Vec::new();
     let mut series = Vec::new();
     for (kind, mut readings) in by_kind {
-        readings.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        sort::sort_by(&mut readings, |a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         if let Some(last) = readings.last() {
             latest.push(last.to_view(kind, &now));
         }

@@ -140,7 +140,7 @@ pub fn ago(then: &FhirDateTime, now: &FhirDateTime) -> Option<String> {
 
 /// Newest-first position of `(at, id)` pairs, for sorting any list of dated records.
 pub fn sort_newest_first<T>(items: &mut [T], key: impl Fn(&T) -> (Option<&FhirDateTime>, &str)) {
-    items.sort_by(|a, b| newest_first(key(a), key(b)));
+    crate::sort::sort_by(items, |a, b| newest_first(key(a), key(b)));
 }
 
 #[cfg(test)]
