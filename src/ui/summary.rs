@@ -255,6 +255,10 @@ fn load(
         let current = session.get_value();
         let progress = move |p| state.set(SectionState::Loading(Some(p)));
         let outcome = fetch::load_section(&current, &plan, &progress).await;
+        // Reading the last page and drawing the section are each a long piece of work on a
+        // large record: a new task for the drawing lets the browser paint and handle input
+        // between them instead of freezing for both.
+        world::sleep(0).await;
         // A stopped session means the user left this record: nothing is left to show.
         if current.stopped() {
             return;
