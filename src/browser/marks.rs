@@ -4,7 +4,7 @@
 //!
 //! | name | set when |
 //! | --- | --- |
-//! | `bedside:boot` | the app is mounted ([`boot`], for `ui::mount`: not called yet) |
+//! | `bedside:boot` | the app starts mounting ([`boot`], from `ui::mount`) |
 //! | `bedside:callback` | the callback page starts |
 //! | `bedside:token` | the token response was accepted |
 //! | `bedside:banner` | the patient banner is rendered |
@@ -23,7 +23,7 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Marks the app as mounted (`bedside:boot`): call once, right after mounting.
+/// Marks the app's start (`bedside:boot`): called once, as `ui::mount` begins.
 pub fn boot() {
     mark("bedside:boot");
 }
