@@ -188,12 +188,7 @@ async fn the_default_page_holds_50_and_next_links_walk_every_match_once() {
     assert_eq!(entries(&first, "match").len(), 50);
     let mut seen = ids(&entries(&first, "match"));
     let mut page = first;
-    while let Some(next) = page["link"]
-        .as_array()
-        .and_then(|links| links.iter().find(|l| l["relation"] == "next"))
-        .and_then(|l| l["url"].as_str())
-        .map(str::to_string)
-    {
+    while let Some(next) = next_link(&page) {
         assert!(next.starts_with(&sandbox.fhir_base()), "{next}");
         let response = http()
             .get(&next)

@@ -360,15 +360,6 @@ async fn get_from_app(sandbox: &Running, url: &str, token: &str) -> reqwest::Res
         .expect("the FHIR server answers")
 }
 
-fn next_link(bundle: &Value) -> Option<String> {
-    bundle["link"]
-        .as_array()?
-        .iter()
-        .find(|l| l["relation"] == "next")?["url"]
-        .as_str()
-        .map(str::to_string)
-}
-
 #[tokio::test]
 async fn request_rate_limited_answers_the_first_search_of_each_type_429_with_retry_after() {
     let sandbox = start().await;

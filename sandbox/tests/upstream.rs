@@ -40,15 +40,6 @@ fn strings(value: &Value) -> Vec<String> {
     }
 }
 
-fn next_link(bundle: &Value) -> Option<String> {
-    bundle["link"]
-        .as_array()?
-        .iter()
-        .find(|l| l["relation"] == "next")?["url"]
-        .as_str()
-        .map(str::to_string)
-}
-
 async fn get(url: &str, token: Option<&str>, front: &Running) -> reqwest::Response {
     let mut request = http().get(url).header("Origin", &front.app_origin);
     if let Some(token) = token {

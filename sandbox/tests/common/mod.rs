@@ -381,3 +381,13 @@ pub fn entries(bundle: &Value, mode: &str) -> Vec<Value> {
         .map(|e| e["resource"].clone())
         .collect()
 }
+
+/// A searchset Bundle's `next` link, if it has one.
+pub fn next_link(bundle: &Value) -> Option<String> {
+    bundle["link"]
+        .as_array()?
+        .iter()
+        .find(|l| l["relation"] == "next")?["url"]
+        .as_str()
+        .map(str::to_string)
+}
