@@ -81,6 +81,14 @@ async fn the_summary_shows_each_sections_expected_content() {
         "vitals: {vitals}"
     );
     let labs = harness.section_text("section-labs").await;
+    // Grouped by the DiagnosticReports' panels (sandbox/src/data/codes.rs PANELS), newest first.
+    for panel in [
+        "CBC panel - Blood by Automated count",
+        "Basic metabolic panel - Blood",
+        "Lipid panel with direct LDL - Serum or Plasma",
+    ] {
+        assert!(labs.contains(panel), "labs not grouped by {panel}: {labs}");
+    }
     assert!(
         labs.contains("Hemoglobin") || labs.contains("HbA1c"),
         "labs: {labs}"
@@ -94,6 +102,15 @@ async fn the_summary_shows_each_sections_expected_content() {
         assert!(!text.contains("could not"), "{id}: {text}");
     }
     harness.screenshot("summary-1280").await;
+    harness
+        .client
+        .execute(
+            "document.querySelector('[data-testid=section-labs]').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    harness.screenshot("summary-labs-1280").await;
     harness.finish().await;
 }
 

@@ -162,6 +162,38 @@ pub const VITAL_SIGN_CODES: [&[&str]; 8] = [
     &["39156-5"],
 ];
 
+/// The lab DiagnosticReports, whose `result` references group the latest results into the
+/// panels they were ordered in (complete blood count, metabolic panel…). Newest first, the
+/// first page is enough: a test's latest result comes from a recent report. Without `_sort`
+/// every report is read; a server without DiagnosticReport search leaves the results grouped
+/// by category.
+fn lab_reports(
+    capabilities: &Capabilities,
+    patient: &str,
+    fallbacks: &mut Vec<String>,
+) -> Option<Query> {
+    let Some(mut query) = patient_search(capabilities, "DiagnosticReport", patient) else {
+        fallbacks.push(
+            "Results are grouped by category, not by panel (the server cannot search DiagnosticReport by patient)."
+                .into(),
+        );
+        return None;
+    };
+    if capabilities.supports_search("DiagnosticReport", "category") {
+        query.params.push(("category".into(), "LAB".into()));
+    }
+    if capabilities.supports_sort("DiagnosticReport", "date") {
+        query.params.push(("_sort".into(), "-date".into()));
+        query.newest_only = true;
+        Some(with_page_size(capabilities, query, DEFAULT_PAGE))
+    } else {
+        Some(with_page_size(capabilities, query, OBSERVATION_PAGE))
+    }
+}
+
+/// Searches that only arrange a section's data: a section is not shown from them alone.
+const ARRANGING_ONLY: [&str; 1] = ["DiagnosticReport"];
+
 // Searching each vital sign by code, newest first, gets the latest value and its trend in one
 // round trip; paging through every vital sign of a long record would take one round trip per
 // thousand. Without `code` search and `_sort` the whole category is read.
@@ -288,6 +320,10 @@ pub fn plan_section(
                 DEFAULT_PAGE
             };
             plan.queries.push(with_page_size(capabilities, query, page));
+            if section == Section::Labs {
+                plan.queries
+                    .extend(lab_reports(capabilities, patient, &mut plan.fallbacks));
+            }
         }
     }
     Ok(plan)
@@ -351,11 +387,16 @@ pub fn data_needs(section: Section) -> Vec<DataNeed> {
         ],
         Section::VitalSigns | Section::Labs => {
             let category = section.observation_category().unwrap_or_default();
-            vec![DataNeed::search_where(
+            let observations = DataNeed::search_where(
                 "Observation",
                 "category",
                 &format!("{OBSERVATION_CATEGORY}|{category}"),
-            )]
+            );
+            if section == Section::Labs {
+                vec![observations, DataNeed::search("DiagnosticReport")]
+            } else {
+                vec![observations]
+            }
         }
         other => vec![DataNeed::search(resource_type_of(other))],
     }
@@ -371,7 +412,10 @@ pub fn within_grant(mut plan: SectionPlan, granted: &ScopeSet) -> Option<Section
             .filter(|need| need.resource_type == query.resource_type)
             .all(|need| coverage(granted, need) == Coverage::Shared)
     });
-    (!plan.queries.is_empty()).then_some(plan)
+    plan.queries
+        .iter()
+        .any(|query| !ARRANGING_ONLY.contains(&query.resource_type))
+        .then_some(plan)
 }
 
 /// Everything the summary reads: the patient and every section's needs.

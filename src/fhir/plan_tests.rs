@@ -121,7 +121,54 @@ fn without_category_search_all_observations_are_fetched_and_filtered_here() {
     );
     assert_eq!(plan.client.filter_category, Some("laboratory"));
     assert!(plan.client.sort_here);
-    assert_eq!(plan.fallbacks.len(), 2);
+    // Category, sort, and no DiagnosticReport to group the results by panel.
+    assert_eq!(plan.fallbacks.len(), 3, "{:?}", plan.fallbacks);
+    assert_eq!(plan.queries.len(), 1);
+}
+
+#[test]
+fn labs_read_the_newest_lab_reports_to_group_results_by_panel() {
+    let plan = plan_section(&reference_server_with_reports(), "p1", Section::Labs).unwrap();
+    assert_eq!(
+        url_of(&plan, 1),
+        "https://ehr.example/fhir/DiagnosticReport?patient=p1&category=LAB&_sort=-date&_count=100"
+    );
+    assert!(plan.queries[1].newest_only);
+    assert!(!plan.queries[0].newest_only);
+}
+
+#[test]
+fn without_sort_every_lab_report_is_read() {
+    let capabilities = server(vec![
+        resource("Observation", FULL, &[]),
+        resource("DiagnosticReport", &["patient", "_count"], &[]),
+    ]);
+    let plan = plan_section(&capabilities, "p1", Section::Labs).unwrap();
+    assert_eq!(
+        url_of(&plan, 1),
+        "https://ehr.example/fhir/DiagnosticReport?patient=p1&_count=1000"
+    );
+    assert!(!plan.queries[1].newest_only);
+}
+
+#[test]
+fn labs_are_shown_without_reports_but_never_from_reports_alone() {
+    let plan = || plan_section(&reference_server_with_reports(), "p1", Section::Labs).unwrap();
+    let observations_only = within_grant(
+        plan(),
+        &granted("patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory"),
+    )
+    .unwrap();
+    assert_eq!(observations_only.queries.len(), 1);
+    assert_eq!(observations_only.queries[0].resource_type, "Observation");
+    assert!(within_grant(plan(), &granted("patient/DiagnosticReport.rs")).is_none());
+}
+
+fn reference_server_with_reports() -> Capabilities {
+    server(vec![
+        resource("Observation", FULL, &[]),
+        resource("DiagnosticReport", FULL, &[]),
+    ])
 }
 
 #[test]

@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(report.fhir_version, "not stated");
         assert!(report.notice.unwrap().contains("HTTP status 404"));
         let labs = report.rows.iter().find(|r| r.section == "Labs").unwrap();
-        assert_eq!(labs.requests, vec!["Observation?patient=p1"]);
+        assert_eq!(
+            labs.requests,
+            vec!["Observation?patient=p1", "DiagnosticReport?patient=p1"]
+        );
         assert!(labs.fallbacks.iter().any(|f| f.contains("laboratory")));
         assert!(report.resources_missing.is_empty());
     }
