@@ -95,8 +95,8 @@ impl From<LoadError> for Problem {
 
 const AWAIT_REFRESH_MS: u64 = 150;
 
-/// A section's page cap: 60,000 observations at 1,000 per page.
-pub const MAX_PAGES: usize = 60;
+/// A section's page cap: 60,000 observations at 500 per page.
+pub const MAX_PAGES: usize = 120;
 
 /// What arrived for a section.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -186,6 +186,9 @@ async fn search_all_pages(
     let mut url = first;
     loop {
         let body = check_read(what, &origin(&url), fetch(session, url).await?)?;
+        // A page of a thousand resources takes tens of milliseconds to parse: in a task of its
+        // own, not in one with other sections' pages that arrived at the same moment.
+        world::sleep(0).await;
         let page = parse_search_page(&body).map_err(|error| FhirReadError::Malformed {
             what: what.to_owned(),
             detail: error.detail(),

@@ -142,8 +142,9 @@ pub struct Unavailable {
 }
 
 // Large pages for Observations: a long record takes a few round trips instead of dozens;
-// servers that cap page sizes (FHIR R4 §3.1.1.5.7) simply return fewer.
-const OBSERVATION_PAGE: &str = "1000";
+// servers that cap page sizes (FHIR R4 §3.1.1.5.7) simply return fewer. Not larger: parsing
+// one page is a single main-thread task, and 500 observations keep it well under 100 ms.
+const OBSERVATION_PAGE: &str = "500";
 const LOINC: &str = "http://loinc.org";
 
 /// How many readings of each vital sign the section plots (`summary::chart::MAX_POINTS`).

@@ -90,7 +90,7 @@ fn vital_signs_use_category_sort_and_page_size_without_code_search() {
     let plan = plan_section(&reference_server(), "p1", Section::VitalSigns).unwrap();
     assert_eq!(
         url_of(&plan, 0),
-        "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs&_sort=-date&_count=1000"
+        "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs&_sort=-date&_count=500"
     );
     assert!(!plan.queries[0].newest_only);
     assert_eq!(plan.client.filter_category, None);
@@ -117,7 +117,7 @@ fn without_category_search_all_observations_are_fetched_and_filtered_here() {
     let plan = plan_section(&capabilities, "p1", Section::Labs).unwrap();
     assert_eq!(
         url_of(&plan, 0),
-        "https://ehr.example/fhir/Observation?patient=p1&_count=1000"
+        "https://ehr.example/fhir/Observation?patient=p1&_count=500"
     );
     assert_eq!(plan.client.filter_category, Some("laboratory"));
     assert!(plan.client.sort_here);
@@ -146,7 +146,7 @@ fn without_sort_every_lab_report_is_read() {
     let plan = plan_section(&capabilities, "p1", Section::Labs).unwrap();
     assert_eq!(
         url_of(&plan, 1),
-        "https://ehr.example/fhir/DiagnosticReport?patient=p1&_count=1000"
+        "https://ehr.example/fhir/DiagnosticReport?patient=p1&_count=500"
     );
     assert!(!plan.queries[1].newest_only);
 }
