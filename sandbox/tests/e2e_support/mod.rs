@@ -7,10 +7,12 @@ use fantoccini::elements::Element;
 use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use std::net::{TcpListener, TcpStream};
+use std::collections::HashSet;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 // Generous: the 10,000-observation patient pages through a debug-built sandbox.
@@ -34,8 +36,32 @@ pub struct Harness {
     pub sandbox: sandbox::Running,
     /// The WebDriver session.
     pub client: Client,
-    driver: Child,
+    driver: ChildGuard,
     profile: PathBuf,
+}
+
+/// A child process started in a process group of its own, ended with that whole group when
+/// the guard is dropped, so a panicking test leaves no chromedriver and no Chromium behind.
+struct ChildGuard(Child);
+
+impl ChildGuard {
+    fn spawn(command: &mut Command) -> std::io::Result<ChildGuard> {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0).spawn().map(ChildGuard)
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        // Chromium's processes are the driver's children in its group; killing only the
+        // driver would orphan them.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// The built app named by `BEDSIDE_DIST`, checked to hold an `index.html`.
@@ -51,11 +77,73 @@ pub fn required_dist() -> PathBuf {
     dist
 }
 
+/// A loopback port that was free a moment ago and that this process has not handed out
+/// before: two tests starting at once must not both give it to their chromedriver.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free loopback port")
+    static HANDED_OUT: Mutex<Option<HashSet<u16>>> = Mutex::new(None);
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|addr| addr.port())
+            .expect("a free loopback port");
+        let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
+        if handed_out.get_or_insert_with(HashSet::new).insert(port) {
+            return port;
+        }
+    }
+}
+
+/// Waits until the WebDriver server on `port` answers its `/status` with `ready: true`.
+/// A bare TCP connect is no proof: on Linux a connect to a free ephemeral port can succeed
+/// by connecting to itself (TCP simultaneous open) while nothing listens.
+async fn wait_until_webdriver_ready(port: u16, driver: &mut ChildGuard) {
+    let status_url = format!("http://127.0.0.1:{port}/status");
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("an HTTP client");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Ok(Some(exit)) = driver.0.try_wait() {
+            panic!("chromedriver exited before it was ready: {exit}");
+        }
+        let last = match http.get(&status_url).send().await {
+            Ok(answer) => match answer.json::<Value>().await {
+                Ok(status) if status["value"]["ready"] == Value::Bool(true) => return,
+                Ok(status) => format!("not ready: {status}"),
+                Err(e) => e.to_string(),
+            },
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver on {port} never became ready: {last}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Opens the WebDriver session, retrying while the driver refuses connections or has not
+/// finished starting (a transient state, not a failure of the app under test).
+async fn new_session(port: u16, capabilities: serde_json::Map<String, Value>) -> Client {
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 1;
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return client,
+            Err(error) if attempt < ATTEMPTS => {
+                eprintln!("WebDriver session attempt {attempt} failed, retrying: {error}");
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(error) => panic!("no WebDriver session in headless Chromium: {error}"),
+        }
+    }
 }
 
 fn fresh_profile_dir() -> PathBuf {
@@ -114,27 +202,16 @@ impl Harness {
         let port = free_port();
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {chromedriver}: {e}"));
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let mut driver = ChildGuard::spawn(
+            Command::new(&chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .unwrap_or_else(|e| panic!("could not start {chromedriver}: {e}"));
+        wait_until_webdriver_ready(port, &mut driver).await;
         let profile = fresh_profile_dir();
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(chrome_capabilities(&profile, browser_args))
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session in headless Chromium");
+        let client = new_session(port, chrome_capabilities(&profile, browser_args)).await;
         Harness {
             sandbox,
             client,
@@ -266,12 +343,11 @@ impl Harness {
         let Harness {
             sandbox,
             client,
-            mut driver,
+            driver,
             profile,
         } = self;
         let _ = client.close().await;
-        let _ = driver.kill();
-        let _ = driver.wait();
+        drop(driver);
         let _ = std::fs::remove_dir_all(profile);
         sandbox.shutdown().await;
     }
