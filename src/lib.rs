@@ -1,10 +1,12 @@
 //! Bedside: a SMART on FHIR patient summary.
 //!
-//! The pure layers (`smart`, `fhir`, `summary`, `config`, `http`, `inspect`, `problem`, `route`,
-//! `registration`, `sort`) hold every protocol
+//! The pure layers (`clinical_codes`, `smart`, `fhir`, `summary`, `config`, `http`, `inspect`,
+//! `problem`, `route`, `registration`, `sort`) hold every protocol
 //! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
 //! `ui` renders their view models. See `../shared/DESIGN.md` for the reasons.
 
+/// The clinical code table (vital-sign LOINC codes) that the planner and the view models share.
+pub mod clinical_codes;
 /// Runtime configuration (`config.json`): allowed issuers, clients, redirect URI.
 pub mod config;
 /// FHIR R4 data the app reads: base URLs, dates, Patient, OperationOutcome, CapabilityStatement.

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-const PURE: [&str; 7] = [
+const PURE: [&str; 8] = [
+    "src/clinical_codes.rs",
     "src/smart",
     "src/fhir",
     "src/summary",
@@ -57,4 +58,19 @@ fn pure_layers_do_not_use_browser_or_ui_crates() {
         "pure layers use effect crates:\n{}",
         offences.join("\n")
     );
+}
+
+// The planner (`fhir`) and the view models (`summary`) both read the clinical code table; it
+// stays below both only while it imports nothing from the crate.
+#[test]
+fn the_clinical_code_table_imports_nothing_from_the_crate() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/clinical_codes.rs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let imports: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains("crate::") || line.contains("super::"))
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .filter(|line| !line.contains("use super::*"))
+        .collect();
+    assert!(imports.is_empty(), "clinical_codes imports {imports:?}");
 }

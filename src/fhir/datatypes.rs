@@ -1,7 +1,61 @@
 //! The FHIR R4 datatypes Bedside reads (FHIR R4 §2.24 "Datatypes"), with only the elements it
 //! uses; unknown elements are ignored, as FHIR's forward-compatibility rules ask of readers.
 
+use super::code_words::code_in_words;
+use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
+use serde_json::Value;
+
+pub use super::dosage::{Dosage, Timing};
+
+/// Reads an optional element leniently: an element of the wrong shape is read as absent, so
+/// one malformed element makes that element unknown, never its whole record unreadable (for
+/// `#[serde(deserialize_with = "lenient")]` on a resource's `Option` fields).
+pub fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    Ok(T::deserialize(value).ok())
+}
+
+/// Reads a repeating element leniently: items of the wrong shape are left out, and a single
+/// item written without its array is read as a list of one.
+pub fn lenient_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|item| T::deserialize(item).ok())
+            .collect(),
+        Value::Null => Vec::new(),
+        single => T::deserialize(single).ok().into_iter().collect(),
+    })
+}
+
+/// Reads a status that FHIR R4 codes as a CodeableConcept but STU3 wrote as a plain code
+/// (`Condition.clinicalStatus`, `AllergyIntolerance.verificationStatus`…): the code becomes a
+/// coding without a system, which the status readers accept.
+pub fn concept_or_code<'de, D>(deserializer: D) -> Result<Option<CodeableConcept>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(code) => non_blank(Some(&code)).map(|code| CodeableConcept {
+            coding: vec![Coding {
+                system: None,
+                code: Some(code),
+                display: None,
+            }],
+            text: None,
+        }),
+        other => CodeableConcept::deserialize(other).ok(),
+    })
+}
 
 /// A code from a code system.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -33,7 +87,8 @@ impl CodeableConcept {
             .any(|c| c.system.as_deref() == Some(system) && c.code.as_deref() == Some(code))
     }
 
-    /// Display text: `text`, else the first coding's `display`, else `system|code`.
+    /// Display text: `text` (what the user saw or typed, FHIR R4 §2.24.0.11), else the first
+    /// coding's `display`, else the code in words (`code_words`): never a raw `system|code`.
     pub fn display(&self) -> Option<String> {
         non_blank(self.text.as_deref())
             .or_else(|| {
@@ -44,10 +99,10 @@ impl CodeableConcept {
             .or_else(|| {
                 self.coding.iter().find_map(|c| {
                     let code = non_blank(c.code.as_deref())?;
-                    Some(match non_blank(c.system.as_deref()) {
-                        Some(system) => format!("{system}|{code}"),
-                        None => code,
-                    })
+                    Some(code_in_words(
+                        non_blank(c.system.as_deref()).as_deref(),
+                        &code,
+                    ))
                 })
             })
     }
@@ -177,7 +232,7 @@ impl Quantity {
 
     /// e.g. `<5 mg/dL`; `None` without a value.
     pub fn display(&self) -> Option<String> {
-        let value = self.value?;
+        let value = super::decimal::shown(self.value?);
         let comparator = self.comparator.as_deref().unwrap_or("").trim();
         Some(match self.unit_text() {
             Some(unit) => format!("{comparator}{value} {unit}"),
@@ -208,35 +263,6 @@ pub struct Annotation {
     pub text: Option<String>,
 }
 
-/// When something happens; only the coded form (e.g. "BID") is read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct Timing {
-    /// A named schedule such as BID or "every morning".
-    pub code: Option<CodeableConcept>,
-}
-
-/// How a medication is or should be taken.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Dosage {
-    /// Free-text instructions, e.g. "1 tablet twice daily".
-    pub text: Option<String>,
-    /// Instructions in the patient's words.
-    pub patient_instruction: Option<String>,
-    /// When to take it.
-    pub timing: Option<Timing>,
-}
-
-impl Dosage {
-    /// `text`, else the patient instruction, else the named schedule.
-    pub fn display(&self) -> Option<String> {
-        non_blank(self.text.as_deref())
-            .or_else(|| non_blank(self.patient_instruction.as_deref()))
-            .or_else(|| self.timing.as_ref()?.code.as_ref()?.display())
-    }
-}
-
 /// `Some(trimmed)` for text with something in it.
 pub fn non_blank(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
@@ -253,7 +279,7 @@ mod tests {
     }
 
     #[test]
-    fn codeable_concept_display_prefers_text_then_display_then_system_and_code() {
+    fn codeable_concept_display_prefers_text_then_display_then_the_code_in_words() {
         let full = r#"{"text":"Asthma","coding":[{"system":"http://snomed.info/sct","code":"195967001","display":"Asthma (disorder)"}]}"#;
         assert_eq!(concept(full).display().as_deref(), Some("Asthma"));
         let no_text =
@@ -262,7 +288,7 @@ mod tests {
         let codes_only = r#"{"coding":[{"system":"http://loinc.org","code":"8867-4"}]}"#;
         assert_eq!(
             concept(codes_only).display().as_deref(),
-            Some("http://loinc.org|8867-4")
+            Some("8867-4 (LOINC)")
         );
         assert_eq!(concept(r#"{"text":"  "}"#).display(), None);
     }
@@ -315,23 +341,5 @@ mod tests {
             serde_json::from_str(r#"{"value":5.0,"comparator":"<","code":"mg/dL"}"#).unwrap();
         assert_eq!(quantity.display().as_deref(), Some("<5 mg/dL"));
         assert_eq!(Quantity::default().display(), None);
-    }
-
-    #[test]
-    fn a_dosage_shows_its_text_else_the_patient_instruction_else_the_schedule() {
-        let dosage = |json: &str| serde_json::from_str::<Dosage>(json).unwrap().display();
-        assert_eq!(
-            dosage(r#"{"text":"1 tab","patientInstruction":"one"}"#).as_deref(),
-            Some("1 tab")
-        );
-        assert_eq!(
-            dosage(r#"{"patientInstruction":"one a day"}"#).as_deref(),
-            Some("one a day")
-        );
-        assert_eq!(
-            dosage(r#"{"timing":{"code":{"text":"BID"}}}"#).as_deref(),
-            Some("BID")
-        );
-        assert_eq!(dosage("{}"), None);
     }
 }

@@ -4,8 +4,14 @@
 pub mod base_url;
 /// What the CapabilityStatement says that the launch needs.
 pub mod capabilities;
+/// Codes in words: a short table of HL7 code systems, else the code with its system named.
+pub mod code_words;
 /// FHIR `date` and `dateTime` values with their written precision.
 pub mod date;
+/// FHIR `decimal` values shown with the digits they carry.
+pub mod decimal;
+/// Dosage and Timing, and the dosage in words.
+pub mod dosage;
 /// OperationOutcome bodies and the errors a FHIR read can end in.
 pub mod outcome;
 /// The Patient resource, as far as the banner needs it.

@@ -122,6 +122,15 @@ pub fn check_read(what: &str, origin: &str, result: HttpResult) -> Result<String
     })
 }
 
+// "the patient record" → "The patient record", to open a sentence.
+fn sentence_start(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn with_server_words(sentence: String, server_says: &Option<String>) -> String {
     match server_says {
         Some(words) => format!("{sentence} The server said: \u{201c}{words}\u{201d}"),
@@ -157,7 +166,10 @@ impl UserFacing for FhirReadError {
             ),
             FhirReadError::NotFound {
                 what, server_says, ..
-            } => with_server_words(format!("The server has no {what}."), server_says),
+            } => with_server_words(
+                format!("{} was not found on the server.", sentence_start(what)),
+                server_says,
+            ),
             FhirReadError::Status {
                 what,
                 status,
@@ -238,6 +250,15 @@ mod tests {
         let error = check_read("the patient record", "https://ehr.example", failed).unwrap_err();
         assert!(error.message().contains("CORS"));
         assert!(error.message().contains("https://ehr.example"));
+    }
+
+    #[test]
+    fn a_missing_record_is_named_in_a_whole_sentence() {
+        let error = check_read("the patient record", "o", response(404, "")).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "The patient record was not found on the server."
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::capabilities::Capabilities;
 use super::FhirBaseUrl;
+use crate::clinical_codes::{LOINC, VITAL_SIGN_SEARCHES};
 use crate::smart::scope::ScopeSet;
 use crate::smart::scope_plan::{coverage, Coverage, DataNeed};
 use url::Url;
@@ -145,29 +146,16 @@ pub struct Unavailable {
 // servers that cap page sizes (FHIR R4 §3.1.1.5.7) simply return fewer. Not larger: parsing
 // one page is a single main-thread task, and 500 observations keep it well under 100 ms.
 const OBSERVATION_PAGE: &str = "500";
-const LOINC: &str = "http://loinc.org";
 
 /// How many readings of each vital sign the section plots (`summary::chart::MAX_POINTS`).
 pub const TREND_POINTS: usize = 50;
 
-/// The LOINC codes of each vital sign the summary shows, one search each: blood pressure as
-/// the panel and its two parts, oxygen saturation by either code (`summary::vital_kinds`).
-pub const VITAL_SIGN_CODES: [&[&str]; 8] = [
-    &["85354-9", "8480-6", "8462-4"],
-    &["8867-4"],
-    &["9279-1"],
-    &["8310-5"],
-    &["59408-5", "2708-6"],
-    &["29463-7"],
-    &["8302-2"],
-    &["39156-5"],
-];
-
-/// The lab DiagnosticReports, whose `result` references group the latest results into the
-/// panels they were ordered in (complete blood count, metabolic panel…). Newest first, the
-/// first page is enough: a test's latest result comes from a recent report. Without `_sort`
-/// every report is read; a server without DiagnosticReport search leaves the results grouped
-/// by category.
+/// The DiagnosticReports, whose `result` references group the latest results into the panels
+/// they were ordered in (complete blood count, metabolic panel…). Not narrowed to
+/// `category=LAB`: older servers write lab reports without a category, and a report of another
+/// kind points at no lab result, so it groups nothing. Newest first, the first page is enough:
+/// a test's latest result comes from a recent report. Without `_sort` every report is read; a
+/// server without DiagnosticReport search leaves the results grouped by category.
 fn lab_reports(
     capabilities: &Capabilities,
     patient: &str,
@@ -180,9 +168,6 @@ fn lab_reports(
         );
         return None;
     };
-    if capabilities.supports_search("DiagnosticReport", "category") {
-        query.params.push(("category".into(), "LAB".into()));
-    }
     if capabilities.supports_sort("DiagnosticReport", "date") {
         query.params.push(("_sort".into(), "-date".into()));
         query.newest_only = true;
@@ -254,11 +239,12 @@ pub fn plan_section(
             }
         }
         Section::VitalSigns if newest_by_code(capabilities) => {
-            plan.queries = VITAL_SIGN_CODES
+            plan.queries = VITAL_SIGN_SEARCHES
                 .iter()
                 .filter_map(|codes| {
                     let mut query = patient_search(capabilities, "Observation", patient)?;
-                    let codes: Vec<String> = codes.iter().map(|c| format!("{LOINC}|{c}")).collect();
+                    let codes: Vec<String> =
+                        codes.iter().map(|(c, _)| format!("{LOINC}|{c}")).collect();
                     query.params.extend([
                         ("category".into(), "vital-signs".into()),
                         ("code".into(), codes.join(",")),

@@ -59,12 +59,12 @@ fn vital_signs_are_searched_by_code_newest_first_when_the_server_declares_code_a
     observation.push("code");
     let capabilities = server(vec![resource("Observation", &observation, &[])]);
     let plan = plan_section(&capabilities, "p1", Section::VitalSigns).unwrap();
-    assert_eq!(plan.queries.len(), VITAL_SIGN_CODES.len());
+    assert_eq!(plan.queries.len(), VITAL_SIGN_SEARCHES.len());
     assert_eq!(
         url_of(&plan, 0),
         "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs\
-         &code=http%3A%2F%2Floinc.org%7C85354-9%2Chttp%3A%2F%2Floinc.org%7C8480-6%2C\
-         http%3A%2F%2Floinc.org%7C8462-4&_sort=-date&_count=50"
+         &code=http%3A%2F%2Floinc.org%7C85354-9%2Chttp%3A%2F%2Floinc.org%7C55284-4%2C\
+         http%3A%2F%2Floinc.org%7C8480-6%2Chttp%3A%2F%2Floinc.org%7C8462-4&_sort=-date&_count=50"
     );
     assert!(plan.queries.iter().all(|q| q.newest_only));
     assert_eq!(plan.client.filter_category, None);
@@ -73,15 +73,31 @@ fn vital_signs_are_searched_by_code_newest_first_when_the_server_declares_code_a
 }
 
 #[test]
-fn every_vital_sign_the_summary_shows_is_searched_for() {
-    use crate::summary::vital_kinds::VitalKind;
-    let searched: Vec<VitalKind> = VITAL_SIGN_CODES
+fn every_code_the_view_models_recognise_is_searched_for_by_the_per_code_plan() {
+    use crate::clinical_codes::vital_code;
+    let mut observation = FULL.to_vec();
+    observation.push("code");
+    let capabilities = server(vec![resource("Observation", &observation, &[])]);
+    let plan = plan_section(&capabilities, "p1", Section::VitalSigns).unwrap();
+    let searched: Vec<&str> = plan
+        .queries
         .iter()
-        .flat_map(|codes| codes.iter())
-        .filter_map(|code| VitalKind::from_loinc(code))
+        .flat_map(|q| q.params.iter().filter(|(name, _)| name == "code"))
+        .flat_map(|(_, codes)| codes.split(','))
+        .filter_map(|token| token.strip_prefix("http://loinc.org|"))
         .collect();
-    for kind in VitalKind::ALL {
-        assert!(searched.contains(&kind), "{kind:?} is never searched for");
+    // Every LOINC code shaped like the table's that the view models recognise, found by asking
+    // them rather than by reading the table, so a code recognised elsewhere would show here.
+    let recognised: Vec<String> = (1..100_000)
+        .flat_map(|n| (0..10).map(move |check| format!("{n}-{check}")))
+        .filter(|code| vital_code(code).is_some())
+        .collect();
+    assert!(recognised.len() >= 17, "{recognised:?}");
+    for code in &recognised {
+        assert!(
+            searched.contains(&code.as_str()),
+            "{code} is never searched for"
+        );
     }
 }
 
@@ -127,11 +143,14 @@ fn without_category_search_all_observations_are_fetched_and_filtered_here() {
 }
 
 #[test]
-fn labs_read_the_newest_lab_reports_to_group_results_by_panel() {
+fn labs_read_the_newest_reports_of_any_category_to_group_results_by_panel() {
+    // Older servers write lab reports without a category (FHIR R4 makes it optional): a
+    // `category=LAB` search would miss them. Reports point at their results, so those of
+    // other categories simply group nothing.
     let plan = plan_section(&reference_server_with_reports(), "p1", Section::Labs).unwrap();
     assert_eq!(
         url_of(&plan, 1),
-        "https://ehr.example/fhir/DiagnosticReport?patient=p1&category=LAB&_sort=-date&_count=100"
+        "https://ehr.example/fhir/DiagnosticReport?patient=p1&_sort=-date&_count=100"
     );
     assert!(plan.queries[1].newest_only);
     assert!(!plan.queries[0].newest_only);

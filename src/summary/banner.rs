@@ -2,12 +2,11 @@
 //! the SMART "context-banner" expectation that the app identifies the patient when the EHR does
 //! not.
 
+use crate::fhir::code_words::is_v2_0203;
 use crate::fhir::datatypes::{non_blank, HumanName, Identifier};
 use crate::fhir::date::FhirDate;
 use crate::fhir::patient::Patient;
 use crate::sort;
-
-const V2_0203: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
 
 /// One identifier line, e.g. `MRN` / `MRN-104233`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +118,13 @@ fn identifier_lines(identifiers: &[Identifier]) -> Vec<IdentifierLine> {
         .filter(|id| id.identifier_use.as_deref() != Some("old"))
         .filter_map(|id| {
             let value = non_blank(id.value.as_deref())?;
-            let is_mrn = id.kind.as_ref().is_some_and(|k| k.has_code(V2_0203, "MR"));
+            // The identifier-type table under its R4 URI or the DSTU2/STU3 one older servers
+            // still write (`http://hl7.org/fhir/v2/0203`).
+            let is_mrn = id.kind.as_ref().is_some_and(|k| {
+                k.coding
+                    .iter()
+                    .any(|c| is_v2_0203(c.system.as_deref()) && c.code.as_deref() == Some("MR"))
+            });
             let label = if is_mrn {
                 "MRN".to_owned()
             } else {
@@ -228,6 +233,19 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn an_mrn_under_the_old_identifier_type_uri_is_labelled_mrn() {
+        let p = patient(
+            r#"{"resourceType":"Patient","identifier":[
+              {"type":{"coding":[{"system":"http://hl7.org/fhir/v2/0203","code":"DL"}]},"value":"D9"},
+              {"type":{"coding":[{"system":"http://hl7.org/fhir/v2/0203","code":"MR"}],"text":"Medical Record Number"},"value":"M1"}]}"#,
+        );
+        let lines = banner(&p, today()).identifiers;
+        assert_eq!(lines[0].label, "MRN");
+        assert_eq!(lines[0].value, "M1");
+        assert_eq!(lines[1].label, "Driver's license");
     }
 
     #[test]

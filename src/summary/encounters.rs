@@ -3,6 +3,7 @@
 
 use super::status::{status_is_entered_in_error, status_label};
 use super::when::{sort_newest_first, Recorded};
+use crate::fhir::code_words::{code_in_words, known_words, V3_ACT_CODE};
 use crate::fhir::datatypes::{displays_joined, non_blank, CodeableConcept, Coding};
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, Encounter, MalformedResource};
@@ -58,7 +59,8 @@ pub fn build(resources: &[Value]) -> EncountersView {
                 id: encounter.id.clone().unwrap_or_default(),
                 title,
                 class,
-                reason: displays_joined(&encounter.reason_code),
+                reason: displays_joined(&encounter.reason_code)
+                    .or_else(|| displays_joined(&encounter.reason)),
                 when: when.text,
                 status: encounter
                     .status
@@ -77,26 +79,17 @@ pub fn build(resources: &[Value]) -> EncountersView {
 }
 
 // The class's display, else the words for the common v3 ActCode codes, else the code.
+// `Encounter.class` is bound to v3-ActCode (FHIR R4 §11.1); older servers write its codes
+// without the system, and some write codes of their own ("ambulatory"), shown as written.
 fn class_label(class: &Coding) -> Option<String> {
     if let Some(display) = non_blank(class.display.as_deref()) {
         return Some(display);
     }
     let code = non_blank(class.code.as_deref())?;
-    let words = match code.as_str() {
-        "AMB" => "Ambulatory",
-        "IMP" => "Inpatient",
-        "EMER" => "Emergency",
-        "ACUTE" => "Inpatient acute",
-        "NONAC" => "Inpatient non-acute",
-        "OBSENC" => "Observation",
-        "SS" => "Short stay",
-        "HH" => "Home health",
-        "VR" => "Virtual",
-        "PRENC" => "Pre-admission",
-        "FLD" => "Field",
-        _ => return Some(code),
-    };
-    Some(words.into())
+    Some(match non_blank(class.system.as_deref()) {
+        Some(system) => code_in_words(Some(&system), &code),
+        None => known_words(V3_ACT_CODE, &code).map_or(code, str::to_owned),
+    })
 }
 
 #[cfg(test)]
@@ -185,12 +178,34 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_encounter_is_reported_and_the_rest_shown() {
+    fn a_malformed_class_leaves_the_encounter_shown_without_it() {
+        let view = build(&[encounter("odd", None, json!({"class": "IMP"}))]);
+        assert_eq!(ids(&view), vec!["odd"]);
+        assert_eq!(view.encounters[0].class, None);
+        assert!(view.unreadable.is_empty());
+    }
+
+    #[test]
+    fn the_stu3_reason_element_gives_the_reason() {
+        let view = build(&[encounter(
+            "old",
+            None,
+            json!({"reason": [{"coding": [{"display": "Normal pregnancy"}]}]}),
+        )]);
+        assert_eq!(
+            view.encounters[0].reason.as_deref(),
+            Some("Normal pregnancy")
+        );
+    }
+
+    #[test]
+    fn a_class_without_a_system_reads_as_v3_act_code_words_or_as_written() {
         let view = build(&[
-            json!({"resourceType": "Encounter", "id": "bad", "class": "IMP"}),
-            encounter("ok", None, json!({})),
+            encounter("a", None, json!({"class": {"code": "EMER"}})),
+            encounter("b", None, json!({"class": {"code": "ambulatory"}})),
         ]);
-        assert_eq!(ids(&view), vec!["ok"]);
-        assert_eq!(view.unreadable[0].id.as_deref(), Some("bad"));
+        let classes: Vec<_> = view.encounters.iter().map(|e| e.class.clone()).collect();
+        assert!(classes.contains(&Some("Emergency".into())), "{classes:?}");
+        assert!(classes.contains(&Some("ambulatory".into())), "{classes:?}");
     }
 }

@@ -101,6 +101,7 @@ struct Dose {
 
 fn dose(immunization: &Immunization) -> Dose {
     let when = Recorded::date_time(immunization.occurrence_date_time.as_deref())
+        .or_else(|| Recorded::date_time(immunization.date.as_deref()))
         .or_else(|| Recorded::free_text(immunization.occurrence_string.as_deref()));
     let status = match immunization.status.as_deref().map(str::trim) {
         Some("completed") => DoseStatus::Completed,

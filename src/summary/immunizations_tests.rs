@@ -138,11 +138,22 @@ fn an_immunization_with_nothing_recorded_is_an_unnamed_vaccine() {
 }
 
 #[test]
-fn a_malformed_immunization_is_reported_and_the_rest_shown() {
-    let view = build(&[
-        json!({"resourceType": "Immunization", "id": "bad", "vaccineCode": "MMR"}),
-        dose("ok", "completed", Some("03"), "MMR", Some("1990")),
-    ]);
+fn a_malformed_element_leaves_the_dose_shown_without_it() {
+    let mut odd = dose("odd", "completed", Some("03"), "MMR", Some("1990"));
+    odd["statusReason"] = json!("none");
+    let view = build(&[odd]);
     assert_eq!(names(&view), vec!["MMR"]);
-    assert_eq!(view.unreadable[0].id.as_deref(), Some("bad"));
+    assert_eq!(view.vaccines[0].completed_doses, 1);
+    assert!(view.unreadable.is_empty());
+}
+
+#[test]
+fn the_stu3_date_element_dates_the_dose() {
+    let mut stu3 = dose("old", "completed", Some("140"), "Influenza", None);
+    stu3["date"] = json!("2019-01-21T08:02:39-05:00");
+    let view = build(&[stu3]);
+    assert_eq!(
+        view.vaccines[0].latest_dose.as_deref(),
+        Some("21 Jan 2019 08:02")
+    );
 }

@@ -2,6 +2,7 @@
 //! computed from the reference range when the server gives none, marked as computed.
 
 use crate::fhir::datatypes::{non_blank, CodeableConcept, Quantity};
+use crate::fhir::decimal::shown;
 use crate::fhir::model::ReferenceRange;
 
 /// The interpretation code system.
@@ -119,7 +120,7 @@ pub fn range_text(ranges: &[ReferenceRange]) -> Option<String> {
     if let Some(text) = non_blank(range.text.as_deref()) {
         return Some(text);
     }
-    let value = |q: &Option<Quantity>| q.as_ref().and_then(|q| q.value);
+    let value = |q: &Option<Quantity>| q.as_ref().and_then(|q| q.value).map(shown);
     let unit = range
         .low
         .as_ref()

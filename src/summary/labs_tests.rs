@@ -255,16 +255,43 @@ fn a_result_without_a_value_says_why() {
 }
 
 #[test]
-fn a_malformed_result_is_reported_and_the_rest_shown() {
+fn a_malformed_value_is_shown_as_no_value_never_dropped() {
+    let mut odd = lab("odd", "2823-3", "Potassium", 4.0, "mmol/L", "2026-01-01");
+    odd["valueQuantity"] = json!({"value": "high"});
+    let view = build(&[odd], now());
+    assert_eq!(only(&view).observation_id, "odd");
+    assert_eq!(only(&view).value, "No value");
+    assert!(view.unreadable.is_empty());
+}
+
+#[test]
+fn a_raw_float_result_is_shown_with_four_significant_digits() {
+    let view = build(
+        &[lab(
+            "1",
+            "1742-6",
+            "ALT",
+            51.91461074162891,
+            "U/L",
+            "2026-01-01",
+        )],
+        now(),
+    );
+    assert_eq!(only(&view).value, "51.91");
+}
+
+#[test]
+fn results_are_grouped_by_a_report_without_a_category() {
+    let report = json!({"resourceType": "DiagnosticReport", "id": "r", "status": "final",
+        "code": {"text": "Lipid Panel"}, "result": [{"reference": "Observation/1"}]});
     let view = build(
         &[
-            json!({"resourceType": "Observation", "id": "bad", "valueQuantity": {"value": "high"}}),
-            lab("ok", "2823-3", "Potassium", 4.0, "mmol/L", "2026-01-01"),
+            lab("1", "2093-3", "Cholesterol", 180.0, "mg/dL", "2026-01-01"),
+            report,
         ],
         now(),
     );
-    assert_eq!(only(&view).observation_id, "ok");
-    assert_eq!(view.unreadable[0].id.as_deref(), Some("bad"));
+    assert_eq!(view.groups[0].name, "Lipid Panel");
 }
 
 #[test]

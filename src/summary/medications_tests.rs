@@ -215,15 +215,25 @@ fn equal_dates_of_a_request_and_a_statement_order_deterministically() {
 }
 
 #[test]
-fn a_malformed_medication_and_a_malformed_request_are_both_reported() {
-    let view = build(&[
-        json!({"resourceType": "MedicationRequest", "id": "r1", "dosageInstruction": "daily"}),
-        json!({"resourceType": "Medication", "id": "m1", "code": "x"}),
-        request("ok", "active", json!({"text": "Ok"})),
-    ]);
-    assert_eq!(names(&view.current), vec!["Ok"]);
-    let ids: Vec<_> = view.unreadable.iter().map(|m| m.id.as_deref()).collect();
-    assert_eq!(ids, vec![Some("r1"), Some("m1")]);
+fn a_malformed_dosage_leaves_the_order_shown_without_it() {
+    let mut odd = request("odd", "active", json!({"text": "Odd"}));
+    odd["dosageInstruction"] = json!("daily");
+    let view = build(&[odd]);
+    assert_eq!(names(&view.current), vec!["Odd"]);
+    assert_eq!(view.current[0].dosage, None);
+    assert!(view.unreadable.is_empty());
+}
+
+#[test]
+fn a_structured_dosage_is_shown_in_words() {
+    let mut order = request("1", "active", json!({"text": "Simvastatin 10 MG"}));
+    order["dosageInstruction"] = json!([{"timing": {"repeat": {"frequency": 1, "period": 1,
+        "periodUnit": "d"}}, "asNeededBoolean": false, "doseAndRate": [{"doseQuantity": {"value": 1}}]}]);
+    let view = build(&[order]);
+    assert_eq!(
+        view.current[0].dosage.as_deref(),
+        Some("dose 1 \u{b7} once a day")
+    );
 }
 
 #[test]

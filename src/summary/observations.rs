@@ -2,12 +2,11 @@
 //! taken, how a value reads, and the trend points and exclusion notes both sections expose.
 
 use super::when::Recorded;
+use crate::clinical_codes::LOINC;
 use crate::fhir::datatypes::{non_blank, CodeableConcept};
 use crate::fhir::date::FhirDateTime;
+use crate::fhir::decimal::shown;
 use crate::fhir::model::{Observation, ObservationComponent, ObservationValue};
-
-/// LOINC's code system URI.
-pub const LOINC: &str = "http://loinc.org";
 
 /// One point of a trend plot.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -88,7 +87,7 @@ pub fn value_text(value: ObservationValue<'_>) -> String {
         ObservationValue::Quantity(q) => {
             let comparator = q.comparator.as_deref().unwrap_or("").trim();
             match q.value {
-                Some(number) => format!("{comparator}{number}"),
+                Some(number) => format!("{comparator}{}", shown(number)),
                 None => "No value".into(),
             }
         }

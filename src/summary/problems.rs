@@ -55,7 +55,8 @@ pub fn build(resources: &[Value]) -> ProblemsView {
     for condition in shown {
         let clinical = coded_status(condition.clinical_status.as_ref(), CONDITION_CLINICAL);
         let onset = onset(condition);
-        let recorded = Recorded::date_time(condition.recorded_date.as_deref());
+        let recorded = Recorded::date_time(condition.recorded_date.as_deref())
+            .or_else(|| Recorded::date_time(condition.asserted_date.as_deref()));
         let abated = abatement(condition);
         let is_past = match clinical {
             Some(code) => matches!(code, "inactive" | "remission" | "resolved"),

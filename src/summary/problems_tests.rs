@@ -242,11 +242,25 @@ fn a_very_long_name_is_kept_whole() {
 }
 
 #[test]
-fn a_malformed_condition_is_reported_and_the_rest_shown() {
-    let view = build(&[
-        json!({"resourceType": "Condition", "id": "bad", "onsetPeriod": "2001"}),
-        condition("ok", Some("active"), "Gout"),
-    ]);
+fn a_malformed_onset_leaves_the_condition_shown_without_it() {
+    let mut odd = condition("odd", Some("active"), "Gout");
+    odd["onsetPeriod"] = json!("2001");
+    let view = build(&[odd]);
     assert_eq!(names(&view.current), vec!["Gout"]);
-    assert_eq!(view.unreadable.len(), 1);
+    assert_eq!(view.current[0].onset, None);
+    assert!(view.unreadable.is_empty());
+}
+
+#[test]
+fn stu3_string_statuses_sort_conditions_into_current_and_past() {
+    let active = json!({"resourceType": "Condition", "id": "a", "code": {"text": "Hypertension"},
+        "clinicalStatus": "active", "verificationStatus": "confirmed"});
+    let resolved = json!({"resourceType": "Condition", "id": "r", "code": {"text": "Sinusitis"},
+        "clinicalStatus": "resolved", "verificationStatus": "confirmed",
+        "abatementDateTime": "2012-06-29"});
+    let refuted = json!({"resourceType": "Condition", "id": "x", "code": {"text": "Gout"},
+        "clinicalStatus": "active", "verificationStatus": "refuted"});
+    let view = build(&[active, resolved, refuted]);
+    assert_eq!(names(&view.current), vec!["Hypertension"]);
+    assert_eq!(names(&view.past), vec!["Sinusitis"]);
 }

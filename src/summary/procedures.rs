@@ -165,12 +165,14 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_procedure_is_reported_and_the_rest_shown() {
-        let view = build(&[
-            json!({"resourceType": "Procedure", "id": "bad", "reasonCode": {"text": "x"}}),
-            procedure("ok", "completed", json!({})),
-        ]);
-        assert_eq!(ids(&view), vec!["ok"]);
-        assert_eq!(view.unreadable.len(), 1);
+    fn a_reason_written_without_its_array_is_read_as_one_reason() {
+        let view = build(&[procedure(
+            "odd",
+            "completed",
+            json!({"reasonCode": {"text": "x"}}),
+        )]);
+        assert_eq!(ids(&view), vec!["odd"]);
+        assert_eq!(view.procedures[0].reason.as_deref(), Some("x"));
+        assert!(view.unreadable.is_empty());
     }
 }

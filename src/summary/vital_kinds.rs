@@ -1,62 +1,13 @@
-//! The vital signs Bedside tracks, the LOINC codes that name them (FHIR R4 Vital Signs profile,
-//! §8.5.1), and the unit each is shown in, with conversions from the other common UCUM units.
+//! How each vital sign is shown: its heading and the unit it is shown in, with conversions from
+//! the other common UCUM units. Which codes name it is `clinical_codes`'s table.
 
+pub use crate::clinical_codes::VitalKind;
 use crate::fhir::datatypes::{non_blank, Quantity};
+use crate::fhir::decimal::with_decimals;
 
-/// A kind of vital sign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum VitalKind {
-    /// 8480-6.
-    Systolic,
-    /// 8462-4.
-    Diastolic,
-    /// 8867-4.
-    HeartRate,
-    /// 9279-1.
-    RespiratoryRate,
-    /// 8310-5.
-    Temperature,
-    /// 59408-5 or 2708-6.
-    OxygenSaturation,
-    /// 29463-7.
-    Weight,
-    /// 8302-2.
-    Height,
-    /// 39156-5.
-    Bmi,
-}
-
+// The kinds and their codes live in `clinical_codes`, the one table the planner reads too;
+// how each kind is shown lives here.
 impl VitalKind {
-    /// Every kind, in the order the section shows them.
-    pub const ALL: [VitalKind; 9] = [
-        VitalKind::Systolic,
-        VitalKind::Diastolic,
-        VitalKind::HeartRate,
-        VitalKind::RespiratoryRate,
-        VitalKind::Temperature,
-        VitalKind::OxygenSaturation,
-        VitalKind::Weight,
-        VitalKind::Height,
-        VitalKind::Bmi,
-    ];
-
-    /// The kind a LOINC code names. Panels such as 85354-9 (blood pressure) name no kind
-    /// themselves; their components do.
-    pub fn from_loinc(code: &str) -> Option<VitalKind> {
-        Some(match code {
-            "8480-6" => VitalKind::Systolic,
-            "8462-4" => VitalKind::Diastolic,
-            "8867-4" => VitalKind::HeartRate,
-            "9279-1" => VitalKind::RespiratoryRate,
-            "8310-5" => VitalKind::Temperature,
-            "59408-5" | "2708-6" => VitalKind::OxygenSaturation,
-            "29463-7" => VitalKind::Weight,
-            "8302-2" => VitalKind::Height,
-            "39156-5" => VitalKind::Bmi,
-            _ => return None,
-        })
-    }
-
     /// The heading shown.
     pub fn title(self) -> &'static str {
         match self {
@@ -69,6 +20,7 @@ impl VitalKind {
             VitalKind::Weight => "Weight",
             VitalKind::Height => "Height",
             VitalKind::Bmi => "Body mass index",
+            VitalKind::HeadCircumference => "Head circumference",
         }
     }
 
@@ -80,7 +32,7 @@ impl VitalKind {
             VitalKind::Temperature => "°C",
             VitalKind::OxygenSaturation => "%",
             VitalKind::Weight => "kg",
-            VitalKind::Height => "cm",
+            VitalKind::Height | VitalKind::HeadCircumference => "cm",
             VitalKind::Bmi => "kg/m²",
         }
     }
@@ -105,9 +57,9 @@ impl VitalKind {
                 (VitalKind::Weight, "kg") => value,
                 (VitalKind::Weight, "g") => value / 1000.0,
                 (VitalKind::Weight, "[lb_av]" | "lb" | "lbs") => value * 0.453_592_37,
-                (VitalKind::Height, "cm") => value,
-                (VitalKind::Height, "m") => value * 100.0,
-                (VitalKind::Height, "[in_i]" | "in") => value * 2.54,
+                (VitalKind::Height | VitalKind::HeadCircumference, "cm") => value,
+                (VitalKind::Height | VitalKind::HeadCircumference, "m") => value * 100.0,
+                (VitalKind::Height | VitalKind::HeadCircumference, "[in_i]" | "in") => value * 2.54,
                 (VitalKind::Bmi, "kg/m2" | "kg/m^2" | "kg/m²") => value,
                 _ => return None,
             })
@@ -115,15 +67,34 @@ impl VitalKind {
         factor(unit?.as_str())
     }
 
-    /// A value in this kind's unit as text: one decimal for the continuous measures
-    /// (temperature, weight, height, BMI), whole numbers as written for the rest.
-    pub fn format(self, value: f64) -> String {
+    /// The decimals a clinician reads this kind with: one for the continuous measures
+    /// (temperature, weight, height, BMI, head circumference), none for pressures, rates and
+    /// saturation, which are measured in whole units.
+    pub fn decimals(self) -> usize {
         match self {
-            VitalKind::Temperature | VitalKind::Weight | VitalKind::Height | VitalKind::Bmi => {
-                format!("{value:.1} {}", self.unit())
-            }
-            _ => format!("{value} {}", self.unit()),
+            VitalKind::Temperature
+            | VitalKind::Weight
+            | VitalKind::Height
+            | VitalKind::Bmi
+            | VitalKind::HeadCircumference => 1,
+            VitalKind::Systolic
+            | VitalKind::Diastolic
+            | VitalKind::HeartRate
+            | VitalKind::RespiratoryRate
+            | VitalKind::OxygenSaturation => 0,
         }
+    }
+
+    /// A value in this kind's unit as text, with [`VitalKind::decimals`] decimals.
+    pub fn format(self, value: f64) -> String {
+        self.format_as_written(value, None)
+    }
+
+    /// A value as text with [`VitalKind::decimals`] decimals, or fewer when it was recorded in
+    /// this unit with fewer (`70 kg` stays `70 kg`): never more digits than were measured.
+    pub fn format_as_written(self, value: f64, decimals_written: Option<usize>) -> String {
+        let decimals = decimals_written.map_or(self.decimals(), |d| d.min(self.decimals()));
+        format!("{} {}", with_decimals(value, decimals), self.unit())
     }
 }
 
@@ -140,20 +111,17 @@ mod tests {
     }
 
     #[test]
-    fn both_pulse_oximetry_codes_name_oxygen_saturation() {
-        assert_eq!(
-            VitalKind::from_loinc("59408-5"),
-            Some(VitalKind::OxygenSaturation)
-        );
-        assert_eq!(
-            VitalKind::from_loinc("2708-6"),
-            Some(VitalKind::OxygenSaturation)
-        );
+    fn a_raw_float_blood_pressure_reads_as_whole_millimetres() {
+        assert_eq!(VitalKind::Systolic.format(173.69867319686267), "174 mmHg");
     }
 
     #[test]
-    fn the_blood_pressure_panel_code_names_no_single_kind() {
-        assert_eq!(VitalKind::from_loinc("85354-9"), None);
+    fn a_value_recorded_in_the_shown_unit_keeps_no_more_decimals_than_written() {
+        assert_eq!(VitalKind::Weight.format_as_written(70.0, Some(0)), "70 kg");
+        assert_eq!(
+            VitalKind::Weight.format_as_written(69.17804811675673, Some(14)),
+            "69.2 kg"
+        );
     }
 
     #[test]

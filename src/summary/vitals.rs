@@ -1,6 +1,7 @@
 //! Vital signs: the latest value of each kind with its date, and each kind's series in time
-//! order for trend plots. Blood pressure is read from the 85354-9 panel's components or from
-//! standalone systolic and diastolic observations alike; temperature, weight and height are
+//! order for trend plots. Blood pressure is read from a panel's components (85354-9, 55284-4)
+//! or from standalone systolic and diastolic observations alike; which codes count is
+//! `clinical_codes`'s table; temperature, weight and height are
 //! shown in °C, kg and cm whatever unit they were recorded in.
 
 use super::observations::{loinc_codes, notable_status, observation_is_void, observation_name};
@@ -9,6 +10,7 @@ use super::vital_kinds::VitalKind;
 use super::when::ago;
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
+use crate::fhir::decimal::{decimals_written, with_decimals};
 use crate::fhir::model::{parse_all, MalformedResource, Observation, ObservationValue};
 use crate::sort;
 use serde_json::Value;
@@ -49,11 +51,11 @@ pub struct VitalSeries {
 /// The vital signs section.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VitalsView {
-    /// The latest reading of each kind that has one, in [`VitalKind::ALL`] order.
+    /// The latest reading of each kind that has one, in the order of [`VitalKind`]'s variants.
     pub latest: Vec<VitalReading>,
     /// "128/82 mmHg" when the latest systolic and diastolic were taken at the same time.
     pub blood_pressure: Option<String>,
-    /// One series per kind with readings, in [`VitalKind::ALL`] order.
+    /// One series per kind with readings, in the order of [`VitalKind`]'s variants.
     pub series: Vec<VitalSeries>,
     /// Vital-sign observations left out (no date, unknown unit, no value), in input order.
     pub excluded: Vec<Excluded>,
@@ -119,6 +121,8 @@ struct Reading {
     id: String,
     value: f64,
     original: Option<String>,
+    // As recorded, when recorded in the unit shown (a converted value has no written digits).
+    decimals_written: Option<usize>,
     status: Option<String>,
 }
 
@@ -127,7 +131,7 @@ impl Reading {
         VitalReading {
             kind,
             value: self.value,
-            text: kind.format(self.value),
+            text: kind.format_as_written(self.value, self.decimals_written),
             original: self.original.clone(),
             at: self.at,
             when: self.at.to_string(),
@@ -166,13 +170,13 @@ fn reading(
     let shown = kind.in_display_unit(quantity).ok_or_else(|| {
         ExclusionReason::UnitNotRecognized(quantity.unit_text().unwrap_or_else(|| "no unit".into()))
     })?;
+    let converted = (shown - recorded).abs() > 1e-9;
     Ok(Reading {
         at,
         id: observation.id.clone().unwrap_or_default(),
         value: shown,
-        original: ((shown - recorded).abs() > 1e-9)
-            .then(|| quantity.display())
-            .flatten(),
+        original: converted.then(|| quantity.display()).flatten(),
+        decimals_written: (!converted).then(|| decimals_written(recorded)),
         status: notable_status(observation),
     })
 }
@@ -188,7 +192,8 @@ fn exclusion(id: &str, name: String, reason: ExclusionReason) -> Excluded {
 fn blood_pressure(latest: &[VitalReading]) -> Option<String> {
     let find = |kind| latest.iter().find(|r| r.kind == kind);
     let (systolic, diastolic) = (find(VitalKind::Systolic)?, find(VitalKind::Diastolic)?);
-    (systolic.at == diastolic.at).then(|| format!("{}/{} mmHg", systolic.value, diastolic.value))
+    let whole = |reading: &VitalReading| with_decimals(reading.value, reading.kind.decimals());
+    (systolic.at == diastolic.at).then(|| format!("{}/{} mmHg", whole(systolic), whole(diastolic)))
 }
 
 #[cfg(test)]

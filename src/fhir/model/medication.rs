@@ -2,7 +2,7 @@
 //! (§10.6, what the patient is taking as reported).
 
 use super::{find_contained, resource};
-use crate::fhir::datatypes::{CodeableConcept, Dosage, Period, Reference};
+use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Dosage, Period, Reference};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -11,8 +11,10 @@ use serde_json::Value;
 #[serde(default)]
 pub struct Medication {
     /// Logical id (or local id when contained).
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// What it is, e.g. an RxNorm code.
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<CodeableConcept>,
 }
 resource!(Medication);
@@ -22,22 +24,31 @@ resource!(Medication);
 #[serde(default, rename_all = "camelCase")]
 pub struct MedicationRequest {
     /// Logical id.
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// active | on-hold | cancelled | completed | entered-in-error | stopped | draft | unknown.
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// proposal | plan | order | original-order | …
+    #[serde(deserialize_with = "lenient")]
     pub intent: Option<String>,
     /// True when this is an order *not* to give the medication.
+    #[serde(deserialize_with = "lenient")]
     pub do_not_perform: Option<bool>,
     /// `medicationCodeableConcept`.
+    #[serde(deserialize_with = "lenient")]
     pub medication_codeable_concept: Option<CodeableConcept>,
     /// `medicationReference`: to a Medication, possibly contained (`#id`).
+    #[serde(deserialize_with = "lenient")]
     pub medication_reference: Option<Reference>,
     /// When it was ordered.
+    #[serde(deserialize_with = "lenient")]
     pub authored_on: Option<String>,
     /// How to take it.
+    #[serde(deserialize_with = "lenient_list")]
     pub dosage_instruction: Vec<Dosage>,
     /// Contained resources, kept as JSON so one that cannot be read spoils nothing else.
+    #[serde(deserialize_with = "lenient_list")]
     pub contained: Vec<Value>,
 }
 resource!(MedicationRequest);
@@ -47,22 +58,31 @@ resource!(MedicationRequest);
 #[serde(default, rename_all = "camelCase")]
 pub struct MedicationStatement {
     /// Logical id.
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// active | completed | entered-in-error | intended | stopped | on-hold | unknown | not-taken.
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// `medicationCodeableConcept`.
+    #[serde(deserialize_with = "lenient")]
     pub medication_codeable_concept: Option<CodeableConcept>,
     /// `medicationReference`.
+    #[serde(deserialize_with = "lenient")]
     pub medication_reference: Option<Reference>,
     /// `effectiveDateTime`.
+    #[serde(deserialize_with = "lenient")]
     pub effective_date_time: Option<String>,
     /// `effectivePeriod`.
+    #[serde(deserialize_with = "lenient")]
     pub effective_period: Option<Period>,
     /// When the statement was made.
+    #[serde(deserialize_with = "lenient")]
     pub date_asserted: Option<String>,
     /// How it is taken.
+    #[serde(deserialize_with = "lenient_list")]
     pub dosage: Vec<Dosage>,
     /// Contained resources, as JSON.
+    #[serde(deserialize_with = "lenient_list")]
     pub contained: Vec<Value>,
 }
 resource!(MedicationStatement);

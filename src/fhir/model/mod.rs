@@ -1,7 +1,9 @@
 //! Minimal, lenient serde models of the clinical resources the summary reads (FHIR R4): only the
-//! elements Bedside shows, every element optional, unknown elements ignored. A resource whose
-//! elements have the wrong shape is refused alone, as a [`MalformedResource`], so one bad record
-//! never hides a whole section.
+//! elements Bedside shows, every element optional, unknown elements ignored. Tolerant element by
+//! element: an element of the wrong shape (or an older version's shape not read as what it
+//! means, see each model) is read as absent, so one malformed element makes that element
+//! unknown, never its whole record unreadable. Only a value that is not a resource of the
+//! expected type is refused, as a [`MalformedResource`].
 
 use crate::problem::UserFacing;
 use serde::de::DeserializeOwned;

@@ -2,7 +2,7 @@
 //! results, with `value[x]` kept for the choices the summary shows.
 
 use super::resource;
-use crate::fhir::datatypes::{CodeableConcept, Period, Quantity, Reference};
+use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Quantity, Reference};
 use serde::Deserialize;
 
 /// The observation elements the summary shows.
@@ -10,34 +10,47 @@ use serde::Deserialize;
 #[serde(default, rename_all = "camelCase")]
 pub struct Observation {
     /// Logical id.
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// registered | preliminary | final | amended | corrected | cancelled | entered-in-error |
     /// unknown.
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// e.g. vital-signs, laboratory.
+    #[serde(deserialize_with = "lenient_list")]
     pub category: Vec<CodeableConcept>,
     /// What was observed, usually LOINC.
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<CodeableConcept>,
     /// `effectiveDateTime`.
+    #[serde(deserialize_with = "lenient")]
     pub effective_date_time: Option<String>,
     /// `effectivePeriod`.
+    #[serde(deserialize_with = "lenient")]
     pub effective_period: Option<Period>,
     /// `effectiveInstant`.
+    #[serde(deserialize_with = "lenient")]
     pub effective_instant: Option<String>,
     /// When the result was released.
+    #[serde(deserialize_with = "lenient")]
     pub issued: Option<String>,
     /// `value[x]`.
     #[serde(flatten)]
     pub value: ValueChoice,
     /// Why there is no value.
+    #[serde(deserialize_with = "lenient")]
     pub data_absent_reason: Option<CodeableConcept>,
     /// High, low, normal… (`v3-ObservationInterpretation`).
+    #[serde(deserialize_with = "lenient_list")]
     pub interpretation: Vec<CodeableConcept>,
     /// Normal ranges.
+    #[serde(deserialize_with = "lenient_list")]
     pub reference_range: Vec<ReferenceRange>,
     /// Parts measured together, e.g. systolic and diastolic pressure.
+    #[serde(deserialize_with = "lenient_list")]
     pub component: Vec<ObservationComponent>,
     /// Member observations of a panel.
+    #[serde(deserialize_with = "lenient_list")]
     pub has_member: Vec<Reference>,
 }
 resource!(Observation);
@@ -47,15 +60,19 @@ resource!(Observation);
 #[serde(default, rename_all = "camelCase")]
 pub struct ObservationComponent {
     /// What this part is.
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<CodeableConcept>,
     /// `value[x]`.
     #[serde(flatten)]
     pub value: ValueChoice,
     /// Why there is no value.
+    #[serde(deserialize_with = "lenient")]
     pub data_absent_reason: Option<CodeableConcept>,
     /// High, low, normal…
+    #[serde(deserialize_with = "lenient_list")]
     pub interpretation: Vec<CodeableConcept>,
     /// Normal ranges.
+    #[serde(deserialize_with = "lenient_list")]
     pub reference_range: Vec<ReferenceRange>,
 }
 
@@ -65,14 +82,19 @@ pub struct ObservationComponent {
 #[serde(default, rename_all = "camelCase")]
 pub struct ValueChoice {
     /// `valueQuantity`.
+    #[serde(deserialize_with = "lenient")]
     pub value_quantity: Option<Quantity>,
     /// `valueString`.
+    #[serde(deserialize_with = "lenient")]
     pub value_string: Option<String>,
     /// `valueCodeableConcept`.
+    #[serde(deserialize_with = "lenient")]
     pub value_codeable_concept: Option<CodeableConcept>,
     /// `valueBoolean`.
+    #[serde(deserialize_with = "lenient")]
     pub value_boolean: Option<bool>,
     /// `valueInteger`.
+    #[serde(deserialize_with = "lenient")]
     pub value_integer: Option<i64>,
 }
 
@@ -113,12 +135,15 @@ impl ValueChoice {
 #[serde(default)]
 pub struct ReferenceRange {
     /// Inclusive lower bound.
+    #[serde(deserialize_with = "lenient")]
     pub low: Option<Quantity>,
     /// Inclusive upper bound.
+    #[serde(deserialize_with = "lenient")]
     pub high: Option<Quantity>,
     /// The range as text, e.g. "negative".
+    #[serde(deserialize_with = "lenient")]
     pub text: Option<String>,
     /// normal | recommended | treatment | therapeutic…
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "lenient")]
     pub kind: Option<CodeableConcept>,
 }

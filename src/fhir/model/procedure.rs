@@ -1,7 +1,7 @@
 //! Procedure (FHIR R4 §9.3): something done to or for the patient.
 
 use super::resource;
-use crate::fhir::datatypes::{CodeableConcept, Period, Quantity, Range};
+use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Quantity, Range};
 use serde::Deserialize;
 
 /// The procedure elements the summary shows; `performed[x]` keeps each choice as its own field.
@@ -9,29 +9,41 @@ use serde::Deserialize;
 #[serde(default, rename_all = "camelCase")]
 pub struct Procedure {
     /// Logical id.
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// preparation | in-progress | not-done | on-hold | stopped | completed | entered-in-error |
     /// unknown.
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Why it was not done (with not-done).
+    #[serde(deserialize_with = "lenient")]
     pub status_reason: Option<CodeableConcept>,
     /// Kind of procedure.
+    #[serde(deserialize_with = "lenient")]
     pub category: Option<CodeableConcept>,
     /// What was done.
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<CodeableConcept>,
     /// `performedDateTime`.
+    #[serde(deserialize_with = "lenient")]
     pub performed_date_time: Option<String>,
     /// `performedPeriod`.
+    #[serde(deserialize_with = "lenient")]
     pub performed_period: Option<Period>,
     /// `performedString`.
+    #[serde(deserialize_with = "lenient")]
     pub performed_string: Option<String>,
     /// `performedAge`.
+    #[serde(deserialize_with = "lenient")]
     pub performed_age: Option<Quantity>,
     /// `performedRange` (of ages).
+    #[serde(deserialize_with = "lenient")]
     pub performed_range: Option<Range>,
     /// Why it was done, coded.
+    #[serde(deserialize_with = "lenient_list")]
     pub reason_code: Vec<CodeableConcept>,
     /// The result.
+    #[serde(deserialize_with = "lenient")]
     pub outcome: Option<CodeableConcept>,
 }
 resource!(Procedure);
