@@ -4,7 +4,7 @@
 
 use bedside::summary::chart::{ChartInput, ChartPoint};
 use bedside::ui::chart::TrendChart;
-use bedside::ui::paged::{PagedList, FIRST_PAGE};
+use bedside::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -127,9 +127,9 @@ fn a_plot_without_a_reference_range_has_no_band() {
     assert!(all(&root, "rect.trend-band").is_empty());
 }
 
-fn items(count: usize) -> Vec<(String, Option<String>)> {
+fn items(count: usize) -> Vec<ListItem> {
     (0..count)
-        .map(|i| (format!("Visit {i}"), Some(format!("detail {i}"))))
+        .map(|i| (format!("Visit {i}"), Some(format!("detail {i}"))).into())
         .collect()
 }
 

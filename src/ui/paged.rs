@@ -1,14 +1,36 @@
 //! A long list shown a page at a time, so a history of thousands renders only what is asked
-//! for; the rest stays out of the DOM until "Show more".
+//! for; the rest stays out of the DOM until "Show more", whose label says how many the list
+//! holds.
 
 use leptos::prelude::*;
 
 /// Rows shown at first.
 pub const FIRST_PAGE: usize = 10;
 
-/// `(title, details)` items, newest first; `empty` is said when there are none.
+/// One row: a title, a secondary line, and whether it is a warning (a do-not-give order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItem {
+    /// The first line.
+    pub title: String,
+    /// The secondary line.
+    pub details: Option<String>,
+    /// Shown in the alert colour.
+    pub alert: bool,
+}
+
+impl From<(String, Option<String>)> for ListItem {
+    fn from((title, details): (String, Option<String>)) -> Self {
+        ListItem {
+            title,
+            details,
+            alert: false,
+        }
+    }
+}
+
+/// `items`, newest first; `empty` is said when there are none.
 #[component]
-pub fn PagedList(items: Vec<(String, Option<String>)>, empty: &'static str) -> impl IntoView {
+pub fn PagedList(items: Vec<ListItem>, #[prop(into)] empty: String) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="muted">{empty}</p> }.into_any();
     }
@@ -17,10 +39,10 @@ pub fn PagedList(items: Vec<(String, Option<String>)>, empty: &'static str) -> i
     let items = StoredValue::new(items);
     view! {
         <ul class="items">
-            {move || items.with_value(|all| all.iter().take(shown.get()).map(|(title, details)| view! {
-                <li>
-                    <span class="item-name">{title.clone()}</span>
-                    {details.clone().map(|d| view! { <span class="item-meta">{d}</span> })}
+            {move || items.with_value(|all| all.iter().take(shown.get()).map(|item| view! {
+                <li class:alert=item.alert>
+                    <span class="item-name">{item.title.clone()}</span>
+                    {item.details.clone().map(|d| view! { <span class="item-meta">{d}</span> })}
                 </li>
             }).collect_view())}
         </ul>

@@ -11,6 +11,7 @@ use crate::browser::fetch::{LoadError, SharedSession};
 use crate::browser::flow::PendingIdentity;
 use crate::browser::{fetch, flow, inspector, location, style, world};
 use crate::fhir::capabilities::Capabilities;
+use crate::fhir::patient::PatientUnavailable;
 use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
 use crate::fhir::report::capability_report;
 use crate::problem::Problem;
@@ -76,6 +77,12 @@ pub fn SummaryPage(
     let access_ended = RwSignal::new(None::<Problem>);
 
     let banner_state = RwSignal::new(BannerState::Loading);
+    // Set when the patient is not on the server: the summary stops on one page.
+    let patient_missing = RwSignal::new(None::<Problem>);
+    let (patient_id, server_name) = (
+        session.get_value().borrow().patient_id().to_owned(),
+        server.clone(),
+    );
     spawn_local(async move {
         let current = session.get_value();
         banner_state.set(match flow::read_patient(&current).await {
@@ -84,7 +91,16 @@ pub fn SummaryPage(
                 access_ended.set(Some((*reason).into()));
                 BannerState::Stopped
             }
-            Err(LoadError::Read(error)) => BannerState::Failed(error.into()),
+            Err(LoadError::Read(error)) => {
+                match PatientUnavailable::from_read(&error, &patient_id, &server_name) {
+                    Some(stop) => {
+                        current.stop();
+                        patient_missing.set(Some(stop.into()));
+                        BannerState::Stopped
+                    }
+                    None => BannerState::Failed(error.into()),
+                }
+            }
         });
     });
 
@@ -193,20 +209,27 @@ pub fn SummaryPage(
                 BannerState::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
                 BannerState::Stopped => ().into_any(),
             }}
-            <div class="overview">
-                {frame(Section::Problems)}
-                {frame(Section::Medications)}
-                {frame(Section::Allergies)}
-            </div>
-            <div class="measurements">
-                {frame(Section::VitalSigns)}
-                {frame(Section::Labs)}
-            </div>
-            <div class="history">
-                {frame(Section::Immunizations)}
-                {frame(Section::Encounters)}
-                {frame(Section::Procedures)}
-            </div>
+            {move || patient_missing.get().map(|problem| view! {
+                <div class="patient-missing" data-testid="patient-missing">
+                    <ProblemPanel problem=problem no_restart=true />
+                </div>
+            })}
+            <Show when=move || patient_missing.with(Option::is_none)>
+                <div class="overview">
+                    {frame(Section::Problems)}
+                    {frame(Section::Medications)}
+                    {frame(Section::Allergies)}
+                </div>
+                <div class="measurements">
+                    {frame(Section::VitalSigns)}
+                    {frame(Section::Labs)}
+                </div>
+                <div class="history">
+                    {frame(Section::Immunizations)}
+                    {frame(Section::Encounters)}
+                    {frame(Section::Procedures)}
+                </div>
+            </Show>
             <footer class="session" data-testid="session">
                 {move || match identity_state.get() {
                     Some(Ok(user)) => view! {

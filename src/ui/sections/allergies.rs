@@ -3,13 +3,20 @@
 use super::{meta, past_group, unreadable_notice};
 use crate::browser::fetch::SectionData;
 use crate::summary::allergies::{build, AllergyLine, AllergyListState, Criticality};
+use crate::summary::listing::nothing_listed;
+use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
     let view_model = build(&data.matches);
     let count = view_model.current.len();
+    let unreadable = view_model.unreadable.len();
     let headline = match view_model.state {
         AllergyListState::Listed => None,
+        // Nothing listed but records unread: no claim about what the chart holds.
+        AllergyListState::NoneActive | AllergyListState::NoneRecorded if unreadable > 0 => {
+            Some(nothing_listed("allergies", unreadable))
+        }
         AllergyListState::NoKnownAllergies => Some(view_model.no_known.join("; ")),
         AllergyListState::NoneActive => Some("No active allergies recorded.".to_owned()),
         AllergyListState::NoneRecorded => Some(
@@ -17,18 +24,18 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
                 .to_owned(),
         ),
     };
-    let current: Vec<AnyView> = view_model.current.into_iter().map(item).collect();
-    let past: Vec<AnyView> = view_model.other.into_iter().map(item).collect();
+    let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
+    let past: Vec<ListItem> = view_model.other.into_iter().map(item).collect();
     let body = view! {
         {headline.map(|text| view! { <p class="muted" data-testid="allergy-state">{text}</p> })}
-        {(!current.is_empty()).then(|| view! { <ul class="items">{current}</ul> })}
+        {(!current.is_empty()).then(|| view! { <PagedList items=current empty="" /> })}
         {past_group("Inactive and resolved", past)}
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
 }
 
-fn item(line: AllergyLine) -> AnyView {
+fn item(line: AllergyLine) -> ListItem {
     let reactions: Vec<String> = line
         .reactions
         .iter()
@@ -42,18 +49,15 @@ fn item(line: AllergyLine) -> AnyView {
         })
         .collect();
     let details = meta(&[
+        line.criticality.map(|c| c.label().to_owned()),
         (!reactions.is_empty()).then(|| reactions.join("; ")),
         line.unconfirmed.then(|| "Unconfirmed".to_owned()),
         line.kind,
         line.onset.map(|o| format!("since {o}")),
     ]);
-    let high = line.criticality == Some(Criticality::High);
-    view! {
-        <li class:critical=high>
-            <span class="item-name">{line.substance}</span>
-            {line.criticality.map(|c| view! { <span class="badge" class:badge-alert=high>{c.label()}</span> })}
-            {details.map(|d| view! { <span class="item-meta">{d}</span> })}
-        </li>
+    ListItem {
+        title: line.substance,
+        details,
+        alert: line.criticality == Some(Criticality::High),
     }
-    .into_any()
 }

@@ -2,23 +2,25 @@
 
 use super::{meta, unreadable_notice};
 use crate::browser::fetch::SectionData;
+use crate::summary::listing::nothing_listed;
 use crate::summary::{encounters, procedures};
-use crate::ui::paged::PagedList;
+use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
 pub fn render_encounters(data: &SectionData) -> (usize, AnyView) {
     let view_model = encounters::build(&data.matches);
     let count = view_model.encounters.len();
-    let items: Vec<(String, Option<String>)> = view_model
+    let empty = nothing_listed("encounters", view_model.unreadable.len());
+    let items: Vec<ListItem> = view_model
         .encounters
         .into_iter()
         .map(|e| {
             let details = meta(&[e.when, e.class, e.reason, e.status]);
-            (e.title, details)
+            (e.title, details).into()
         })
         .collect();
     let body = view! {
-        <PagedList items=items empty="No encounters recorded." />
+        <PagedList items=items empty=empty />
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
@@ -27,16 +29,17 @@ pub fn render_encounters(data: &SectionData) -> (usize, AnyView) {
 pub fn render_procedures(data: &SectionData) -> (usize, AnyView) {
     let view_model = procedures::build(&data.matches);
     let count = view_model.procedures.len();
-    let items: Vec<(String, Option<String>)> = view_model
+    let empty = nothing_listed("procedures", view_model.unreadable.len());
+    let items: Vec<ListItem> = view_model
         .procedures
         .into_iter()
         .map(|p| {
             let details = meta(&[p.when, p.reason, p.status, p.status_reason]);
-            (p.name, details)
+            (p.name, details).into()
         })
         .collect();
     let body = view! {
-        <PagedList items=items empty="No procedures recorded." />
+        <PagedList items=items empty=empty />
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())

@@ -3,24 +3,23 @@
 use super::{meta, unreadable_notice};
 use crate::browser::fetch::SectionData;
 use crate::summary::immunizations::{build, DoseStatus, VaccineGroup};
+use crate::summary::listing::nothing_listed;
+use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
     let view_model = build(&data.matches);
     let count = view_model.vaccines.len();
-    let items: Vec<AnyView> = view_model.vaccines.into_iter().map(item).collect();
+    let empty = nothing_listed("immunizations", view_model.unreadable.len());
+    let items: Vec<ListItem> = view_model.vaccines.into_iter().map(item).collect();
     let body = view! {
-        {if items.is_empty() {
-            view! { <p class="muted">"No immunizations recorded."</p> }.into_any()
-        } else {
-            view! { <ul class="items">{items}</ul> }.into_any()
-        }}
+        <PagedList items=items empty=empty />
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
 }
 
-fn item(group: VaccineGroup) -> AnyView {
+fn item(group: VaccineGroup) -> ListItem {
     let not_done: Vec<String> = group
         .doses
         .iter()
@@ -49,11 +48,5 @@ fn item(group: VaccineGroup) -> AnyView {
         doses,
         (!not_done.is_empty()).then(|| not_done.join("; ")),
     ]);
-    view! {
-        <li>
-            <span class="item-name">{group.name}</span>
-            {details.map(|d| view! { <span class="item-meta">{d}</span> })}
-        </li>
-    }
-    .into_any()
+    (group.name, details).into()
 }

@@ -7,15 +7,17 @@ use crate::browser::fetch::SectionData;
 use crate::browser::world;
 use crate::summary::chart::ChartInput;
 use crate::summary::labs::{build, LabGroup, LabResult};
+use crate::summary::listing::nothing_listed;
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
     let view_model = build(&data.matches, world::now());
     let count: usize = view_model.groups.iter().map(|g| g.results.len()).sum();
+    let unreadable = view_model.unreadable.len();
     let groups: Vec<AnyView> = view_model.groups.into_iter().map(group).collect();
     let body = view! {
         {if groups.is_empty() {
-            view! { <p class="muted">"No lab results recorded."</p> }.into_any()
+            view! { <p class="muted">{nothing_listed("lab results", unreadable)}</p> }.into_any()
         } else {
             groups.into_any()
         }}

@@ -2,7 +2,9 @@
 
 use super::{meta, past_group, unreadable_notice};
 use crate::browser::fetch::SectionData;
+use crate::summary::listing::nothing_listed;
 use crate::summary::medications::{build, MedicationLine, MedicationSource};
+use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
@@ -11,21 +13,18 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         data.matches.iter().chain(&data.included).cloned().collect();
     let view_model = build(&resources);
     let count = view_model.current.len();
-    let current: Vec<AnyView> = view_model.current.into_iter().map(item).collect();
-    let past: Vec<AnyView> = view_model.past.into_iter().map(item).collect();
+    let empty = nothing_listed("current medications", view_model.unreadable.len());
+    let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
+    let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
     let body = view! {
-        {if current.is_empty() {
-            view! { <p class="muted">"No current medications recorded."</p> }.into_any()
-        } else {
-            view! { <ul class="items">{current}</ul> }.into_any()
-        }}
+        <PagedList items=current empty=empty />
         {past_group("Stopped and completed", past)}
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
 }
 
-fn item(line: MedicationLine) -> AnyView {
+fn item(line: MedicationLine) -> ListItem {
     let details = meta(&[
         line.dosage,
         line.status,
@@ -34,14 +33,12 @@ fn item(line: MedicationLine) -> AnyView {
             MedicationSource::Statement => format!("reported {d}"),
         }),
     ]);
-    view! {
-        <li class:do-not=line.do_not_perform>
-            <span class="item-name">
-                {line.do_not_perform.then_some("Do not give: ")}
-                {line.name}
-            </span>
-            {details.map(|d| view! { <span class="item-meta">{d}</span> })}
-        </li>
+    ListItem {
+        title: match line.do_not_perform {
+            true => format!("Do not give: {}", line.name),
+            false => line.name,
+        },
+        details,
+        alert: line.do_not_perform,
     }
-    .into_any()
 }

@@ -12,6 +12,7 @@ mod vitals;
 use crate::browser::fetch::SectionData;
 use crate::fhir::model::MalformedResource;
 use crate::fhir::plan::Section;
+use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
 /// The renderer of a section.
@@ -48,14 +49,14 @@ fn meta(parts: &[Option<String>]) -> Option<String> {
     (!present.is_empty()).then(|| present.join(" \u{b7} "))
 }
 
-/// A collapsed group of past items.
-fn past_group(label: &str, items: Vec<AnyView>) -> Option<AnyView> {
+/// A collapsed group of past items, paged like every list.
+fn past_group(label: &str, items: Vec<ListItem>) -> Option<AnyView> {
     (!items.is_empty()).then(|| {
         let summary = format!("{label} ({})", items.len());
         view! {
             <details class="past">
                 <summary>{summary}</summary>
-                <ul class="items">{items}</ul>
+                <PagedList items=items empty="" />
             </details>
         }
         .into_any()

@@ -1,28 +1,27 @@
-//! The problems list.
+//! The problems list, paged.
 
 use super::{meta, past_group, unreadable_notice};
 use crate::browser::fetch::SectionData;
+use crate::summary::listing::nothing_listed;
 use crate::summary::problems::{build, ProblemLine};
+use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
     let view_model = build(&data.matches);
     let count = view_model.current.len();
-    let current: Vec<AnyView> = view_model.current.into_iter().map(item).collect();
-    let past: Vec<AnyView> = view_model.past.into_iter().map(item).collect();
+    let empty = nothing_listed("current problems", view_model.unreadable.len());
+    let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
+    let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
     let body = view! {
-        {if current.is_empty() {
-            view! { <p class="muted">"No current problems recorded."</p> }.into_any()
-        } else {
-            view! { <ul class="items">{current}</ul> }.into_any()
-        }}
+        <PagedList items=current empty=empty />
         {past_group("Resolved and inactive", past)}
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
 }
 
-fn item(line: ProblemLine) -> AnyView {
+fn item(line: ProblemLine) -> ListItem {
     let details = meta(&[
         line.status.filter(|s| s != "Active"),
         line.verification,
@@ -30,11 +29,5 @@ fn item(line: ProblemLine) -> AnyView {
         line.abated.map(|a| format!("ended {a}")),
         line.recorded.map(|r| format!("recorded {r}")),
     ]);
-    view! {
-        <li>
-            <span class="item-name">{line.name}</span>
-            {details.map(|d| view! { <span class="item-meta">{d}</span> })}
-        </li>
-    }
-    .into_any()
+    (line.name, details).into()
 }

@@ -5,6 +5,7 @@ use super::unreadable_notice;
 use crate::browser::fetch::SectionData;
 use crate::browser::world;
 use crate::summary::chart::{ChartInput, ChartPoint};
+use crate::summary::listing::nothing_listed;
 use crate::summary::observations::TrendPoint;
 use crate::summary::vital_kinds::VitalKind;
 use crate::summary::vitals::{build, VitalReading};
@@ -29,12 +30,13 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         })
         .collect();
     let excluded = view_model.excluded.len();
+    let unreadable = view_model.unreadable.len();
     let body = view! {
         {view_model.blood_pressure.map(|bp| view! {
             <p class="headline" data-testid="blood-pressure">"Blood pressure "<strong>{bp}</strong></p>
         })}
         {if cards.is_empty() {
-            view! { <p class="muted">"No vital signs recorded."</p> }.into_any()
+            view! { <p class="muted">{nothing_listed("vital signs", unreadable)}</p> }.into_any()
         } else {
             view! { <div class="vital-cards">{cards}</div> }.into_any()
         }}
@@ -55,7 +57,7 @@ pub fn chart_points(kind: Option<VitalKind>, points: &[TrendPoint], unit: &str) 
             value: p.value,
             value_text: match kind {
                 Some(kind) => kind.format(p.value),
-                None => format!("{} {unit}", p.value),
+                None => format!("{} {unit}", crate::fhir::decimal::shown(p.value)),
             },
             date_text: p.at.to_string(),
         })
