@@ -1,6 +1,7 @@
 //! The EHR origin's own pages: the patient list (`/`) and the launch page
 //! (`/ehr/launch?patient=ID[&encounter=ID][&target=tab][&profile=NAME]`), which creates a single-use launch
-//! context and embeds the app in an iframe or sends the browser to it.
+//! context and embeds the app in an iframe or sends the browser to it. `patient=ID` may name a
+//! patient the FHIR server does not hold, as a real chart sometimes does.
 //!
 //! Launch options, bound to the launch token (each falls back to the sandbox's options):
 //! `simulate=NAME` (a simulated failure, see `simulate`), `lifetime=SECONDS` (access token
@@ -158,12 +159,25 @@ pub(crate) async fn launch(
         Ok(patient) => patient,
         Err(unusable) => return unusable.page(),
     };
-    let Some(patient) = patient else {
-        return html::error_page(
-            StatusCode::NOT_FOUND,
-            "Unknown patient",
-            "Choose a patient from the patient list.",
-        );
+    // A chart can name a patient the FHIR server does not hold (deleted, merged, another
+    // server's id): such a launch goes ahead, so the app's handling of it can be seen. Only an
+    // id that no FHIR server could hold is refused here.
+    let patient = match (patient, params.get("patient")) {
+        (Some(patient), _) => patient,
+        (None, Some(id)) if is_fhir_id(id) => PatientSummary {
+            id: id.to_string(),
+            display_name: format!("Patient {id} (not on the FHIR server)"),
+            birth_date: None,
+            gender: None,
+            mrn: None,
+        },
+        (None, _) => {
+            return html::error_page(
+                StatusCode::NOT_FOUND,
+                "Unknown patient",
+                "Choose a patient from the patient list.",
+            )
+        }
     };
     let encounter = params.get("encounter");
     if encounter.is_some_and(|e| !is_fhir_id(e)) {

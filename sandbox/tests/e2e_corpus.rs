@@ -1,0 +1,190 @@
+//! End-to-end: real-world records. The sandbox loads the Synthea corpus
+//! (`../shared/corpus/synthea/` beside the workspace, as `--data` would), and the summary of
+//! three of its patients (one written by an older Synthea, with STU3 leftovers) must show the
+//! headline facts a clinician reads in the bundles (`tests/corpus/*.json` at the workspace
+//! root), on the `reference` profile (vital signs searched per code) and on `epic-like` (the
+//! whole category read). Also: a launch for a patient the server does not hold ends on one
+//! page naming the patient and the server. Run with `cargo xtask test`.
+
+mod e2e_support;
+
+use e2e_support::{Harness, SECTIONS};
+use std::path::PathBuf;
+
+fn corpus() -> PathBuf {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/synthea"
+    ));
+    assert!(
+        dir.is_dir(),
+        "the Synthea corpus is missing at {}: it must sit at ../shared/corpus/synthea beside \
+         the workspace",
+        dir.display()
+    );
+    dir
+}
+
+/// What a clinician must read in each section of one patient's summary.
+struct Headlines {
+    /// The Patient id in the bundle.
+    id: &'static str,
+    /// Screenshot name.
+    name: &'static str,
+    problems: &'static [&'static str],
+    blood_pressure: &'static str,
+    medications: &'static [&'static str],
+    vaccine: &'static str,
+}
+
+// From tests/corpus/*.json (written from the bundles): active problems, the latest blood
+// pressure rounded to whole mmHg, dosage words for Synthea's structured dosage, and the latest
+// influenza vaccine date.
+const PATIENTS: [Headlines; 3] = [
+    Headlines {
+        id: "f1c01f54-8408-492f-aa92-e633953e8443",
+        name: "kristie",
+        problems: &["Hypertension", "Hyperlipidemia", "Epilepsy"],
+        blood_pressure: "169/111 mmHg",
+        medications: &[
+            "Simvistatin 10 MG",
+            "dose 1 \u{b7} once a day",
+            "Hydrochlorothiazide 25 MG",
+        ],
+        vaccine: "latest 11 Dec 2020",
+    },
+    // Older-format: string clinicalStatus, Immunization.date, the pre-R4 category system.
+    Headlines {
+        id: "bfa30f8c-fea5-41ec-bb66-79bf4bba1124",
+        name: "brenda",
+        problems: &["Prediabetes", "Body mass index 30+ - obesity (finding)"],
+        blood_pressure: "106/82 mmHg",
+        medications: &["No current medications recorded."],
+        vaccine: "latest 21 Jan 2019",
+    },
+    Headlines {
+        id: "a5d58f24-9689-4a44-a377-32708cae064c",
+        name: "dedra",
+        problems: &[],
+        blood_pressure: "104/87 mmHg",
+        medications: &["Naproxen sodium 220 MG Oral Tablet"],
+        vaccine: "latest 29 Jul 2020",
+    },
+];
+
+async fn check_summary(harness: &Harness, patient: &Headlines, profile: &str) {
+    let url = format!(
+        "{}ehr/launch?patient={}&profile={profile}&target=tab",
+        harness.sandbox.ehr_page_url(),
+        patient.id
+    );
+    harness.client.goto(&url).await.unwrap();
+    harness.wait_for("[data-testid=summary]").await;
+    let mut texts = Vec::new();
+    for id in SECTIONS {
+        texts.push(harness.section_text(id).await);
+    }
+    let context = format!("{} on {profile}", patient.name);
+    for text in &texts {
+        assert!(
+            !text.contains("could not be read"),
+            "{context}: a section could not read records: {text}"
+        );
+    }
+    let problems = &texts[0];
+    for problem in patient.problems {
+        assert!(
+            problems.contains(problem),
+            "{context}: problems: {problems}"
+        );
+    }
+    let medications = &texts[1];
+    for words in patient.medications {
+        assert!(
+            medications.contains(words),
+            "{context}: medications: {medications}"
+        );
+    }
+    let bp = harness.text_of("[data-testid=blood-pressure]").await;
+    assert!(bp.contains(patient.blood_pressure), "{context}: {bp}");
+    let immunizations = &texts[5];
+    assert!(
+        immunizations.contains(patient.vaccine),
+        "{context}: immunizations: {immunizations}"
+    );
+    // No raw float reaches the page: four significant digits at most after the point.
+    let long_decimal = texts.iter().find(|t| {
+        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .any(|number| number.split_once('.').is_some_and(|(_, f)| f.len() > 3))
+    });
+    assert!(long_decimal.is_none(), "{context}: {long_decimal:?}");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn corpus_patients_show_their_headline_facts_on_the_reference_and_epic_like_profiles() {
+    let harness = Harness::start_with(sandbox::Options {
+        data_dir: Some(corpus()),
+        ..sandbox::Options::default()
+    })
+    .await;
+    for patient in &PATIENTS {
+        for profile in ["reference", "epic-like"] {
+            check_summary(&harness, patient, profile).await;
+        }
+        harness
+            .screenshot(&format!("corpus-{}-1280", patient.name))
+            .await;
+    }
+    harness.client.set_window_size(480, 1400).await.unwrap();
+    for patient in &PATIENTS {
+        check_summary(&harness, patient, "reference").await;
+        let overflow = harness
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{}: horizontal overflow of {overflow} px",
+            patient.name
+        );
+        harness
+            .screenshot(&format!("corpus-{}-480", patient.name))
+            .await;
+    }
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_launch_for_a_patient_the_server_does_not_hold_ends_on_one_page_naming_it() {
+    let harness = Harness::start().await;
+    harness.open_ehr_launch("no-such-patient", "").await;
+    let page = harness.wait_for("[data-testid=patient-missing]").await;
+    let text = page.text().await.unwrap();
+    assert!(text.contains("Patient not found"), "{text}");
+    assert!(text.contains("no-such-patient"), "{text}");
+    assert!(
+        text.contains(
+            harness
+                .sandbox
+                .fhir_base()
+                .to_string()
+                .trim_end_matches('/')
+        ),
+        "{text}"
+    );
+    // No section is left claiming an empty list for this patient.
+    for id in SECTIONS {
+        assert!(
+            !harness.is_present(&format!("[data-testid={id}]")).await,
+            "{id} is shown"
+        );
+    }
+    harness.screenshot("patient-missing").await;
+    harness.finish().await;
+}
