@@ -4,6 +4,7 @@
 use crate::fhir::base_url::BaseUrlError;
 use crate::fhir::FhirBaseUrl;
 use crate::problem::UserFacing;
+use crate::route::{route, Route};
 use serde::Deserialize;
 use thiserror::Error;
 use url::Url;
@@ -39,6 +40,12 @@ pub struct ServerEntry {
     /// there without asking for a click (see `smart::popup`). Off unless a deployment knows it.
     #[serde(default)]
     pub sign_in_in_frame: bool,
+    /// The redirect URI registered with this server, when it has one of its own. Distinct
+    /// redirect URIs per server let the callback tell which server answered, the defence
+    /// against authorization-server mix-up (RFC 9700 §4.4.2); without one the deployment's
+    /// shared `redirect_uri` is used.
+    #[serde(default)]
+    pub redirect_uri: Option<Url>,
 }
 
 fn listed_by_default() -> bool {
@@ -108,6 +115,7 @@ impl AppConfig {
                 .join("callback")
                 .map_err(|_| ConfigError::BadRedirectUri(app_base.to_string()))?,
         };
+        check_redirect_uris(&raw.servers, &redirect_uri, app_base)?;
         Ok(AppConfig {
             servers: raw.servers,
             other_servers: raw.other_servers,
@@ -121,10 +129,62 @@ impl AppConfig {
         self.servers.iter().find(|s| &s.iss == iss)
     }
 
+    /// The redirect URI for launches against `iss`: its own when configured, else the shared
+    /// one (also for unlisted servers typed into the picker).
+    pub fn redirect_uri_for(&self, iss: &FhirBaseUrl) -> &Url {
+        self.server(iss)
+            .and_then(|s| s.redirect_uri.as_ref())
+            .unwrap_or(&self.redirect_uri)
+    }
+
+    /// Every redirect URI the app must answer on: the shared one and each server's own.
+    pub fn redirect_uris(&self) -> impl Iterator<Item = &Url> {
+        std::iter::once(&self.redirect_uri)
+            .chain(self.servers.iter().filter_map(|s| s.redirect_uri.as_ref()))
+    }
+
     /// The servers offered in the standalone picker.
     pub fn standalone_servers(&self) -> impl Iterator<Item = &ServerEntry> {
         self.servers.iter().filter(|s| s.standalone)
     }
+}
+
+// A server's own redirect URI is there to tell servers apart at the callback, so two servers
+// may not share one, nor may one be the shared redirect URI. Each must be an http(s) address
+// without a fragment (RFC 6749 §3.1.2) that the app answers as its callback page
+// (`{app base}callback/{name}`, see `route`).
+fn check_redirect_uris(
+    servers: &[ServerEntry],
+    shared: &Url,
+    app_base: &Url,
+) -> Result<(), ConfigError> {
+    let mut seen: Vec<&Url> = vec![shared];
+    for server in servers {
+        let Some(own) = &server.redirect_uri else {
+            continue;
+        };
+        let answered = own.origin() == app_base.origin()
+            && route(app_base, own) == Route::Callback
+            && own.fragment().is_none();
+        if !answered {
+            return Err(ConfigError::RedirectUriNotAnswered {
+                iss: server.iss.to_string(),
+                redirect_uri: own.to_string(),
+                expected: app_base
+                    .join("callback/")
+                    .map(String::from)
+                    .unwrap_or_default(),
+            });
+        }
+        if seen.contains(&own) {
+            return Err(ConfigError::SharedRedirectUri {
+                iss: server.iss.to_string(),
+                redirect_uri: own.to_string(),
+            });
+        }
+        seen.push(own);
+    }
+    Ok(())
 }
 
 /// Why `config.json` is unusable.
@@ -145,6 +205,24 @@ pub enum ConfigError {
     /// `redirect_uri` is not a URL.
     #[error("bad redirect_uri {0}")]
     BadRedirectUri(String),
+    /// A server's own `redirect_uri` is also another server's, or the shared one.
+    #[error("redirect_uri {redirect_uri} of {iss} is not distinct")]
+    SharedRedirectUri {
+        /// The server whose entry repeats it.
+        iss: String,
+        /// The repeated redirect URI.
+        redirect_uri: String,
+    },
+    /// A server's own `redirect_uri` is not an address Bedside answers as its callback.
+    #[error("redirect_uri {redirect_uri} of {iss} is not below {expected}")]
+    RedirectUriNotAnswered {
+        /// The server whose entry names it.
+        iss: String,
+        /// The redirect URI configured.
+        redirect_uri: String,
+        /// Where per-server redirect URIs live.
+        expected: String,
+    },
     /// The file could not be fetched.
     #[error("config.json unavailable: {0}")]
     Unavailable(String),
@@ -172,6 +250,20 @@ impl UserFacing for ConfigError {
             ConfigError::BadRedirectUri(text) => {
                 format!("config.json's \"redirect_uri\" ({text}) is not a web address.")
             }
+            ConfigError::SharedRedirectUri { iss, redirect_uri } => format!(
+                "config.json gives {iss} the \"redirect_uri\" {redirect_uri}, which another \
+                 entry already uses; each server's own redirect URI must be distinct, so that \
+                 Bedside can tell which server answered."
+            ),
+            ConfigError::RedirectUriNotAnswered {
+                iss,
+                redirect_uri,
+                expected,
+            } => format!(
+                "config.json gives {iss} the \"redirect_uri\" {redirect_uri}, which is not an \
+                 address Bedside answers: a server's own redirect URI must be {expected} \
+                 followed by a name, e.g. {expected}my-ehr."
+            ),
             ConfigError::Unavailable(why) => format!("config.json could not be loaded: {why}."),
         }
     }
@@ -262,6 +354,85 @@ mod tests {
             AppConfig::parse(text, &app_base()).unwrap_err(),
             ConfigError::EmptyClientId { .. }
         ));
+    }
+
+    const PER_SERVER: &str = r#"{"servers": [
+        {"iss": "https://a.example/fhir", "client_id": "a",
+         "redirect_uri": "https://app.example/bedside/callback/a"},
+        {"iss": "https://b.example/fhir", "client_id": "b"}]}"#;
+
+    #[test]
+    fn a_server_with_its_own_redirect_uri_uses_it_and_others_use_the_shared_one() {
+        let config = AppConfig::parse(PER_SERVER, &app_base()).unwrap();
+        let a = FhirBaseUrl::parse("https://a.example/fhir").unwrap();
+        let b = FhirBaseUrl::parse("https://b.example/fhir").unwrap();
+        assert_eq!(
+            config.redirect_uri_for(&a).as_str(),
+            "https://app.example/bedside/callback/a"
+        );
+        assert_eq!(
+            config.redirect_uri_for(&b).as_str(),
+            "https://app.example/bedside/callback"
+        );
+    }
+
+    #[test]
+    fn the_app_answers_on_the_shared_and_every_per_server_redirect_uri() {
+        let config = AppConfig::parse(PER_SERVER, &app_base()).unwrap();
+        let all: Vec<&str> = config.redirect_uris().map(Url::as_str).collect();
+        assert_eq!(
+            all,
+            [
+                "https://app.example/bedside/callback",
+                "https://app.example/bedside/callback/a"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_servers_sharing_their_own_redirect_uri_are_refused_with_the_second_named() {
+        let text = r#"{"servers": [
+            {"iss": "https://a.example/fhir", "client_id": "a", "redirect_uri": "https://app.example/bedside/callback/x"},
+            {"iss": "https://b.example/fhir", "client_id": "b", "redirect_uri": "https://app.example/bedside/callback/x"}]}"#;
+        let error = AppConfig::parse(text, &app_base()).unwrap_err();
+        assert!(matches!(error, ConfigError::SharedRedirectUri { .. }));
+        assert!(
+            error.message().contains("https://b.example/fhir"),
+            "{}",
+            error.message()
+        );
+    }
+
+    #[test]
+    fn a_server_redirect_uri_equal_to_the_shared_one_is_refused() {
+        let text = r#"{"servers": [{"iss": "https://a.example/fhir", "client_id": "a",
+            "redirect_uri": "https://app.example/bedside/callback"}]}"#;
+        assert!(matches!(
+            AppConfig::parse(text, &app_base()).unwrap_err(),
+            ConfigError::SharedRedirectUri { .. }
+        ));
+    }
+
+    #[test]
+    fn a_server_redirect_uri_the_app_does_not_answer_is_refused_naming_where_it_belongs() {
+        for elsewhere in [
+            "javascript:alert(1)",
+            "https://other.example/bedside/callback/a",
+            "https://app.example/bedside/return",
+        ] {
+            let text = format!(
+                r#"{{"servers": [{{"iss": "https://a.example/fhir", "client_id": "a",
+                "redirect_uri": "{elsewhere}"}}]}}"#
+            );
+            let error = AppConfig::parse(&text, &app_base()).unwrap_err();
+            assert!(
+                error
+                    .message()
+                    .contains("https://app.example/bedside/callback/my-ehr"),
+                "{}",
+                error.message()
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,9 @@ pub enum Route {
     Start,
     /// The EHR launch entry (`launch?iss=…&launch=…`).
     Launch,
-    /// The redirect back from the authorization server.
+    /// The redirect back from the authorization server: `callback`, or `callback/{name}` for
+    /// a server with a redirect URI of its own (which one must match the in-flight record is
+    /// checked at the callback, `smart::callback`).
     Callback,
 }
 
@@ -25,6 +27,12 @@ pub fn route(base: &Url, current: &Url) -> Route {
     match relative {
         "launch" | "launch.html" => Route::Launch,
         "callback" => Route::Callback,
+        own if own
+            .strip_prefix("callback/")
+            .is_some_and(|name| !name.is_empty()) =>
+        {
+            Route::Callback
+        }
         _ => Route::Start,
     }
 }
@@ -84,5 +92,18 @@ mod tests {
         );
         assert_eq!(at(base, "https://a.example/apps/bedside/"), Route::Start);
         assert_eq!(at(base, "https://a.example/launch"), Route::Start);
+    }
+
+    #[test]
+    fn a_per_server_redirect_uri_below_callback_is_the_callback_page() {
+        let base = "https://a.example/apps/bedside/";
+        assert_eq!(
+            at(base, "https://a.example/apps/bedside/callback/epic?code=1"),
+            Route::Callback
+        );
+        assert_eq!(
+            at(base, "https://a.example/apps/bedside/callbacks"),
+            Route::Start
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The app origin: the built app directory with an SPA fallback (any GET path that is not a
-//! file gets `index.html`), and a `config.json` generated from the running sandbox (a
+//! file gets `index.html`, so every per-server callback path `callback/{name}` serves the app
+//! too), and a `config.json` generated from the running sandbox (a
 //! `config.json` file in the directory is ignored).
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use serde::Serialize;
 
 use crate::html;
 use crate::profile::{fhir_base, PROFILES};
-use crate::state::Sandbox;
+use crate::state::{own_redirect_uri, Sandbox};
 
 /// `config.json` as the app reads it.
 #[derive(Serialize)]
@@ -29,20 +30,29 @@ struct Server {
     name: String,
     client_id: String,
     standalone: bool,
+    redirect_uri: String,
 }
 
-/// `GET /config.json`: one server per profile, and the registered callback.
+/// `GET /config.json`: one server per profile, each with a redirect URI of its own (the
+/// mix-up defence: an answer at another server's redirect URI is refused), then the extra
+/// servers a test added, and the shared callback.
 pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    let profiles = PROFILES.iter().map(|profile| Server {
+        iss: fhir_base(&sandbox.ehr_origin, profile),
+        name: profile.title.to_string(),
+        client_id: sandbox.client.id.clone(),
+        standalone: true,
+        redirect_uri: own_redirect_uri(&sandbox.app_origin, profile.name),
+    });
+    let extra = sandbox.extra_servers.iter().map(|server| Server {
+        iss: server.iss.clone(),
+        name: server.name.clone(),
+        client_id: sandbox.client.id.clone(),
+        standalone: true,
+        redirect_uri: own_redirect_uri(&sandbox.app_origin, &server.redirect_name),
+    });
     let config = Config {
-        servers: PROFILES
-            .iter()
-            .map(|profile| Server {
-                iss: fhir_base(&sandbox.ehr_origin, profile),
-                name: profile.title.to_string(),
-                client_id: sandbox.client.id.clone(),
-                standalone: true,
-            })
-            .collect(),
+        servers: profiles.chain(extra).collect(),
         other_servers: None,
         redirect_uri: format!("{}/callback", sandbox.app_origin),
     };

@@ -108,6 +108,9 @@ pub(crate) async fn smart_configuration(State(ctx): State<Ctx>) -> Response {
     if ctx.profile.openid {
         document["jwks_uri"] = json!(ctx.jwks_uri());
     }
+    if ctx.profile.response_iss {
+        document["authorization_response_iss_parameter_supported"] = json!(true);
+    }
     json_response(document, "application/json")
 }
 

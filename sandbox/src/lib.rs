@@ -112,6 +112,21 @@ pub struct Options {
     /// authorization, scope checks, CORS and profile quirks; its patients are the ones the
     /// EHR page lists. `None` serves the in-process store.
     pub upstream: Option<String>,
+    /// Servers outside the sandbox that its `config.json` also lists, after the profiles:
+    /// tests put a server of their own on Bedside's allow-list this way (e.g. a hostile
+    /// authorization server).
+    pub extra_servers: Vec<ExtraServer>,
+}
+
+/// A server outside the sandbox on the allow-list of the `config.json` it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraServer {
+    /// Its FHIR base URL.
+    pub iss: String,
+    /// The name the start page shows.
+    pub name: String,
+    /// The last segment of its own redirect URI, `{app_origin}/callback/{redirect_name}`.
+    pub redirect_name: String,
 }
 
 impl Default for Options {
@@ -131,6 +146,7 @@ impl Default for Options {
             foreign_next_origin: None,
             fhir_delay: Duration::ZERO,
             upstream: None,
+            extra_servers: Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! | profile | FHIR base | differs from `reference` |
 //! | --- | --- | --- |
-//! | `reference` | `/reference/fhir` | — SMART 2.2: v1 and v2 scopes (incl. granular `?category=`), `_sort`, `_include`, `_count` ≤ 1000, refresh tokens for `offline_access`/`online_access`; authorize by GET or POST (`authorize-post`); revocation (RFC 7009); OpenID Connect (`openid fhirUser profile`, relative `fhirUser`, `sso-openid-connect`) |
+//! | `reference` | `/reference/fhir` | — SMART 2.2: v1 and v2 scopes (incl. granular `?category=`), `_sort`, `_include`, `_count` ≤ 1000, refresh tokens for `offline_access`/`online_access`; authorize by GET or POST (`authorize-post`); revocation (RFC 7009); OpenID Connect (`openid fhirUser profile`, relative `fhirUser`, `sso-openid-connect`); `iss` on every authorization response (RFC 9207, advertised as `authorization_response_iss_parameter_supported`) |
 //! | `epic-like` | `/epic-like/fhir` | v1 scopes only (v2 → `invalid_scope`; capabilities say `permission-v1`); no `_sort` (400); Observation search without `category` → 400; no MedicationStatement (404, absent from metadata); `metadata` answers XML unless `Accept` asks for JSON; discovery `issuer` is `/epic-like/oauth2`; token response: `token_type` `bearer`, a trailing space in `scope`, `need_patient_banner` `"false"` (a string), `__epic.dstu2.patient`, and no refresh token for the public client; OpenID Connect with an absolute `fhirUser` URL; no `authorize-post`, no revocation |
 //! | `oracle-like` | `/oracle-like/{tenant}/fhir` | a tenant segment in every URL (auth too); `issuer` is `/oracle-like/{tenant}/auth`; wildcard scopes (`patient/*.read`) → `invalid_scope`; access tokens live at most 570 s; `online_access` gives a refresh token; `_count` silently capped at 50; no `_include` (400); the token endpoint answers CORS with `*`; a 401 for an expired or unknown token has no CORS headers; no `authorize-post`, revocation or OpenID Connect |
 //! | `legacy` | `/legacy/fhir` | no `.well-known/smart-configuration` (404): the endpoints (incl. `revoke`) are only in the CapabilityStatement's oauth-uris extension; no `authorize-post` or OpenID Connect |
@@ -63,6 +63,9 @@ pub(crate) struct Profile {
     pub(crate) revocation: bool,
     /// Accepts `openid`, `fhirUser` and `profile` and issues id_tokens.
     pub(crate) openid: bool,
+    /// Names itself (`iss`) in every authorization response and says so in its
+    /// smart-configuration (`authorization_response_iss_parameter_supported`, RFC 9207).
+    pub(crate) response_iss: bool,
 }
 
 /// How a profile answers cross-origin requests on its FHIR and token endpoints.
@@ -97,6 +100,7 @@ const REFERENCE: Profile = Profile {
     authorize_post: true,
     revocation: true,
     openid: true,
+    response_iss: true,
 };
 
 /// Every profile the sandbox serves; the first is the one the EHR page launches into.
@@ -114,6 +118,7 @@ pub(crate) const PROFILES: &[Profile] = &[
         epic_tokens: true,
         authorize_post: false,
         revocation: false,
+        response_iss: false,
         ..REFERENCE
     },
     Profile {
@@ -129,6 +134,7 @@ pub(crate) const PROFILES: &[Profile] = &[
         authorize_post: false,
         revocation: false,
         openid: false,
+        response_iss: false,
         ..REFERENCE
     },
     Profile {
@@ -137,6 +143,7 @@ pub(crate) const PROFILES: &[Profile] = &[
         well_known: false,
         authorize_post: false,
         openid: false,
+        response_iss: false,
         ..REFERENCE
     },
     Profile {
@@ -146,6 +153,7 @@ pub(crate) const PROFILES: &[Profile] = &[
         authorize_post: false,
         revocation: false,
         openid: false,
+        response_iss: false,
         ..REFERENCE
     },
     Profile {
@@ -156,6 +164,7 @@ pub(crate) const PROFILES: &[Profile] = &[
         authorize_post: false,
         revocation: false,
         openid: false,
+        response_iss: false,
         ..REFERENCE
     },
 ];

@@ -72,6 +72,12 @@ impl Running {
         format!("{}/callback", self.app_origin)
     }
 
+    /// The redirect URI registered for Bedside with one profile only, and the one the
+    /// sandbox's `config.json` gives that profile's server: `{app_origin}/callback/{profile}`.
+    pub fn redirect_uri_of(&self, profile: &str) -> String {
+        crate::state::own_redirect_uri(&self.app_origin, profile)
+    }
+
     /// The synthetic patients this sandbox serves, in list order; none in upstream mode,
     /// where the EHR page lists the upstream's.
     pub fn patients(&self) -> &[PatientSummary] {
@@ -136,6 +142,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         id: CLIENT_ID.to_string(),
         name: "Bedside".to_string(),
         redirect_uris,
+        app_origin: app_origin.clone(),
     };
     let lifetimes = Lifetimes {
         code: options.code_lifetime,
@@ -171,6 +178,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
     );
     sandbox.foreign_next_origin = options.foreign_next_origin.clone();
     sandbox.fhir_delay = options.fhir_delay;
+    sandbox.extra_servers = options.extra_servers.clone();
     if let Some(base) = &options.upstream {
         let upstream = Upstream::new(base)
             .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;

@@ -13,6 +13,7 @@
 //! | `auth_invalid_redirect_uri` | authorize | 400 HTML error page "redirect_uri is not registered"; no redirect |
 //! | `auth_invalid_scope` | authorize | 302 (303 after a POST) to the redirect URI with `error=invalid_scope`, `error_description`, `state` |
 //! | `auth_access_denied` | authorize | 302 (303) to the redirect URI with `error=access_denied`, `error_description`, `state` |
+//! | `auth_error_without_state` | authorize | 302 (303) to the redirect URI with `error=invalid_scope` and an `error_description` naming the scope, but no `state` (as some servers answer) |
 //! | `token_invalid_token` | token (code) | 400 JSON `invalid_grant` "The authorization code was rejected"; the code is used up |
 //! | `token_invalid_scope` | token (code) | 400 JSON `invalid_scope` |
 //! | `token_expired_refresh_token` | token (refresh) | the code exchange and the first access token work; every refresh answers 400 JSON `invalid_grant` "The refresh token has expired" |
@@ -41,6 +42,8 @@ pub enum Simulation {
     AuthInvalidScope,
     /// `auth_access_denied`.
     AuthAccessDenied,
+    /// `auth_error_without_state`.
+    AuthErrorWithoutState,
     /// `token_invalid_token`.
     TokenInvalidToken,
     /// `token_invalid_scope`.
@@ -84,6 +87,7 @@ impl Simulation {
         Simulation::AuthInvalidRedirectUri,
         Simulation::AuthInvalidScope,
         Simulation::AuthAccessDenied,
+        Simulation::AuthErrorWithoutState,
         Simulation::TokenInvalidToken,
         Simulation::TokenInvalidScope,
         Simulation::TokenExpiredRefreshToken,
@@ -105,6 +109,7 @@ impl Simulation {
             Simulation::AuthInvalidRedirectUri => "auth_invalid_redirect_uri",
             Simulation::AuthInvalidScope => "auth_invalid_scope",
             Simulation::AuthAccessDenied => "auth_access_denied",
+            Simulation::AuthErrorWithoutState => "auth_error_without_state",
             Simulation::TokenInvalidToken => "token_invalid_token",
             Simulation::TokenInvalidScope => "token_invalid_scope",
             Simulation::TokenExpiredRefreshToken => "token_expired_refresh_token",
@@ -132,6 +137,7 @@ impl Simulation {
             Simulation::AuthInvalidRedirectUri => "authorize: unregistered redirect_uri",
             Simulation::AuthInvalidScope => "authorize: invalid_scope",
             Simulation::AuthAccessDenied => "authorize: user declines",
+            Simulation::AuthErrorWithoutState => "authorize: error without state",
             Simulation::TokenInvalidToken => "token: code rejected",
             Simulation::TokenInvalidScope => "token: invalid_scope",
             Simulation::TokenExpiredRefreshToken => "token: refresh token expired",

@@ -21,8 +21,27 @@ pub(crate) struct Client {
     pub(crate) id: String,
     /// Shown on the consent page.
     pub(crate) name: String,
-    /// Registered redirect URIs.
+    /// Redirect URIs registered with every profile: the shared `{app_origin}/callback` and
+    /// any given with `--redirect-uri`.
     pub(crate) redirect_uris: Vec<String>,
+    /// The app origin, under which each profile also registers `callback/{profile}`.
+    pub(crate) app_origin: String,
+}
+
+impl Client {
+    /// The redirect URIs registered with `profile`: its own `{app_origin}/callback/{profile}`
+    /// (what the sandbox's `config.json` tells Bedside to use, one per server, the mix-up
+    /// defence of RFC 9700 §4.4.2) and the shared ones.
+    pub(crate) fn redirect_uris_of(&self, profile: &str) -> Vec<String> {
+        let mut uris = vec![own_redirect_uri(&self.app_origin, profile)];
+        uris.extend(self.redirect_uris.iter().cloned());
+        uris
+    }
+}
+
+/// The redirect URI of the app for one profile: `{app_origin}/callback/{profile}`.
+pub(crate) fn own_redirect_uri(app_origin: &str, profile: &str) -> String {
+    format!("{app_origin}/callback/{profile}")
 }
 
 /// How long each kind of grant lives.
@@ -63,6 +82,8 @@ pub(crate) struct Sandbox {
     pub(crate) fhir_delay: Duration,
     /// The FHIR server answering instead of `data` (upstream mode).
     pub(crate) upstream: Option<Upstream>,
+    /// Servers outside the sandbox that `config.json` lists too.
+    pub(crate) extra_servers: Vec<crate::ExtraServer>,
     grants: Mutex<Grants>,
 }
 
@@ -88,6 +109,7 @@ impl Sandbox {
             foreign_next_origin: None,
             fhir_delay: Duration::ZERO,
             upstream: None,
+            extra_servers: Vec::new(),
             grants: Mutex::default(),
         }
     }

@@ -42,6 +42,38 @@ async fn an_unregistered_redirect_uri_shows_an_error_page_and_does_not_redirect(
 }
 
 #[tokio::test]
+async fn a_profiles_own_redirect_uri_receives_the_code_with_the_issuer_as_iss() {
+    let sandbox = start().await;
+    let own = sandbox.redirect_uri_of("reference");
+    let response = Authorize::new(&sandbox, "user/Patient.rs", &Pkce::new("own"))
+        .set("redirect_uri", &own)
+        .send(&http(), &sandbox)
+        .await;
+    let params = redirect_params(&response, &own);
+    assert!(params.contains_key("code"));
+    // RFC 9207 §2: the reference profile names itself; its issuer is its FHIR base.
+    assert_eq!(params["iss"], sandbox.fhir_base());
+}
+
+#[tokio::test]
+async fn another_profiles_redirect_uri_is_not_registered_here() {
+    let sandbox = start().await;
+    let response = Authorize::new(&sandbox, "user/Patient.rs", &Pkce::new("other"))
+        .set("redirect_uri", &sandbox.redirect_uri_of("epic-like"))
+        .send(&http(), &sandbox)
+        .await;
+    assert_eq!(response.status(), 400);
+    assert!(response.headers().get("location").is_none());
+}
+
+#[tokio::test]
+async fn an_error_redirect_of_the_reference_profile_carries_iss_too() {
+    let params = refused(|request| request.without("aud")).await;
+    assert_eq!(params["error"], "invalid_request");
+    assert!(params["iss"].ends_with("/reference/fhir"), "{params:?}");
+}
+
+#[tokio::test]
 async fn an_unknown_client_id_shows_an_error_page_and_does_not_redirect() {
     let sandbox = start().await;
     let http = http();

@@ -56,6 +56,7 @@ async fn config_json_lists_every_profile_with_the_reference_server_first_and_the
         "name": "Bedside sandbox (reference EHR)",
         "client_id": "bedside",
         "standalone": true,
+        "redirect_uri": format!("{}/callback/reference", sandbox.app_origin),
     });
     assert_eq!(config["servers"][0], expected);
     assert_eq!(config["other_servers"], Value::Null);
@@ -67,6 +68,7 @@ async fn config_json_lists_every_profile_with_the_reference_server_first_and_the
     assert_eq!(servers.len(), sandbox.profiles().len());
     for (server, profile) in servers.iter().zip(sandbox.profiles()) {
         assert_eq!(server["iss"], sandbox.fhir_base_of(profile));
+        assert_eq!(server["redirect_uri"], sandbox.redirect_uri_of(profile));
     }
     assert_eq!(servers[1]["name"], "Sandbox — epic-like");
     let _ = std::fs::remove_dir_all(dir);

@@ -61,6 +61,23 @@ async fn epic_like_refuses_v2_scopes_with_invalid_scope() {
         params.get("error").map(String::as_str),
         Some("invalid_scope")
     );
+    // Like most servers today, epic-like does not name itself in its answers (RFC 9207).
+    assert!(!params.contains_key("iss"), "{params:?}");
+}
+
+#[tokio::test]
+async fn only_the_reference_profile_advertises_the_iss_response_parameter() {
+    let sandbox = start().await;
+    let reference = json(discovery(&sandbox, "reference").await).await;
+    assert_eq!(
+        reference["authorization_response_iss_parameter_supported"],
+        true
+    );
+    assert_eq!(reference["issuer"], sandbox.fhir_base());
+    let epic = json(discovery(&sandbox, "epic-like").await).await;
+    assert!(epic
+        .get("authorization_response_iss_parameter_supported")
+        .is_none());
 }
 
 #[tokio::test]

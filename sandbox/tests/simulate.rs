@@ -83,6 +83,19 @@ async fn auth_access_denied_redirects_with_access_denied_as_if_the_user_declined
 }
 
 #[tokio::test]
+async fn auth_error_without_state_redirects_with_the_error_and_its_words_but_no_state() {
+    let (sandbox, response) = authorize_simulating("auth_error_without_state").await;
+    let params = redirect_params(&response, &sandbox.redirect_uri());
+    assert_eq!(params["error"], "invalid_scope");
+    assert!(
+        params["error_description"].contains("is not allowed for client"),
+        "{params:?}"
+    );
+    assert!(!params.contains_key("state"), "{params:?}");
+    assert!(!params.contains_key("code"));
+}
+
+#[tokio::test]
 async fn token_invalid_token_rejects_the_code_with_invalid_grant() {
     let sandbox = start().await;
     let response = tokens_simulating(&sandbox, "token_invalid_token", SCOPE).await;

@@ -201,16 +201,23 @@ pub async fn complete(url: &Url) -> Result<Arrival, Problem> {
     location::replace_url(&cleaned_url(url));
     let response = response?;
     let record = response.state().and_then(storage::take);
+    // An answer without state cannot be matched to a record, but in debug mode the tab's
+    // only record still carries the steps that led here, for the error page's inspector.
+    let carried = match (&record, response.state()) {
+        (Some(record), _) => record.inspector.clone(),
+        (None, None) => storage::take_sole().and_then(|sole| sole.inspector),
+        (None, Some(_)) => None,
+    };
     storage::discard_abandoned();
     if let CallbackRole::HandBack(opener) = callback_role(record.is_some(), popup::bedside_opener())
     {
         popup::hand_back(&opener, url);
         return Ok(Arrival::HandedBack);
     }
-    if let Some(carried) = record.as_ref().and_then(|r| r.inspector.clone()) {
+    if let Some(carried) = carried {
         inspector::enable(carried);
-        inspector::record(|| navigation(Step::Callback, Method::Get, url, world::now_ms()));
     }
+    inspector::record(|| navigation(Step::Callback, Method::Get, url, world::now_ms()));
     let verified = verify(response, record, world::now_ms())?;
     Ok(Arrival::SignedIn(Box::new(exchange(verified).await?)))
 }

@@ -50,6 +50,26 @@ pub fn take(state: &State) -> Option<InFlightRecord> {
     serde::Deserialize::deserialize(&value).ok()
 }
 
+/// Takes the tab's in-flight record when there is exactly one. It is never used to complete a
+/// sign-in (nothing ties an answer without `state` to it), only to carry the launch
+/// inspector's steps onto the error page in debug mode.
+pub fn take_sole() -> Option<InFlightRecord> {
+    let storage = session_storage().ok()?;
+    let keys = in_flight_keys(&storage);
+    let [key] = keys.as_slice() else {
+        return None;
+    };
+    let state = key.strip_prefix(InFlightRecord::KEY_PREFIX)?;
+    take(&State::from_callback(state))
+}
+
+fn in_flight_keys(storage: &web_sys::Storage) -> Vec<String> {
+    (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(InFlightRecord::KEY_PREFIX))
+        .collect()
+}
+
 /// Deletes every in-flight record left in this tab. A tab has at most one authorization in
 /// progress (starting one navigates away), so any other record is an abandoned attempt whose
 /// verifier should not linger.
@@ -57,11 +77,7 @@ pub fn discard_abandoned() {
     let Ok(storage) = session_storage() else {
         return;
     };
-    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .filter(|key| key.starts_with(InFlightRecord::KEY_PREFIX))
-        .collect();
-    for key in keys {
+    for key in in_flight_keys(&storage) {
         let _ = storage.remove_item(&key);
     }
 }

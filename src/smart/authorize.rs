@@ -82,13 +82,16 @@ pub struct InFlightRecord {
     pub verifier: CodeVerifier,
     /// The FHIR server being authorized (the `aud`).
     pub fhir_base: FhirBaseUrl,
+    /// The authorization server the user was sent to; the answer must come from it.
+    pub authorization_server: AuthorizationServer,
     /// Where to exchange the code.
     pub token_endpoint: Url,
     /// Where to revoke tokens, if offered.
     pub revocation_endpoint: Option<Url>,
     /// The client id.
     pub client_id: String,
-    /// The redirect URI, repeated in the token request.
+    /// The redirect URI the request named (this server's own when configured): the answer
+    /// must arrive there, and the token request repeats it.
     pub redirect_uri: Url,
     /// The scope requested, to compare with what is granted.
     pub requested_scope: String,
@@ -105,6 +108,22 @@ pub struct InFlightRecord {
     /// The launch inspector's steps so far, in debug mode only.
     #[serde(default)]
     pub inspector: Option<LaunchLog>,
+}
+
+/// The authorization server a sign-in was sent to, so that the callback can tell whether the
+/// answer came from it (the mix-up defence, RFC 9700 §4.4.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationServer {
+    /// The issuer identifier an `iss` response parameter must equal (RFC 9207 §2.4): the
+    /// `issuer` of the server's `.well-known/smart-configuration` when it names one (SMART App
+    /// Launch 2.2 §"Metadata", the same identifier its id_tokens carry), else the FHIR base URL
+    /// the sign-in was for, which is how SMART names the server in a launch's `iss`.
+    pub issuer: String,
+    /// Where the user was sent to sign in.
+    pub authorization_endpoint: Url,
+    /// The server advertises `authorization_response_iss_parameter_supported` (RFC 9207 §3),
+    /// so an answer without `iss` is refused.
+    pub requires_iss: bool,
 }
 
 /// What the callback needs to check an id_token (OpenID Connect Core §3.1.3.7).
@@ -206,6 +225,11 @@ pub fn authorization_request(
         state,
         verifier,
         fhir_base: discovery.fhir_base.clone(),
+        authorization_server: AuthorizationServer {
+            issuer: discovery.issuer().to_owned(),
+            authorization_endpoint: discovery.authorization_endpoint.clone(),
+            requires_iss: discovery.sends_response_iss(),
+        },
         token_endpoint: discovery.token_endpoint.clone(),
         revocation_endpoint: discovery.revocation_endpoint.clone(),
         client_id: client.client_id.clone(),
@@ -364,6 +388,46 @@ mod tests {
         );
         assert!(!params(&plain).contains_key("nonce"));
         assert_eq!(record.identity, None);
+    }
+
+    #[test]
+    fn the_record_is_bound_to_the_authorization_server_and_the_redirect_uri_it_was_sent_with() {
+        let (redirect, record) = authorization_request(
+            &discovery(),
+            &client(),
+            LaunchKind::Standalone,
+            entropy(),
+            5,
+        );
+        assert_eq!(
+            params(&redirect)["redirect_uri"],
+            record.redirect_uri.as_str()
+        );
+        assert_eq!(record.redirect_uri.as_str(), "https://app.example/callback");
+        let server = &record.authorization_server;
+        assert_eq!(server.issuer, "https://ehr.example/fhir");
+        assert_eq!(
+            server.authorization_endpoint.as_str(),
+            "https://ehr.example/auth/authorize?tenant=a"
+        );
+        assert!(!server.requires_iss);
+    }
+
+    #[test]
+    fn the_record_takes_the_issuer_from_the_smart_configuration_and_its_iss_promise() {
+        let mut named = discovery();
+        named.configuration = Some(crate::smart::discovery::SmartConfiguration {
+            issuer: Some("https://ehr.example/oauth2".into()),
+            authorization_response_iss_parameter_supported: true,
+            ..Default::default()
+        });
+        let (_, record) =
+            authorization_request(&named, &client(), LaunchKind::Standalone, entropy(), 5);
+        assert_eq!(
+            record.authorization_server.issuer,
+            "https://ehr.example/oauth2"
+        );
+        assert!(record.authorization_server.requires_iss);
     }
 
     #[test]

@@ -81,10 +81,186 @@ fn access_denied_for_our_state_is_reported_in_plain_words() {
 
 #[test]
 fn an_error_for_an_unknown_state_is_not_trusted() {
-    let forged = url("https://app.example/callback?error=server_error&error_description=Call+555");
-    let error = verify(parse_callback(&forged).unwrap(), None, 2_000).unwrap_err();
+    let record = test_record(LaunchKind::Standalone);
+    let forged = url(
+        "https://app.example/callback?error=server_error&error_description=Call+555&state=forged",
+    );
+    let error = verify(parse_callback(&forged).unwrap(), Some(record), 2_000).unwrap_err();
     assert_eq!(error, CallbackError::UnknownState);
     assert!(!error.message().contains("555"));
+}
+
+#[test]
+fn an_error_without_state_shows_the_servers_words_marked_as_not_verified() {
+    let dropped = url(
+        "https://app.example/callback?error=invalid_client&error_description=Unknown+client+id+%22bedsid%22",
+    );
+    let error = verify(parse_callback(&dropped).unwrap(), None, 2_000).unwrap_err();
+    assert!(matches!(error, CallbackError::RefusedWithoutState { .. }));
+    let message = error.message();
+    assert!(message.contains("unknown client id"), "{message}");
+    assert!(
+        message.contains("(not verified by Bedside): \u{201c}Unknown client id \"bedsid\"\u{201d}"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("unknown or was already used"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_error_without_state_is_not_tied_to_the_tabs_record() {
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
+    let dropped = url("https://app.example/callback?error=invalid_scope");
+    let error = verify(parse_callback(&dropped).unwrap(), Some(record), 2_000).unwrap_err();
+    assert!(matches!(error, CallbackError::RefusedWithoutState { .. }));
+}
+
+#[test]
+fn the_servers_words_are_capped() {
+    let long = "Call+555+".repeat(200);
+    let dropped = url(&format!(
+        "https://app.example/callback?error=invalid_request&error_description={long}"
+    ));
+    let message = verify(parse_callback(&dropped).unwrap(), None, 2_000)
+        .unwrap_err()
+        .message();
+    assert!(message.chars().count() < 600, "{message}");
+    assert!(message.contains("\u{2026}\u{201d}"), "{message}");
+}
+
+// RFC 9207 §2.4 and RFC 9700 §4.4.2: the mix-up defence.
+
+fn record_requiring_iss() -> InFlightRecord {
+    let mut record = test_record(LaunchKind::Standalone);
+    record.authorization_server.requires_iss = true;
+    record
+}
+
+#[test]
+fn an_iss_naming_another_server_is_refused() {
+    let record = test_record(LaunchKind::Standalone);
+    let other = callback_for(&record, "&iss=https%3A%2F%2Fhonest.example%2Ffhir");
+    let error = verify(parse_callback(&other).unwrap(), Some(record), 2_000).unwrap_err();
+    assert_eq!(
+        error,
+        CallbackError::IssuerMismatch {
+            expected: "https://ehr.example/fhir".into(),
+            received: "https://honest.example/fhir".into(),
+        }
+    );
+    assert!(error
+        .message()
+        .contains("\u{201c}https://honest.example/fhir\u{201d}"));
+    assert!(error.message().contains("sent its code nowhere"));
+}
+
+#[test]
+fn an_iss_equal_to_the_issuer_is_accepted() {
+    let record = record_requiring_iss();
+    let ours = callback_for(&record, "&iss=https%3A%2F%2Fehr.example%2Ffhir");
+    assert!(verify(parse_callback(&ours).unwrap(), Some(record), 2_000).is_ok());
+}
+
+#[test]
+fn the_iss_is_compared_as_a_plain_string() {
+    let record = test_record(LaunchKind::Standalone);
+    let slashed = callback_for(&record, "&iss=https%3A%2F%2Fehr.example%2Ffhir%2F");
+    assert!(matches!(
+        verify(parse_callback(&slashed).unwrap(), Some(record), 2_000).unwrap_err(),
+        CallbackError::IssuerMismatch { .. }
+    ));
+}
+
+#[test]
+fn a_missing_iss_is_refused_when_the_server_advertises_it() {
+    let record = record_requiring_iss();
+    let bare = callback_for(&record, "");
+    assert_eq!(
+        verify(parse_callback(&bare).unwrap(), Some(record), 2_000).unwrap_err(),
+        CallbackError::IssuerMissing {
+            expected: "https://ehr.example/fhir".into()
+        }
+    );
+}
+
+#[test]
+fn a_missing_iss_is_accepted_when_the_server_does_not_advertise_it() {
+    let record = test_record(LaunchKind::Standalone);
+    let bare = callback_for(&record, "");
+    assert!(verify(parse_callback(&bare).unwrap(), Some(record), 2_000).is_ok());
+}
+
+#[test]
+fn an_error_naming_another_server_in_iss_is_refused_as_a_mix_up() {
+    let record = test_record(LaunchKind::Standalone);
+    let other = url(&format!(
+        "https://app.example/callback?error=access_denied&state={}&iss=https%3A%2F%2Fx.example",
+        record.state.as_str()
+    ));
+    assert!(matches!(
+        verify(parse_callback(&other).unwrap(), Some(record), 2_000).unwrap_err(),
+        CallbackError::IssuerMismatch { .. }
+    ));
+}
+
+#[test]
+fn a_code_arriving_at_another_servers_redirect_uri_is_refused() {
+    let record = test_record(LaunchKind::Standalone);
+    let elsewhere = url(&format!(
+        "https://app.example/callback/honest?code=abc&state={}",
+        record.state.as_str()
+    ));
+    let error = verify(parse_callback(&elsewhere).unwrap(), Some(record), 2_000).unwrap_err();
+    assert_eq!(
+        error,
+        CallbackError::WrongRedirectUri {
+            server: "https://ehr.example/fhir".into(),
+            expected: "https://app.example/callback".into(),
+            arrived_at: "https://app.example/callback/honest".into(),
+        }
+    );
+    assert_eq!(
+        error.title(),
+        "The sign-in answer did not come from the server you signed in to"
+    );
+}
+
+#[test]
+fn a_code_arriving_on_another_origin_is_refused() {
+    let record = test_record(LaunchKind::Standalone);
+    let elsewhere = url(&format!(
+        "https://copy.example/callback?code=abc&state={}",
+        record.state.as_str()
+    ));
+    assert!(matches!(
+        verify(parse_callback(&elsewhere).unwrap(), Some(record), 2_000).unwrap_err(),
+        CallbackError::WrongRedirectUri { .. }
+    ));
+}
+
+#[test]
+fn the_token_request_repeats_the_redirect_uri_of_the_record() {
+    let mut record = test_record(LaunchKind::Standalone);
+    record.redirect_uri = url("https://app.example/callback/ehr-a");
+    let callback = url(&format!(
+        "https://app.example/callback/ehr-a?code=abc&state={}",
+        record.state.as_str()
+    ));
+    let verified = verify(parse_callback(&callback).unwrap(), Some(record), 2_000).unwrap();
+    let (request, _) = crate::smart::token::token_request(verified);
+    let body = request.body.expect("a form body");
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    assert!(
+        form.contains(&(
+            "redirect_uri".into(),
+            "https://app.example/callback/ehr-a".into()
+        )),
+        "{form:?}"
+    );
 }
 
 #[test]
@@ -127,8 +303,8 @@ fn an_empty_parameter_counts_as_absent() {
 #[test]
 fn a_javascript_error_uri_is_dropped() {
     let hostile = url("https://app.example/callback?error=x&error_uri=javascript:alert(1)&state=s");
-    match parse_callback(&hostile).unwrap() {
-        CallbackResponse::Error { uri, .. } => assert_eq!(uri, None),
+    match parse_callback(&hostile).unwrap().answer {
+        Answer::Error { uri, .. } => assert_eq!(uri, None),
         other => panic!("expected an error response, got {other:?}"),
     }
 }

@@ -140,6 +140,9 @@ pub struct SmartConfiguration {
     pub capabilities: Vec<Capability>,
     /// `code_challenge_methods_supported`.
     pub code_challenge_methods_supported: Option<Vec<String>>,
+    /// `authorization_response_iss_parameter_supported` (RFC 9207 §3): every authorization
+    /// response carries `iss`, so one without it is refused.
+    pub authorization_response_iss_parameter_supported: bool,
     /// Fields this version does not know, kept for the launch inspector.
     pub extra: Map<String, Value>,
 }
@@ -185,6 +188,12 @@ impl SmartConfiguration {
                 "code_challenge_methods_supported",
                 "a list of text",
             )?,
+            authorization_response_iss_parameter_supported: field(
+                &mut map,
+                "authorization_response_iss_parameter_supported",
+                "true or false",
+            )?
+            .unwrap_or(false),
             extra: Map::new(),
         };
         config.extra = map;
@@ -274,6 +283,13 @@ impl Discovery {
             .as_ref()
             .and_then(|c| c.issuer.as_deref())
             .unwrap_or(self.fhir_base.as_str())
+    }
+
+    /// Whether the server promises `iss` in every authorization response (RFC 9207 §3).
+    pub fn sends_response_iss(&self) -> bool {
+        self.configuration
+            .as_ref()
+            .is_some_and(|c| c.authorization_response_iss_parameter_supported)
     }
 
     /// The JWKS location, resolved against the FHIR base.

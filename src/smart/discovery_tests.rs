@@ -197,3 +197,30 @@ fn an_xml_capability_statement_does_not_stop_a_well_known_launch() {
         .expect("a conservative model says why");
     assert!(matches!(notice, CapabilityNotice::Unreadable(_)));
 }
+
+#[test]
+fn a_server_advertising_the_iss_response_parameter_is_marked_as_sending_it() {
+    let doc = r#"{"authorization_endpoint":"a","token_endpoint":"t",
+      "authorization_response_iss_parameter_supported":true}"#;
+    assert!(resolve(&base(), json(200, doc), failed())
+        .unwrap()
+        .sends_response_iss());
+    let silent = r#"{"authorization_endpoint":"a","token_endpoint":"t"}"#;
+    assert!(!resolve(&base(), json(200, silent), failed())
+        .unwrap()
+        .sends_response_iss());
+}
+
+#[test]
+fn an_iss_response_flag_that_is_not_a_boolean_is_named() {
+    let doc = r#"{"authorization_endpoint":"a","token_endpoint":"t",
+      "authorization_response_iss_parameter_supported":"yes"}"#;
+    let error = resolve(&base(), json(200, doc), failed()).unwrap_err();
+    assert_eq!(
+        error,
+        DiscoveryError::BadField {
+            field: "authorization_response_iss_parameter_supported",
+            expected: "true or false"
+        }
+    );
+}

@@ -9,7 +9,7 @@ use super::scope_plan::{plan_scopes, syntax_for, RefreshAccess, ScopeRequest};
 use crate::config::AppConfig;
 use crate::fhir::plan::summary_needs;
 use crate::fhir::FhirBaseUrl;
-use crate::problem::UserFacing;
+use crate::problem::{quoted, UserFacing};
 use thiserror::Error;
 use url::Url;
 
@@ -62,7 +62,7 @@ pub fn client_settings(
     });
     Ok(ClientSettings {
         client_id,
-        redirect_uri: config.redirect_uri.clone(),
+        redirect_uri: config.redirect_uri_for(iss).clone(),
         scope: configured.unwrap_or_else(|| {
             let syntax = syntax_for(discovery);
             let granular = syntax == ScopeSyntax::V2
@@ -148,12 +148,17 @@ impl UserFacing for LaunchError {
             LaunchError::MissingParameter(name) => format!(
                 "The launch address has no \"{name}\" parameter, which an EHR launch must carry."
             ),
+            // Both come from the address bar, which anyone can write: quoted data, capped.
             LaunchError::BadIssuer { reason } => {
-                format!("The launch names an unusable FHIR server: {reason}.")
+                format!(
+                    "The launch names an unusable FHIR server: {}.",
+                    quoted(reason)
+                )
             }
             LaunchError::IssuerNotAllowed { iss } => format!(
-                "Bedside is not configured to work with the FHIR server {iss}, so it will not \
-                 sign in there."
+                "Bedside is not configured to work with the FHIR server {}, so it will not \
+                 sign in there.",
+                quoted(iss)
             ),
         }
     }
@@ -236,6 +241,23 @@ mod tests {
         let kind = LaunchKind::Ehr { launch: "x".into() };
         let error = check_allowed(&config(), &iss, &kind).unwrap_err();
         assert!(error.message().contains("https://evil.example/fhir"));
+    }
+
+    #[test]
+    fn an_unlisted_issuer_from_the_address_bar_is_shown_quoted_and_capped() {
+        let bait = "Your-session-expired.-Call-the-help-desk-on-555-0100-".repeat(20);
+        let launch = parse_ehr_launch(&url(&format!(
+            "https://app.example/launch?iss=https://evil.example/{bait}&launch=x"
+        )))
+        .unwrap();
+        let error = check_allowed(&config(), &launch.iss, &LaunchKind::Standalone).unwrap_err();
+        let message = error.message();
+        assert!(
+            message.contains("\u{201c}https://evil.example/Your-session-expired"),
+            "{message}"
+        );
+        assert!(message.contains("\u{2026}\u{201d}"), "{message}");
+        assert!(message.chars().count() < 450, "{message}");
     }
 
     #[test]

@@ -94,7 +94,10 @@ impl OAuthErrorCode {
                 "The sign-in server is temporarily unavailable.".into()
             }
             OAuthErrorCode::Other(code) => {
-                format!("The sign-in server reported an error (\u{201c}{code}\u{201d}).")
+                format!(
+                    "The sign-in server reported an error ({}).",
+                    crate::problem::quoted(code)
+                )
             }
         }
     }

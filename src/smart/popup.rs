@@ -11,7 +11,9 @@
 //! tokens never exist outside the frame's memory.
 
 use super::authorize::InFlightRecord;
-use super::callback::{parse_response, response_parameters, verify, CallbackError, StateVerified};
+use super::callback::{
+    address_only, parse_response, response_parameters, verify, CallbackError, StateVerified,
+};
 use crate::problem::UserFacing;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -80,12 +82,14 @@ pub fn callback_role<W>(record_found: bool, bedside_opener: Option<W>) -> Callba
 const MESSAGE_KIND: &str = "bedside.authorization-response";
 
 /// The message a sign-in window posts to its opener. Only the authorization response travels:
-/// the code (useless without the verifier, which never left the frame) or the error, and the
-/// state.
+/// the code (useless without the verifier, which never left the frame) or the error, the
+/// state and `iss`, and the address the window was sent back to (without its query), which
+/// the frame checks against the record's redirect URI as the callback page would.
 #[derive(Debug, Serialize, Deserialize)]
 struct Relay {
     kind: String,
     params: Vec<(String, String)>,
+    arrived_at: Url,
 }
 
 /// The message for the authorization response in `callback`, as text for `postMessage`.
@@ -93,6 +97,7 @@ pub fn relay_message(callback: &Url) -> String {
     let relay = Relay {
         kind: MESSAGE_KIND.into(),
         params: response_parameters(callback),
+        arrived_at: address_only(callback),
     };
     serde_json::to_string(&relay).expect("pairs of strings serialize")
 }
@@ -143,7 +148,7 @@ impl AwaitingAnswer {
         }
         let record = self.record.take()?;
         Some(
-            parse_response(relay.params)
+            parse_response(&relay.arrived_at, relay.params)
                 .and_then(|response| verify(response, Some(record), now_ms)),
         )
     }

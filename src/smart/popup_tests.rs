@@ -183,3 +183,20 @@ fn a_relayed_answer_follows_the_callback_rules_for_repeated_parameters() {
         CallbackError::RepeatedParameter("code".into())
     );
 }
+
+#[test]
+fn an_answer_the_sign_in_window_received_at_another_redirect_uri_is_refused() {
+    let record = test_record(LaunchKind::Ehr { launch: "l".into() });
+    let elsewhere = relay_message(&url(&format!(
+        "https://app.example/callback/other?code=abc&state={}",
+        record.state.as_str()
+    )));
+    let mut waiting = AwaitingAnswer::new(record, APP);
+    assert!(matches!(
+        waiting
+            .receive(from_sign_in_place(&elsewhere), 2_000)
+            .unwrap()
+            .unwrap_err(),
+        CallbackError::WrongRedirectUri { .. }
+    ));
+}

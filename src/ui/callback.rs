@@ -1,7 +1,7 @@
 //! The callback page: completes the sign-in, then hands the session to the summary; in a
 //! sign-in window, hands the answer back to the Bedside frame that opened it instead.
 
-use super::problem::ProblemPanel;
+use super::problem::LaunchProblem;
 use super::summary::SummaryPage;
 use crate::browser::flow;
 use crate::browser::flow::{Arrival, Completed};
@@ -45,7 +45,7 @@ pub fn CallbackPage(url: Url) -> impl IntoView {
                     <p>"Back to Bedside in your EHR\u{2026} This window closes by itself."</p>
                 </section>
             }.into_any(),
-            Phase::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
+            Phase::Failed(problem) => view! { <LaunchProblem problem=problem /> }.into_any(),
         }}
     }
 }

@@ -46,26 +46,7 @@ pub fn InspectorPanel(
             <summary>{summary}</summary>
             <p class="note">"Debug mode. Tokens and one-time values (code, state, nonce, launch) are never shown."</p>
             <h3>"Timeline"</h3>
-            <div class="table-scroll">
-                <table data-testid="inspector-timeline">
-                    <thead><tr>
-                        <th scope="col">"Start"</th><th scope="col">"Step"</th><th scope="col">"Request"</th>
-                        <th scope="col">"Status"</th><th scope="col">"Time"</th><th scope="col">"Size"</th>
-                    </tr></thead>
-                    <tbody>
-                        {move || log.with(timeline_rows).into_iter().map(|row| view! {
-                            <tr class:failed=row.failed>
-                                <td>{row.offset}</td>
-                                <td>{row.step}</td>
-                                <td><code>{row.method}" "{row.url}</code></td>
-                                <td>{row.outcome}</td>
-                                <td>{row.duration}</td>
-                                <td>{row.size}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <Timeline log=log />
             <h3>"Scopes"</h3>
             <dl>
                 <dt>"Requested"</dt><dd><code>{requested}</code></dd>
@@ -80,4 +61,48 @@ pub fn InspectorPanel(
             </dl>
         </details>
     }
+}
+
+/// The launch's steps as a table, following `log`.
+#[component]
+fn Timeline(log: RwSignal<LaunchLog>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table data-testid="inspector-timeline">
+                <thead><tr>
+                    <th scope="col">"Start"</th><th scope="col">"Step"</th><th scope="col">"Request"</th>
+                    <th scope="col">"Status"</th><th scope="col">"Time"</th><th scope="col">"Size"</th>
+                </tr></thead>
+                <tbody>
+                    {move || log.with(timeline_rows).into_iter().map(|row| view! {
+                        <tr class:failed=row.failed>
+                            <td>{row.offset}</td>
+                            <td>{row.step}</td>
+                            <td><code>{row.method}" "{row.url}</code></td>
+                            <td>{row.outcome}</td>
+                            <td>{row.duration}</td>
+                            <td>{row.size}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The inspector of a launch that failed before any session existed: its steps so far, open,
+/// so that what led to the error page is in view. Shown only in debug mode.
+#[component]
+pub fn FailedLaunchInspector() -> impl IntoView {
+    inspector::snapshot().map(|steps| {
+        let log = RwSignal::new(steps);
+        view! {
+            <details class="inspector" data-testid="inspector" open=true>
+                <summary>{format!("Launch inspector \u{b7} {} steps", log.with(|l| l.entries.len()))}</summary>
+                <p class="note">"Debug mode. Tokens and one-time values (code, state, nonce, launch) are never shown."</p>
+                <h3>"Timeline"</h3>
+                <Timeline log=log />
+            </details>
+        }
+    })
 }

@@ -3,7 +3,7 @@
 //! `smart::popup` for why), then shows the summary right here.
 
 use super::callback::{signed_in, summary};
-use super::problem::ProblemPanel;
+use super::problem::LaunchProblem;
 use crate::browser::flow::{self, Completed, Prepared, WindowSignInFailure};
 use crate::problem::Problem;
 use crate::smart::authorize::LaunchKind;
@@ -86,7 +86,7 @@ pub fn LaunchPage(url: Url) -> impl IntoView {
                     <p>"Sign-in pages often cannot be shown inside the EHR's page, so Bedside opens "
                         "yours in a small new window. It closes by itself when you are done, and "
                         "the summary appears here."</p>
-                    {problem.map(|problem| view! { <ProblemPanel problem=problem no_restart=true /> })}
+                    {problem.map(|problem| view! { <LaunchProblem problem=problem no_restart=true /> })}
                     <button data-testid="sign-in-new-window" on:click=open_window>
                         "Sign in in a new window"
                     </button>
@@ -99,7 +99,7 @@ pub fn LaunchPage(url: Url) -> impl IntoView {
                 </section>
             }.into_any(),
             Phase::Started(started) => summary(started).into_any(),
-            Phase::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
+            Phase::Failed(problem) => view! { <LaunchProblem problem=problem /> }.into_any(),
         }}
     }
 }

@@ -1,5 +1,6 @@
 //! The error panel: what went wrong and what to do, in plain words.
 
+use super::inspector::FailedLaunchInspector;
 use crate::problem::Problem;
 use leptos::prelude::*;
 
@@ -14,5 +15,15 @@ pub fn ProblemPanel(problem: Problem, #[prop(optional)] no_restart: bool) -> imp
             {problem.hint.map(|hint| view! { <p class="hint" data-testid="error-hint">{hint}</p> })}
             {(!no_restart).then(|| view! { <p><a class="button" href="./">"Start again"</a></p> })}
         </section>
+    }
+}
+
+/// A launch that failed before a session existed (start, launch and callback pages): the
+/// problem, and in debug mode the launch inspector's steps that led to it.
+#[component]
+pub fn LaunchProblem(problem: Problem, #[prop(optional)] no_restart: bool) -> impl IntoView {
+    view! {
+        <ProblemPanel problem=problem no_restart=no_restart />
+        <FailedLaunchInspector />
     }
 }

@@ -1,6 +1,6 @@
 //! The standalone start page: pick a configured FHIR server or type one in.
 
-use super::problem::ProblemPanel;
+use super::problem::LaunchProblem;
 use crate::browser::{flow, location};
 use crate::config::AppConfig;
 use crate::fhir::FhirBaseUrl;
@@ -52,7 +52,7 @@ pub fn StartPage() -> impl IntoView {
             <p class="lede">"A patient summary for SMART on FHIR servers. Choose where the record lives; the server will ask you to sign in and pick a patient."</p>
             {move || match config.get() {
                 None => view! { <p class="muted">"Loading configuration\u{2026}"</p> }.into_any(),
-                Some(Err(found)) => view! { <ProblemPanel problem=found /> }.into_any(),
+                Some(Err(found)) => view! { <LaunchProblem problem=found /> }.into_any(),
                 Some(Ok(loaded)) => {
                     let servers: Vec<(String, String)> = loaded
                         .standalone_servers()
@@ -94,7 +94,7 @@ pub fn StartPage() -> impl IntoView {
             {move || connecting.get().map(|server| view! {
                 <p class="status-line" aria-live="polite">"Connecting to "{server}"\u{2026}"</p>
             })}
-            {move || problem.get().map(|found| view! { <ProblemPanel problem=found /> })}
+            {move || problem.get().map(|found| view! { <LaunchProblem problem=found /> })}
         </section>
     }
 }

@@ -90,6 +90,7 @@ async fn answer(ctx: &Ctx, params: &Params, status: StatusCode) -> Response {
             description,
         }) => {
             return redirect_with_error(
+                ctx,
                 &redirect_uri,
                 state.as_deref(),
                 error,
@@ -98,6 +99,21 @@ async fn answer(ctx: &Ctx, params: &Params, status: StatusCode) -> Response {
             )
         }
     };
+    if request.options.simulates(Simulation::AuthErrorWithoutState) {
+        let description = format!(
+            "The scope \"{}\" is not allowed for client \"{}\". [simulated: auth_error_without_state]",
+            request.scope.tokens().next().unwrap_or_default(),
+            request.client_id
+        );
+        return redirect_with_error(
+            ctx,
+            &request.redirect_uri,
+            None,
+            "invalid_scope",
+            &description,
+            status,
+        );
+    }
     let simulated = match request.options.simulation {
         Some(Simulation::AuthInvalidScope) => Some((
             "invalid_scope",
@@ -111,7 +127,14 @@ async fn answer(ctx: &Ctx, params: &Params, status: StatusCode) -> Response {
     };
     if let Some((error, description)) = simulated {
         let state = Some(request.state.as_str());
-        return redirect_with_error(&request.redirect_uri, state, error, description, status);
+        return redirect_with_error(
+            ctx,
+            &request.redirect_uri,
+            state,
+            error,
+            description,
+            status,
+        );
     }
     approve(ctx, params, request, status).await
 }
@@ -144,6 +167,7 @@ async fn approve(
         let refuse = |description: &str| {
             let state = Some(request.state.as_str());
             redirect_with_error(
+                ctx,
                 &request.redirect_uri,
                 state,
                 "invalid_request",
@@ -165,7 +189,7 @@ async fn approve(
             if !request.options.refuse_framing {
                 // The clinician is already signed in to the EHR that launched the app.
                 let code = grants.issue_code(request.clone(), context, lifetimes.code);
-                return redirect_with_code(&request, &code, status);
+                return redirect_with_code(ctx, &request, &code, status);
             }
             // Like an EHR whose sign-in page cannot be framed: the user must sign in again.
             let held =
@@ -185,7 +209,7 @@ async fn approve(
         ctx.sandbox
             .grants()
             .issue_code(request.clone(), LaunchContext::default(), lifetimes.code);
-    redirect_with_code(&request, &code, status)
+    redirect_with_code(ctx, &request, &code, status)
 }
 
 fn validate(
@@ -207,15 +231,12 @@ fn validate(
     let Some(redirect_uri) = params.get("redirect_uri") else {
         return Err(Refusal::Page("The request has no redirect_uri.".into()));
     };
-    if !client
-        .redirect_uris
-        .iter()
-        .any(|registered| registered == redirect_uri)
-    {
+    let registered = client.redirect_uris_of(ctx.profile.name);
+    if !registered.iter().any(|uri| uri == redirect_uri) {
         return Err(Refusal::Page(format!(
             "The redirect_uri \"{redirect_uri}\" is not registered for client \"{}\". Registered: {}.",
             client.id,
-            client.redirect_uris.join(", ")
+            registered.join(", ")
         )));
     }
     if let Some(name @ ("client_id" | "redirect_uri")) = params.repeated() {

@@ -178,6 +178,7 @@ pub(crate) async fn decision(State(ctx): State<Ctx>, body: Bytes) -> Response {
             let state = Some(request.state.as_str());
             let description = "The user denied the app access.";
             return redirect_with_error(
+                &ctx,
                 &request.redirect_uri,
                 state,
                 "access_denied",
@@ -221,5 +222,5 @@ pub(crate) async fn decision(State(ctx): State<Ctx>, body: Bytes) -> Response {
         return expired();
     };
     let code = grants.issue_code(request.clone(), context, ctx.sandbox.lifetimes.code);
-    redirect_with_code(&request, &code, StatusCode::SEE_OTHER)
+    redirect_with_code(&ctx, &request, &code, StatusCode::SEE_OTHER)
 }
