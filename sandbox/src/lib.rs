@@ -112,6 +112,9 @@ pub struct Options {
     /// authorization, scope checks, CORS and profile quirks; its patients are the ones the
     /// EHR page lists. `None` serves the in-process store.
     pub upstream: Option<String>,
+    /// `request_timeout_seconds` in the app's `config.json` (the app's own default without it):
+    /// tests shorten the app's deadline to see what happens when it passes.
+    pub request_timeout_seconds: Option<u32>,
 }
 
 impl Default for Options {
@@ -131,6 +134,7 @@ impl Default for Options {
             foreign_next_origin: None,
             fhir_delay: Duration::ZERO,
             upstream: None,
+            request_timeout_seconds: None,
         }
     }
 }

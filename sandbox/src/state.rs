@@ -63,6 +63,8 @@ pub(crate) struct Sandbox {
     pub(crate) fhir_delay: Duration,
     /// The FHIR server answering instead of `data` (upstream mode).
     pub(crate) upstream: Option<Upstream>,
+    /// The app's request deadline written into `config.json`, if any.
+    pub(crate) request_timeout_seconds: Option<u32>,
     grants: Mutex<Grants>,
 }
 
@@ -88,6 +90,7 @@ impl Sandbox {
             foreign_next_origin: None,
             fhir_delay: Duration::ZERO,
             upstream: None,
+            request_timeout_seconds: None,
             grants: Mutex::default(),
         }
     }
@@ -395,7 +398,7 @@ impl Grants {
     }
 
     /// True the first time a token of `family` searches `resource_type`: that search is
-    /// the one `request_rate_limited` refuses.
+    /// the one `request_rate_limited` refuses and `request_no_answer` holds.
     pub(crate) fn rate_limit_once(&mut self, family: u64, resource_type: &'static str) -> bool {
         self.rate_limited.insert((family, resource_type))
     }
