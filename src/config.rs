@@ -80,7 +80,16 @@ struct RawConfig {
     redirect_uri: Option<String>,
     #[serde(default)]
     debug: bool,
+    #[serde(default)]
+    request_timeout_seconds: Option<u32>,
 }
+
+/// How long a request may go unanswered before it is abandoned, when `config.json` does not
+/// say: long enough for a slow server's large page, short enough that a person still waits.
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u32 = 30;
+
+/// The longest deadline `config.json` may set (ten minutes).
+pub const MAX_REQUEST_TIMEOUT_SECONDS: u32 = 600;
 
 /// The validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +102,8 @@ pub struct AppConfig {
     pub redirect_uri: Url,
     /// The launch inspector is on for every launch (otherwise only with `?debug=1`).
     pub debug: bool,
+    /// Seconds after which an unanswered request is abandoned (`request_timeout_seconds`).
+    pub request_timeout_seconds: u32,
 }
 
 impl AppConfig {
@@ -116,11 +127,23 @@ impl AppConfig {
                 .map_err(|_| ConfigError::BadRedirectUri(app_base.to_string()))?,
         };
         check_redirect_uris(&raw.servers, &redirect_uri, app_base)?;
+        let request_timeout_seconds = raw
+            .request_timeout_seconds
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECONDS);
+        if !(1..=MAX_REQUEST_TIMEOUT_SECONDS).contains(&request_timeout_seconds) {
+            return Err(ConfigError::Invalid {
+                detail: format!(
+                    "\"request_timeout_seconds\" is {request_timeout_seconds}; it must be between \
+                     1 and {MAX_REQUEST_TIMEOUT_SECONDS}"
+                ),
+            });
+        }
         Ok(AppConfig {
             servers: raw.servers,
             other_servers: raw.other_servers,
             redirect_uri,
             debug: raw.debug,
+            request_timeout_seconds,
         })
     }
 
@@ -429,6 +452,28 @@ mod tests {
                 error
                     .message()
                     .contains("https://app.example/bedside/callback/my-ehr"),
+                "{}",
+                error.message()
+            );
+        }
+    }
+
+    #[test]
+    fn requests_have_a_thirty_second_deadline_unless_configured() {
+        let config = AppConfig::parse(GOOD, &app_base()).unwrap();
+        assert_eq!(config.request_timeout_seconds, 30);
+        let text = r#"{"servers": [], "request_timeout_seconds": 5}"#;
+        let config = AppConfig::parse(text, &app_base()).unwrap();
+        assert_eq!(config.request_timeout_seconds, 5);
+    }
+
+    #[test]
+    fn a_deadline_of_zero_or_above_ten_minutes_is_refused_by_name() {
+        for seconds in [0, 601] {
+            let text = format!(r#"{{"servers": [], "request_timeout_seconds": {seconds}}}"#);
+            let error = AppConfig::parse(&text, &app_base()).unwrap_err();
+            assert!(
+                error.message().contains("request_timeout_seconds"),
                 "{}",
                 error.message()
             );

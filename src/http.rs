@@ -56,6 +56,14 @@ impl HttpRequest {
         }
     }
 
+    /// Whether the browser may follow a redirect for this request. Only a GET without an
+    /// `Authorization` header may: following a redirect would carry a bearer token (or a POST's
+    /// code, verifier or refresh token) wherever the server pointed, outside the server it was
+    /// meant for (RFC 9700 §4.12, "307 Redirect").
+    pub fn may_follow_redirects(&self) -> bool {
+        self.method == Method::Get && self.header("authorization").is_none()
+    }
+
     /// The value of a header, compared case-insensitively by name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -87,9 +95,72 @@ impl HttpResponse {
 /// refused connection and a DNS failure look alike), so this carries only what the shell saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkFailure {
+    /// What kind of failure the shell saw.
+    pub kind: FailureKind,
     /// The browser's description, for the details panel only.
     pub detail: String,
 }
 
+/// The kinds of failure the shell can tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// No answer came: the server is down, unreachable, or refused this origin (CORS).
+    Unreachable,
+    /// No answer came before the deadline, so the request was abandoned.
+    TimedOut {
+        /// The deadline, in seconds.
+        seconds: u32,
+    },
+    /// The server answered with a redirect, which a request carrying credentials never
+    /// follows (see [`HttpRequest::may_follow_redirects`]).
+    Redirected,
+    /// The browser refused to build the request (e.g. a header value it does not allow).
+    Unsendable,
+}
+
+impl NetworkFailure {
+    /// A failure of `kind`, with the browser's words.
+    pub fn new(kind: FailureKind, detail: impl Into<String>) -> Self {
+        NetworkFailure {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    /// No answer arrived (the usual failed fetch).
+    pub fn unreachable(detail: impl Into<String>) -> Self {
+        NetworkFailure::new(FailureKind::Unreachable, detail)
+    }
+}
+
 /// The outcome of performing an [`HttpRequest`].
 pub type HttpResult = Result<HttpResponse, NetworkFailure>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> Url {
+        Url::parse("https://ehr.example/fhir/Condition").unwrap()
+    }
+
+    #[test]
+    fn a_get_without_credentials_may_follow_redirects() {
+        assert!(HttpRequest::get(url(), "application/json").may_follow_redirects());
+    }
+
+    #[test]
+    fn a_request_with_a_bearer_token_never_follows_redirects() {
+        let mut request = HttpRequest::get(url(), "application/fhir+json");
+        request
+            .headers
+            .push(("authorization".into(), "Bearer abc".into()));
+        assert!(!request.may_follow_redirects());
+    }
+
+    #[test]
+    fn a_form_post_never_follows_redirects() {
+        let request = HttpRequest::post_form(url(), &[("code", "c")]);
+        assert!(!request.may_follow_redirects());
+    }
+}

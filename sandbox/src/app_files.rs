@@ -21,6 +21,8 @@ struct Config {
     servers: Vec<Server>,
     other_servers: Option<Vec<Server>>,
     redirect_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_timeout_seconds: Option<u32>,
 }
 
 /// One SMART server the app may launch from.
@@ -55,6 +57,7 @@ pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response
         servers: profiles.chain(extra).collect(),
         other_servers: None,
         redirect_uri: format!("{}/callback", sandbox.app_origin),
+        request_timeout_seconds: sandbox.request_timeout_seconds,
     };
     let body = serde_json::to_string_pretty(&config).unwrap_or_default();
     file_response("application/json", body.into_bytes())

@@ -23,7 +23,7 @@ use crate::profile::{CorsStyle, Ctx, Profile};
 use crate::scope::{Access, Permissions};
 use crate::search::registry::{self, Kind, Type};
 use crate::search::{self, searchset, NextLinks, Query};
-use crate::simulate::{Simulation, DEFAULT_FOREIGN_ORIGIN, RETRY_AFTER_SECONDS};
+use crate::simulate::{Simulation, DEFAULT_FOREIGN_ORIGIN, NO_ANSWER_HOLD, RETRY_AFTER_SECONDS};
 use crate::state::TokenGrant;
 use crate::upstream::{Unusable, Upstream};
 
@@ -82,6 +82,18 @@ pub(crate) async fn search_type(
     {
         return rate_limited();
     }
+    if ty.name == "Condition" {
+        match simulation {
+            Some(Simulation::RequestRedirected) => return redirected_outside(&ctx, &raw),
+            Some(Simulation::RequestNoAnswer) => {
+                let first = ctx.sandbox.grants().rate_limit_once(family, ty.name);
+                if first {
+                    tokio::time::sleep(NO_ANSWER_HOLD).await;
+                }
+            }
+            _ => {}
+        }
+    }
     if let Some(upstream) = &ctx.sandbox.upstream {
         let compartment = reach.compartment.as_deref();
         let path = format!(
@@ -93,10 +105,19 @@ pub(crate) async fn search_type(
     }
     let foreign_origin = ctx.sandbox.foreign_next_origin.as_deref();
     let next_links = match simulation {
-        Some(Simulation::PagingLoop) => NextLinks::Loop,
+        Some(Simulation::PagingSecondPageFails) if query.offset > 0 => {
+            return outcome(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "exception",
+                "This page could not be produced. [simulated: paging_second_page_fails]",
+            );
+        }
+        // The first page always links to a second one, which the arm above fails.
+        Some(Simulation::PagingLoop | Simulation::PagingSecondPageFails) => NextLinks::Loop,
         Some(Simulation::PagingForeignNext) => {
             NextLinks::Foreign(foreign_origin.unwrap_or(DEFAULT_FOREIGN_ORIGIN))
         }
+        Some(Simulation::PagingEscapingNext) => NextLinks::Escaping,
         _ => NextLinks::Honest,
     };
     let store = &ctx.sandbox.data;
@@ -124,6 +145,21 @@ fn rate_limited() -> Response {
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    response
+}
+
+/// The simulated `307 Temporary Redirect` of a Condition search to the same path under
+/// `/outside/`: same origin, outside every FHIR base, so an app that followed it would hand
+/// its token to whatever serves there.
+fn redirected_outside(ctx: &Ctx, raw: &str) -> Response {
+    let origin = &ctx.sandbox.ehr_origin;
+    let path = ctx.fhir_base();
+    let path = path.strip_prefix(origin.as_str()).unwrap_or_default();
+    let location = format!("{origin}/outside{path}/Condition?{raw}");
+    let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
     response
 }
 

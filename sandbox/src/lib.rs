@@ -116,6 +116,9 @@ pub struct Options {
     /// tests put a server of their own on Bedside's allow-list this way (e.g. a hostile
     /// authorization server).
     pub extra_servers: Vec<ExtraServer>,
+    /// `request_timeout_seconds` in the app's `config.json` (the app's own default without it):
+    /// tests shorten the app's deadline to see what happens when it passes.
+    pub request_timeout_seconds: Option<u32>,
 }
 
 /// A server outside the sandbox on the allow-list of the `config.json` it serves.
@@ -147,6 +150,7 @@ impl Default for Options {
             fhir_delay: Duration::ZERO,
             upstream: None,
             extra_servers: Vec::new(),
+            request_timeout_seconds: None,
         }
     }
 }

@@ -179,6 +179,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
     sandbox.foreign_next_origin = options.foreign_next_origin.clone();
     sandbox.fhir_delay = options.fhir_delay;
     sandbox.extra_servers = options.extra_servers.clone();
+    sandbox.request_timeout_seconds = options.request_timeout_seconds;
     if let Some(base) = &options.upstream {
         let upstream = Upstream::new(base)
             .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;

@@ -25,6 +25,11 @@
 //! | `id_token_wrong_nonce` | token | the `id_token`'s `nonce` differs from the one sent to authorize |
 //! | `request_rate_limited` | FHIR search | the first search of each resource type per authorization: 429, `Retry-After: 1` (exposed to the app by CORS), OperationOutcome (code `throttled`); the repeated search succeeds |
 //! | `paging_loop` | FHIR search | every first page links `next` to a second page, whose `next` leads back to the first page |
+//! | `token_with_newline` | token (code, refresh) | the `access_token` carries CR LF and a header line after its own text (a header injection) |
+//! | `request_redirected` | FHIR search | every Condition search: 307 to the same path under `/outside/` on the same origin (outside every FHIR base; answered 404 there), CORS headers present |
+//! | `request_no_answer` | FHIR search | the first Condition search per authorization is held unanswered for [`NO_ANSWER_HOLD`]; the repeated search is answered |
+//! | `paging_second_page_fails` | FHIR search | every first page links `next` to a second page (even when the first held every match), and every later page answers 500 with an OperationOutcome (code `exception`) |
+//! | `paging_escaping_next` | FHIR search | every first page links `next` to `{base}/..%2Foutside/{type}?…`: below the base as written, outside it once `%2F` is decoded |
 //! | `paging_foreign_next` | FHIR search | every first page links `next` to the same path on another origin: `Options::foreign_next_origin`, else `http://foreign-origin.invalid` (never resolves, so nothing leaves the machine) |
 
 use std::fmt;
@@ -68,6 +73,16 @@ pub enum Simulation {
     PagingLoop,
     /// `paging_foreign_next`.
     PagingForeignNext,
+    /// `token_with_newline`.
+    TokenWithNewline,
+    /// `request_redirected`.
+    RequestRedirected,
+    /// `request_no_answer`.
+    RequestNoAnswer,
+    /// `paging_second_page_fails`.
+    PagingSecondPageFails,
+    /// `paging_escaping_next`.
+    PagingEscapingNext,
 }
 
 /// Lifetime of access tokens under `request_expired_token`.
@@ -75,6 +90,10 @@ pub(crate) const SHORT_ACCESS_LIFETIME: Duration = Duration::from_secs(10);
 
 /// `Retry-After` seconds under `request_rate_limited`: short, so tests and demos stay quick.
 pub(crate) const RETRY_AFTER_SECONDS: u64 = 1;
+
+/// How long `request_no_answer` holds its search: far beyond any deadline an app sets, yet
+/// bounded, so a sandbox never keeps a request forever.
+pub(crate) const NO_ANSWER_HOLD: Duration = Duration::from_secs(600);
 
 /// Where `paging_foreign_next` points without `Options::foreign_next_origin`: `.invalid`
 /// never resolves (RFC 2606), so even an app that followed it with its token leaks nothing.
@@ -100,6 +119,11 @@ impl Simulation {
         Simulation::RequestRateLimited,
         Simulation::PagingLoop,
         Simulation::PagingForeignNext,
+        Simulation::TokenWithNewline,
+        Simulation::RequestRedirected,
+        Simulation::RequestNoAnswer,
+        Simulation::PagingSecondPageFails,
+        Simulation::PagingEscapingNext,
     ];
 
     /// The name used in URLs and on the command line, e.g. `auth_access_denied`.
@@ -122,6 +146,11 @@ impl Simulation {
             Simulation::RequestRateLimited => "request_rate_limited",
             Simulation::PagingLoop => "paging_loop",
             Simulation::PagingForeignNext => "paging_foreign_next",
+            Simulation::TokenWithNewline => "token_with_newline",
+            Simulation::RequestRedirected => "request_redirected",
+            Simulation::RequestNoAnswer => "request_no_answer",
+            Simulation::PagingSecondPageFails => "paging_second_page_fails",
+            Simulation::PagingEscapingNext => "paging_escaping_next",
         }
     }
 
@@ -150,6 +179,11 @@ impl Simulation {
             Simulation::RequestRateLimited => "FHIR: first search of each type 429",
             Simulation::PagingLoop => "FHIR: next links form a loop",
             Simulation::PagingForeignNext => "FHIR: next link to another origin",
+            Simulation::TokenWithNewline => "token: access token with CR LF",
+            Simulation::RequestRedirected => "FHIR: Condition search redirected outside",
+            Simulation::RequestNoAnswer => "FHIR: first Condition search never answered",
+            Simulation::PagingSecondPageFails => "FHIR: every second page fails (500)",
+            Simulation::PagingEscapingNext => "FHIR: next link escapes the base (..%2F)",
         }
     }
 }

@@ -84,6 +84,8 @@ pub(crate) struct Sandbox {
     pub(crate) upstream: Option<Upstream>,
     /// Servers outside the sandbox that `config.json` lists too.
     pub(crate) extra_servers: Vec<crate::ExtraServer>,
+    /// The app's request deadline written into `config.json`, if any.
+    pub(crate) request_timeout_seconds: Option<u32>,
     grants: Mutex<Grants>,
 }
 
@@ -110,6 +112,7 @@ impl Sandbox {
             fhir_delay: Duration::ZERO,
             upstream: None,
             extra_servers: Vec::new(),
+            request_timeout_seconds: None,
             grants: Mutex::default(),
         }
     }
@@ -417,7 +420,7 @@ impl Grants {
     }
 
     /// True the first time a token of `family` searches `resource_type`: that search is
-    /// the one `request_rate_limited` refuses.
+    /// the one `request_rate_limited` refuses and `request_no_answer` holds.
     pub(crate) fn rate_limit_once(&mut self, family: u64, resource_type: &'static str) -> bool {
         self.rate_limited.insert((family, resource_type))
     }

@@ -451,3 +451,73 @@ async fn paging_foreign_next_without_an_origin_points_at_one_that_never_resolves
     let next = next_link(&page).expect("a next link");
     assert!(next.starts_with("http://foreign-origin.invalid/"), "{next}");
 }
+
+#[tokio::test]
+async fn token_with_newline_issues_an_access_token_carrying_an_injected_header_line() {
+    let sandbox = start().await;
+    let response = tokens_simulating(&sandbox, "token_with_newline", SCOPE).await;
+    assert_eq!(response.status(), 200);
+    let tokens: Value = response.json().await.expect("JSON");
+    let access = tokens["access_token"].as_str().expect("an access token");
+    assert!(access.contains("\r\nX-Injected: "), "{access:?}");
+}
+
+#[tokio::test]
+async fn request_redirected_answers_condition_searches_307_outside_every_fhir_base() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "request_redirected").await;
+    let response = get_from_app(&sandbox, &first_page(&sandbox, "Condition"), &token).await;
+    assert_eq!(response.status(), 307);
+    let headers = response.headers();
+    let location = headers["location"].to_str().unwrap_or_default();
+    let outside = format!("{}/outside/reference/fhir/Condition?", sandbox.ehr_origin);
+    assert!(location.starts_with(&outside), "{location}");
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        sandbox.app_origin.as_str()
+    );
+    let observations = first_page(&sandbox, "Observation");
+    assert_eq!(
+        get_from_app(&sandbox, &observations, &token).await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn request_no_answer_holds_the_first_condition_search_and_answers_the_next() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "request_no_answer").await;
+    let url = first_page(&sandbox, "Condition");
+    let held =
+        tokio::time::timeout(Duration::from_secs(2), get_from_app(&sandbox, &url, &token)).await;
+    assert!(held.is_err(), "the first search was answered");
+    assert_eq!(get_from_app(&sandbox, &url, &token).await.status(), 200);
+}
+
+#[tokio::test]
+async fn paging_second_page_fails_links_a_second_page_that_answers_500() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "paging_second_page_fails").await;
+    let first = format!(
+        "{}/Condition?patient={}",
+        sandbox.fhir_base(),
+        sandbox.patients()[0].id
+    );
+    let page_one: Value = bundle_at(&sandbox, &first, &token).await;
+    assert!(page_one["entry"].as_array().is_some_and(|e| !e.is_empty()));
+    let second = next_link(&page_one).expect("page 1 has a next link");
+    let failed = get_from_app(&sandbox, &second, &token).await;
+    assert_eq!(failed.status(), 500);
+    let outcome: Value = failed.json().await.expect("JSON");
+    assert_eq!(outcome["issue"][0]["code"], "exception");
+}
+
+#[tokio::test]
+async fn paging_escaping_next_links_the_first_page_to_an_encoded_path_outside_the_base() {
+    let sandbox = start().await;
+    let token = search_token(&sandbox, "paging_escaping_next").await;
+    let page: Value = bundle_at(&sandbox, &first_page(&sandbox, "Condition"), &token).await;
+    let next = next_link(&page).expect("a next link");
+    let escaping = format!("{}/..%2Foutside/Condition?", sandbox.fhir_base());
+    assert!(next.starts_with(&escaping), "{next}");
+}

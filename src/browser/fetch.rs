@@ -4,7 +4,9 @@
 //! `fhir::plan`; this file only performs them.
 
 use super::{http::exchange, world};
-use crate::fhir::bundle::{parse_search_page, retry_delay_ms, PageStep, Paging, Progress};
+use crate::fhir::bundle::{
+    parse_search_page, retry_delay_ms, Incomplete, PageStep, Paging, Progress, SearchPage,
+};
 use crate::fhir::outcome::{check_read, FhirReadError};
 use crate::fhir::plan::{
     has_category, medication_followups, medication_references, Query, SectionPlan,
@@ -107,6 +109,8 @@ pub struct SectionData {
     pub included: Vec<Value>,
     /// Server warnings and paging notices, in plain words.
     pub notices: Vec<String>,
+    /// Searches cut short by a failed later page: what they read is above, more exists.
+    pub incomplete: Vec<Incomplete>,
 }
 
 /// Loads `plan`'s data; `on_progress` hears how much has arrived after each page.
@@ -138,6 +142,7 @@ pub async fn load_section(
         data.matches.extend(found.matches);
         data.included.extend(found.included);
         data.notices.extend(found.notices);
+        data.incomplete.extend(found.incomplete);
     }
     if let Some(lookup) = plan.client.medication_lookup {
         for query in medication_followups(lookup, &medication_references(&data.matches)) {
@@ -185,14 +190,14 @@ async fn search_all_pages(
     let mut paging = Paging::new(&first, MAX_PAGES);
     let mut url = first;
     loop {
-        let body = check_read(what, &origin(&url), fetch(session, url).await?)?;
-        // A page of a thousand resources takes tens of milliseconds to parse: in a task of its
-        // own, not in one with other sections' pages that arrived at the same moment.
-        world::sleep(0).await;
-        let page = parse_search_page(&body).map_err(|error| FhirReadError::Malformed {
-            what: what.to_owned(),
-            detail: error.detail(),
-        })?;
+        let page = match read_page(session, url, what).await {
+            Ok(page) => page,
+            Err(LoadError::Read(error)) => {
+                data.incomplete.push(paging.failed(error)?);
+                return Ok(());
+            }
+            Err(ended) => return Err(ended),
+        };
         let step = paging.after(&page, &base);
         data.matches.extend(page.matches);
         data.included.extend(page.included);
@@ -226,6 +231,18 @@ async fn search_all_pages(
             }
         }
     }
+}
+
+async fn read_page(session: &SharedSession, url: Url, what: &str) -> Result<SearchPage, LoadError> {
+    let body = check_read(what, &origin(&url), fetch(session, url).await?)?;
+    // A page of a thousand resources takes tens of milliseconds to parse: in a task of its
+    // own, not in one with other sections' pages that arrived at the same moment.
+    world::sleep(0).await;
+    let page = parse_search_page(&body).map_err(|error| FhirReadError::Malformed {
+        what: what.to_owned(),
+        detail: error.detail(),
+    })?;
+    Ok(page)
 }
 
 /// One GET with the bearer token (attached only because the URL is this server's). The token

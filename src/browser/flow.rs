@@ -39,6 +39,7 @@ pub async fn load_config() -> Result<AppConfig, Problem> {
         return Err(ConfigError::Unavailable(format!("HTTP status {}", response.status)).into());
     }
     let config = AppConfig::parse(&response.body, &base)?;
+    super::http::set_deadline(config.request_timeout_seconds);
     if config.debug {
         inspector::enable(Default::default());
     }
@@ -218,6 +219,9 @@ pub async fn complete(url: &Url) -> Result<Arrival, Problem> {
         inspector::enable(carried);
     }
     inspector::record(|| navigation(Step::Callback, Method::Get, url, world::now_ms()));
+    // The redirect loaded this page afresh: the token request's deadline comes from
+    // config.json too (an unreadable one leaves the default, and the sign-in goes on).
+    let _ = load_config().await;
     let verified = verify(response, record, world::now_ms())?;
     Ok(Arrival::SignedIn(Box::new(exchange(verified).await?)))
 }

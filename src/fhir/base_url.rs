@@ -73,15 +73,24 @@ impl FhirBaseUrl {
     }
 
     /// True when `url` is this server: the same origin, and a path at or below the base path on
-    /// a segment boundary (`/fhir` covers `/fhir/Patient` but not `/fhirevil`).
+    /// a segment boundary (`/fhir` covers `/fhir/Patient` but not `/fhirevil`). The path is
+    /// compared after percent-decoding (RFC 3986 §6.2.2.2), and one with a dot segment left in it
+    /// (`..%2F`, `%2e%2e%5C`, `..;`, decoded once or more: RFC 3986 §5.2.4) is never covered: a
+    /// server or proxy that decodes before routing would resolve it outside the base.
     pub fn covers(&self, url: &Url) -> bool {
         if url.origin() != self.0.origin() {
             return false;
         }
-        let base_path = self.0.path().trim_end_matches('/');
-        let path = url.path();
-        match path.strip_prefix(base_path) {
-            Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        let (Some(path), Some(base)) = (decoded_path(url.path()), decoded_path(self.0.path()))
+        else {
+            return false;
+        };
+        if path.split(|&b| b == b'/' || b == b'\\').any(is_dot_segment) {
+            return false;
+        }
+        let base = base.strip_suffix(b"/").unwrap_or(&base);
+        match path.strip_prefix(base) {
+            Some(rest) => rest.is_empty() || rest.starts_with(b"/"),
             None => false,
         }
     }
@@ -90,6 +99,54 @@ impl FhirBaseUrl {
     pub fn origin(&self) -> String {
         self.0.origin().ascii_serialization()
     }
+}
+
+/// Decoding rounds after which a path that still changes is refused: more layers of encoding
+/// than any honest server writes.
+const DECODING_ROUNDS: usize = 3;
+
+/// `path` percent-decoded until nothing changes (a server may decode more than once), or `None`
+/// when it still changes after [`DECODING_ROUNDS`] or holds a control character (some servers
+/// end a path at NUL).
+fn decoded_path(path: &str) -> Option<Vec<u8>> {
+    let mut current = path.as_bytes().to_vec();
+    for _ in 0..DECODING_ROUNDS {
+        let next = percent_decoded(&current);
+        if next == current {
+            return (!current.iter().any(u8::is_ascii_control)).then_some(current);
+        }
+        current = next;
+    }
+    None
+}
+
+fn percent_decoded(bytes: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = match bytes.get(index..index + 3) {
+            Some([b'%', high, low]) => hex(*high).zip(hex(*low)),
+            _ => None,
+        };
+        match escaped {
+            Some((high, low)) => {
+                out.push((high << 4) | low);
+                index += 3;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    out
+}
+
+// `..;x` counts too: Tomcat and servers like it drop `;` parameters before resolving dots.
+fn is_dot_segment(segment: &[u8]) -> bool {
+    let name = segment.split(|&b| b == b';').next().unwrap_or_default();
+    name == b"." || name == b".."
 }
 
 /// True for `https`, and for plain `http` to a loopback host (where nothing crosses a network).
@@ -192,6 +249,61 @@ mod tests {
         assert!(!yes("https://evil.example/fhir/Patient/1"));
         assert!(!yes("http://ehr.example/fhir/Patient/1"));
         assert!(!yes("https://ehr.example:8443/fhir/Patient/1"));
+    }
+
+    #[test]
+    fn percent_encoded_dot_segments_never_count_as_below_the_base() {
+        let b = base("https://ehr.example/fhir");
+        for hostile in [
+            "https://ehr.example/fhir/..%2Foutside%2FCondition",
+            "https://ehr.example/fhir/..%2foutside",
+            "https://ehr.example/fhir/%2e%2e%2Foutside",
+            "https://ehr.example/fhir/%2E%2E%2foutside",
+            "https://ehr.example/fhir/.%2e%2Foutside",
+            "https://ehr.example/fhir/%2e.%2Foutside",
+            "https://ehr.example/fhir/..%5Coutside",
+            "https://ehr.example/fhir/%2e%2e%5coutside",
+            "https://ehr.example/fhir/Patient/..%2F..%2Foutside",
+            "https://ehr.example/fhir/%252e%252e%252Foutside",
+            "https://ehr.example/fhir/%25252e%25252e%25252Foutside",
+            "https://ehr.example/fhir/..;/outside",
+            "https://ehr.example/fhir/..;jsessionid=1/outside",
+            "https://ehr.example/fhir/.%2F..%2Foutside",
+            "https://ehr.example/fhir/Patient%2F..%2F..%2Foutside",
+            "https://ehr.example/fhir/..%00/outside",
+        ] {
+            let url = Url::parse(hostile).unwrap();
+            assert!(!b.covers(&url), "{hostile} (parsed as {url})");
+        }
+    }
+
+    #[test]
+    fn dot_segments_the_url_parser_resolves_leave_the_base_too() {
+        // WHATWG URL resolves these while parsing (RFC 3986 §5.2.4), so the prefix check sees
+        // the path they lead to.
+        let b = base("https://ehr.example/fhir");
+        for escaping in [
+            "https://ehr.example/fhir/../outside",
+            "https://ehr.example/fhir/%2e%2e/outside",
+            "https://ehr.example/fhir/.%2E/outside",
+            "https://ehr.example/fhir/..\\outside",
+        ] {
+            assert!(!b.covers(&Url::parse(escaping).unwrap()), "{escaping}");
+        }
+    }
+
+    #[test]
+    fn encoded_ordinary_characters_and_dotted_ids_stay_below_the_base() {
+        let b = base("https://ehr.example/fhir");
+        for fine in [
+            "https://ehr.example/fhir/Patient/a.b-1",
+            "https://ehr.example/fhir/Patient/...",
+            "https://ehr.example/%66hir/Patient/1",
+            "https://ehr.example/fhir/Observation?_getpages=a%2F..%2Fb&_page=2",
+            "https://ehr.example/fhir/Binary/x%2Fy",
+        ] {
+            assert!(b.covers(&Url::parse(fine).unwrap()), "{fine}");
+        }
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! and the decisions about the next: follow `next` only on the same server, stop on a loop or
 //! at the page cap, and retry 429/503 after `Retry-After` a bounded number of times.
 
-use super::outcome::outcome_text;
+use super::outcome::{outcome_text, FhirReadError};
 use super::FhirBaseUrl;
+use crate::problem::UserFacing;
 use serde_json::Value;
 use std::collections::HashSet;
 use url::Url;
@@ -139,12 +140,54 @@ impl Paging {
         PageStep::Next(url)
     }
 
+    /// What a failed page means: the first page's failure is the search's; after a later one,
+    /// the pages already read stand, and the search is [`Incomplete`] (more exists, unread).
+    pub fn failed(&self, error: FhirReadError) -> Result<Incomplete, FhirReadError> {
+        if self.pages == 0 {
+            return Err(error);
+        }
+        Ok(Incomplete {
+            pages: self.pages,
+            progress: self.progress(),
+            reason: error.title(),
+        })
+    }
+
     /// Progress so far, e.g. "loaded 400 of ~2,300".
     pub fn progress(&self) -> Progress {
         Progress {
             loaded: self.loaded,
             total: self.total,
         }
+    }
+}
+
+/// A search that stopped because a page after the first failed: what arrived is kept, and
+/// the section says that more exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incomplete {
+    /// Pages read before the failure.
+    pub pages: usize,
+    /// What those pages held.
+    pub progress: Progress,
+    /// Why the next page could not be read (the error's title).
+    pub reason: String,
+}
+
+impl Incomplete {
+    /// Plain words for the section, e.g. "Only the first 2 pages were loaded (loaded 1,000 of
+    /// ~2,300): more exists, but the next page could not be read (…)."
+    pub fn describe(&self) -> String {
+        let pages = match self.pages {
+            1 => "page was".to_owned(),
+            n => format!("{n} pages were"),
+        };
+        format!(
+            "Only the first {pages} loaded ({}): more exists, but the next page could not be \
+             read ({}).",
+            self.progress.describe(),
+            self.reason.to_lowercase()
+        )
     }
 }
 

@@ -193,3 +193,31 @@ fn parallel_searches_add_up_their_progress() {
     );
     assert_eq!(Progress::combined(&[]).describe(), "loaded 0 of ~0");
 }
+
+fn network_error() -> FhirReadError {
+    FhirReadError::Network {
+        what: "the problems list".into(),
+        origin: "https://ehr.example".into(),
+    }
+}
+
+#[test]
+fn a_failed_first_page_fails_the_search() {
+    let paging = Paging::new(&first(), 10);
+    assert_eq!(paging.failed(network_error()), Err(network_error()));
+}
+
+#[test]
+fn a_failed_later_page_keeps_what_arrived_and_says_more_exists() {
+    let mut paging = Paging::new(&first(), 10);
+    let next = "https://ehr.example/fhir/Condition?page=2";
+    paging.after(&page(Some(next), 500, Some(1200)), &base());
+    let incomplete = paging.failed(network_error()).unwrap();
+    assert_eq!(incomplete.pages, 1);
+    assert_eq!(incomplete.progress.loaded, 500);
+    assert_eq!(
+        incomplete.describe(),
+        "Only the first page was loaded (loaded 500 of ~1,200): more exists, but the next page \
+         could not be read (the health record server did not answer)."
+    );
+}

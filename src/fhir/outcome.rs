@@ -2,7 +2,7 @@
 //! server's own explanation when it sent one.
 
 use super::datatypes::{non_blank, CodeableConcept};
-use crate::http::HttpResult;
+use crate::http::{FailureKind, HttpResult};
 use crate::problem::UserFacing;
 use serde::Deserialize;
 use thiserror::Error;
@@ -48,6 +48,33 @@ pub enum FhirReadError {
         what: String,
         /// The server's origin.
         origin: String,
+    },
+    /// No answer within the deadline: the request was abandoned.
+    #[error("no answer in {seconds} s while reading {what}")]
+    TimedOut {
+        /// What was being read.
+        what: String,
+        /// The server's origin.
+        origin: String,
+        /// The deadline.
+        seconds: u32,
+    },
+    /// The server answered with a redirect, which a request carrying the access token never
+    /// follows: the token could reach whatever the server pointed to.
+    #[error("redirected while reading {what}")]
+    Redirected {
+        /// What was being read.
+        what: String,
+        /// The server's origin.
+        origin: String,
+    },
+    /// The browser refused to build the request.
+    #[error("request for {what} not sendable: {detail}")]
+    Unsendable {
+        /// What was being read.
+        what: String,
+        /// The browser's words.
+        detail: String,
     },
     /// 401: the access token was refused.
     #[error("401 while reading {what}")]
@@ -97,9 +124,21 @@ pub enum FhirReadError {
 
 /// Turns a read's outcome into its body or a typed error.
 pub fn check_read(what: &str, origin: &str, result: HttpResult) -> Result<String, FhirReadError> {
-    let response = result.map_err(|_| FhirReadError::Network {
-        what: what.to_owned(),
-        origin: origin.to_owned(),
+    let response = result.map_err(|failure| {
+        let (what, origin) = (what.to_owned(), origin.to_owned());
+        match failure.kind {
+            FailureKind::Unreachable => FhirReadError::Network { what, origin },
+            FailureKind::TimedOut { seconds } => FhirReadError::TimedOut {
+                what,
+                origin,
+                seconds,
+            },
+            FailureKind::Redirected => FhirReadError::Redirected { what, origin },
+            FailureKind::Unsendable => FhirReadError::Unsendable {
+                what,
+                detail: failure.detail,
+            },
+        }
     })?;
     if response.is_success() {
         return Ok(response.body);
@@ -141,7 +180,11 @@ fn with_server_words(sentence: String, server_says: &Option<String>) -> String {
 impl UserFacing for FhirReadError {
     fn title(&self) -> String {
         match self {
-            FhirReadError::Network { .. } => "The health record server did not answer".into(),
+            FhirReadError::Network { .. } | FhirReadError::TimedOut { .. } => {
+                "The health record server did not answer".into()
+            }
+            FhirReadError::Redirected { .. } => "The server sent this request elsewhere".into(),
+            FhirReadError::Unsendable { .. } => "Bedside could not send a request".into(),
             FhirReadError::Unauthorized { .. } => "Your access has expired".into(),
             FhirReadError::Forbidden { .. } => "Access was not granted".into(),
             FhirReadError::NotFound { .. } => "Record not found".into(),
@@ -156,6 +199,21 @@ impl UserFacing for FhirReadError {
                 "Reading {what} from {origin} failed before any answer arrived. Either the \
                  server is unreachable, or it did not allow this app's origin (CORS)."
             ),
+            FhirReadError::TimedOut {
+                what,
+                origin,
+                seconds,
+            } => format!(
+                "{origin} did not answer in {seconds} seconds while Bedside was reading {what}, \
+                 so Bedside stopped waiting."
+            ),
+            FhirReadError::Redirected { what, origin } => format!(
+                "{origin} sent the request for {what} elsewhere. Bedside did not follow, so your \
+                 access stays with this server."
+            ),
+            FhirReadError::Unsendable { what, detail } => {
+                format!("The browser refused to send the request for {what}: {detail}.")
+            }
             FhirReadError::Unauthorized { what, server_says } => with_server_words(
                 format!("The server refused the access token while reading {what}."),
                 server_says,
@@ -189,6 +247,11 @@ impl UserFacing for FhirReadError {
             FhirReadError::Network { .. } => Some(
                 "Check that the server is running and lists this app's address among its \
                  allowed origins."
+                    .into(),
+            ),
+            FhirReadError::TimedOut { .. } => Some(
+                "Try again: only this part is asked for again. If it keeps happening, the \
+                 server may be overloaded."
                     .into(),
             ),
             FhirReadError::Unauthorized { .. } => {
@@ -244,9 +307,7 @@ mod tests {
 
     #[test]
     fn a_failed_fetch_is_explained_as_unreachable_or_cors() {
-        let failed = Err(NetworkFailure {
-            detail: "TypeError: Failed to fetch".into(),
-        });
+        let failed = Err(NetworkFailure::unreachable("TypeError: Failed to fetch"));
         let error = check_read("the patient record", "https://ehr.example", failed).unwrap_err();
         assert!(error.message().contains("CORS"));
         assert!(error.message().contains("https://ehr.example"));
@@ -258,6 +319,40 @@ mod tests {
         assert_eq!(
             error.message(),
             "The patient record was not found on the server."
+        );
+    }
+
+    #[test]
+    fn a_read_abandoned_at_the_deadline_says_how_long_bedside_waited() {
+        let late = Err(NetworkFailure::new(
+            FailureKind::TimedOut { seconds: 30 },
+            "AbortError",
+        ));
+        let error = check_read("the problem list", "https://ehr.example", late).unwrap_err();
+        assert!(matches!(error, FhirReadError::TimedOut { seconds: 30, .. }));
+        assert!(
+            error.message().contains("did not answer in 30 seconds")
+                && error.message().contains("the problem list"),
+            "{}",
+            error.message()
+        );
+        assert!(!error.message().contains("CORS"), "{}", error.message());
+    }
+
+    #[test]
+    fn a_redirected_read_says_it_was_not_followed() {
+        let redirected = Err(NetworkFailure::new(
+            FailureKind::Redirected,
+            "opaqueredirect",
+        ));
+        let error = check_read("the problem list", "https://ehr.example", redirected).unwrap_err();
+        assert_eq!(error.title(), "The server sent this request elsewhere");
+        assert!(
+            error
+                .message()
+                .contains("Bedside did not follow, so your access stays with this server"),
+            "{}",
+            error.message()
         );
     }
 

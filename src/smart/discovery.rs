@@ -7,7 +7,7 @@ use crate::fhir::capabilities::{
     Capabilities, CapabilityNotice, CapabilityParseError, FhirRelease,
 };
 use crate::fhir::FhirBaseUrl;
-use crate::http::{HttpRequest, HttpResult};
+use crate::http::{FailureKind, HttpRequest, HttpResult, NetworkFailure};
 use crate::problem::UserFacing;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -328,9 +328,7 @@ pub fn resolve(
     if let Some(FhirRelease::Unsupported(version)) = capabilities.release.clone() {
         return Err(DiscoveryError::UnsupportedFhirVersion { version });
     }
-    let well_known = well_known.map_err(|_| DiscoveryError::Unreachable {
-        origin: base.origin(),
-    })?;
+    let well_known = well_known.map_err(|failure| no_answer(base, &failure))?;
     if well_known.status == 404 {
         return from_capability_statement(base, metadata);
     }
@@ -375,6 +373,14 @@ pub fn resolve(
     })
 }
 
+fn no_answer(base: &FhirBaseUrl, failure: &NetworkFailure) -> DiscoveryError {
+    let origin = base.origin();
+    match failure.kind {
+        FailureKind::TimedOut { seconds } => DiscoveryError::TimedOut { origin, seconds },
+        _ => DiscoveryError::Unreachable { origin },
+    }
+}
+
 // A missing or broken CapabilityStatement must not stop a launch whose endpoints came from the
 // well-known document: it yields a conservative model that says why.
 fn read_capabilities(metadata: &HttpResult) -> Capabilities {
@@ -398,9 +404,7 @@ fn from_capability_statement(
     base: &FhirBaseUrl,
     metadata: HttpResult,
 ) -> Result<Discovery, DiscoveryError> {
-    let response = metadata.map_err(|_| DiscoveryError::Unreachable {
-        origin: base.origin(),
-    })?;
+    let response = metadata.map_err(|failure| no_answer(base, &failure))?;
     if !response.is_success() {
         return Err(DiscoveryError::MetadataStatus {
             status: response.status,
@@ -463,6 +467,14 @@ pub enum DiscoveryError {
     Unreachable {
         /// The server's origin.
         origin: String,
+    },
+    /// No answer before the deadline.
+    #[error("discovery request to {origin} unanswered after {seconds} s")]
+    TimedOut {
+        /// The server's origin.
+        origin: String,
+        /// The deadline.
+        seconds: u32,
     },
     /// The well-known document answered neither 2xx nor 404.
     #[error("smart-configuration answered {status}")]
@@ -529,7 +541,9 @@ pub enum DiscoveryError {
 impl UserFacing for DiscoveryError {
     fn title(&self) -> String {
         match self {
-            DiscoveryError::Unreachable { .. } => "The health record server did not answer".into(),
+            DiscoveryError::Unreachable { .. } | DiscoveryError::TimedOut { .. } => {
+                "The health record server did not answer".into()
+            }
             DiscoveryError::UnsupportedFhirVersion { .. } => "This FHIR server is too old".into(),
             _ => "The server's sign-in settings are unusable".into(),
         }
@@ -540,6 +554,10 @@ impl UserFacing for DiscoveryError {
             DiscoveryError::Unreachable { origin } => format!(
                 "Bedside could not read the sign-in settings of {origin}: the server is \
                  unreachable, or it does not allow this app's origin (CORS)."
+            ),
+            DiscoveryError::TimedOut { origin, seconds } => format!(
+                "Bedside asked {origin} for its sign-in settings and got no answer within \
+                 {seconds} seconds, so it stopped waiting."
             ),
             DiscoveryError::WellKnownStatus { status } => format!(
                 "The server's .well-known/smart-configuration answered with HTTP status {status}."
@@ -585,6 +603,10 @@ impl UserFacing for DiscoveryError {
         Some(match self {
             DiscoveryError::Unreachable { .. } => {
                 "Check the server address, and that the server is running.".into()
+            }
+            DiscoveryError::TimedOut { .. } => {
+                "Start again in a moment; if it keeps happening, the server may be overloaded."
+                    .into()
             }
             _ => "Tell the server's administrator; Bedside cannot sign in until this is fixed."
                 .into(),

@@ -17,9 +17,7 @@ fn json(status: u16, body: &str) -> HttpResult {
 }
 
 fn failed() -> HttpResult {
-    Err(NetworkFailure {
-        detail: "TypeError: Failed to fetch".into(),
-    })
+    Err(NetworkFailure::unreachable("TypeError: Failed to fetch"))
 }
 
 const FULL: &str = r#"{
@@ -146,6 +144,25 @@ fn an_unreachable_well_known_document_does_not_fall_back() {
     let error = resolve(&base(), failed(), json(200, STATEMENT)).unwrap_err();
     assert!(matches!(error, DiscoveryError::Unreachable { .. }));
     assert!(error.message().contains("CORS"));
+}
+
+#[test]
+fn a_well_known_document_unanswered_at_the_deadline_says_how_long_bedside_waited() {
+    let late = Err(NetworkFailure::new(
+        crate::http::FailureKind::TimedOut { seconds: 30 },
+        "AbortError",
+    ));
+    let error = resolve(&base(), late, json(200, STATEMENT)).unwrap_err();
+    assert!(matches!(
+        error,
+        DiscoveryError::TimedOut { seconds: 30, .. }
+    ));
+    assert!(
+        error.message().contains("within 30 seconds"),
+        "{}",
+        error.message()
+    );
+    assert!(!error.message().contains("CORS"), "{}", error.message());
 }
 
 #[test]

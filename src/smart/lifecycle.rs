@@ -7,7 +7,7 @@ use super::oauth_error::OAuthErrorCode;
 use super::session::Session;
 use super::token::{parse_token_response, TokenError};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{HttpRequest, HttpResult};
+use crate::http::{FailureKind, HttpRequest, HttpResult};
 use crate::problem::UserFacing;
 
 /// How long before expiry a refresh starts, unless the session is told otherwise.
@@ -323,7 +323,14 @@ impl RequestAttempt {
         let unauthorized = match result {
             Ok(response) if response.status == 401 => true,
             Ok(_) => return Verdict::Accept,
-            Err(_) if session.token_may_have_lapsed(now_ms) => false,
+            // Only a failure without any answer may be a 401 whose CORS headers were missing;
+            // a deadline or a redirect is not one.
+            Err(failure)
+                if failure.kind == FailureKind::Unreachable
+                    && session.token_may_have_lapsed(now_ms) =>
+            {
+                false
+            }
             Err(_) => return Verdict::Accept,
         };
         let rejected = || {

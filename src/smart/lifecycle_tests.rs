@@ -2,7 +2,7 @@
 //! then a whole session against a scripted fake EHR on a virtual clock.
 
 use super::*;
-use crate::http::{HttpResponse, Method, NetworkFailure};
+use crate::http::{FailureKind, HttpResponse, Method, NetworkFailure};
 use crate::smart::oauth_error::OAuthErrorCode;
 use crate::smart::token::ExchangeContext;
 use std::collections::HashMap;
@@ -79,9 +79,7 @@ fn refresh_request(step: NextStep) -> HttpRequest {
 }
 
 fn network_failure() -> HttpResult {
-    Err(NetworkFailure {
-        detail: "Failed to fetch".into(),
-    })
+    Err(NetworkFailure::unreachable("Failed to fetch"))
 }
 
 #[test]
@@ -362,6 +360,38 @@ fn a_fetch_failure_late_in_the_token_lifetime_is_treated_as_a_possible_401() {
         attempt.judge(&session, &network_failure(), 225 * S),
         Verdict::RefreshThenRetry
     );
+}
+
+#[test]
+fn a_deadline_or_a_redirect_late_in_the_token_lifetime_is_passed_on() {
+    let session = session();
+    for kind in [
+        FailureKind::TimedOut { seconds: 30 },
+        FailureKind::Redirected,
+    ] {
+        let mut attempt = RequestAttempt::start(&session);
+        let failed = Err(NetworkFailure::new(kind, ""));
+        assert_eq!(
+            attempt.judge(&session, &failed, 225 * S),
+            Verdict::Accept,
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn a_refreshed_access_token_outside_the_bearer_grammar_ends_the_refresh() {
+    let mut session = session();
+    let outcome = refreshed(
+        &mut session,
+        250 * S,
+        r#"{"access_token":"new\r\nX: 1","token_type":"Bearer","expires_in":300}"#,
+    );
+    let reason = outcome.unwrap_err();
+    assert!(matches!(
+        reason.cause,
+        ReauthorizeCause::RefreshFailed(TokenError::MalformedAccessToken(_))
+    ));
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 /// Building the authorization request and the in-flight record that survives the redirect.
 pub mod authorize;
+/// What an access token may contain before it goes into a header (RFC 6750 §2.1).
+pub mod bearer;
 /// Checking the redirect back from the authorization server.
 pub mod callback;
 /// `.well-known/smart-configuration` and the CapabilityStatement fallback.

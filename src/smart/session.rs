@@ -262,6 +262,19 @@ mod tests {
     }
 
     #[test]
+    fn the_bearer_token_never_goes_to_an_encoded_path_outside_the_base() {
+        let session = session();
+        for escaping in [
+            "https://ehr.example/fhir/..%2Foutside%2FCondition?patient=p-1",
+            "https://ehr.example/fhir/%2e%2e%2Foutside",
+            "https://ehr.example/fhir/..;/outside",
+        ] {
+            let request = HttpRequest::get(Url::parse(escaping).unwrap(), "application/fhir+json");
+            assert_eq!(bearer(&session.authorize(request)), None, "{escaping}");
+        }
+    }
+
+    #[test]
     fn expiry_is_computed_from_the_time_handed_in() {
         assert_eq!(session().expires_at_ms, Some(301_000));
     }

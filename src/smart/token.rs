@@ -3,11 +3,12 @@
 //! arrives with your access_token").
 
 use super::authorize::LaunchKind;
+use super::bearer::{check_bearer_token, TokenDefect};
 use super::callback::StateVerified;
 use super::oauth_error::OAuthErrorCode;
 use super::secret::{AccessToken, IdToken, RefreshToken};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{HttpRequest, HttpResult};
+use crate::http::{FailureKind, HttpRequest, HttpResult};
 use crate::problem::UserFacing;
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -106,8 +107,11 @@ pub fn parse_token_response(
     token_endpoint: &Url,
     result: HttpResult,
 ) -> Result<TokenResponse, TokenError> {
-    let response = result.map_err(|_| TokenError::Unreachable {
-        origin: token_endpoint.origin().ascii_serialization(),
+    let origin = token_endpoint.origin().ascii_serialization();
+    let response = result.map_err(|failure| match failure.kind {
+        FailureKind::TimedOut { seconds } => TokenError::TimedOut { origin, seconds },
+        FailureKind::Redirected => TokenError::Redirected { origin },
+        FailureKind::Unreachable | FailureKind::Unsendable => TokenError::Unreachable { origin },
     })?;
     let json: Option<Map<String, Value>> = serde_json::from_str(&response.body).ok();
     if !response.is_success() {
@@ -130,6 +134,7 @@ pub fn parse_token_response(
     if !token_type.eq_ignore_ascii_case("bearer") {
         return Err(TokenError::UnsupportedTokenType(token_type));
     }
+    check_bearer_token(&access_token).map_err(TokenError::MalformedAccessToken)?;
     Ok(TokenResponse {
         access_token: AccessToken::new(access_token),
         expires_in: take_seconds(&mut body, "expires_in")?,
@@ -232,6 +237,21 @@ pub enum TokenError {
         /// The token endpoint's origin.
         origin: String,
     },
+    /// No answer before the deadline.
+    #[error("token endpoint {origin} did not answer in {seconds} s")]
+    TimedOut {
+        /// The token endpoint's origin.
+        origin: String,
+        /// The deadline.
+        seconds: u32,
+    },
+    /// A redirect instead of an answer; not followed, since it would carry the code and the
+    /// PKCE verifier (or the refresh token) elsewhere.
+    #[error("token endpoint {origin} redirected")]
+    Redirected {
+        /// The token endpoint's origin.
+        origin: String,
+    },
     /// An OAuth error response (RFC 6749 §5.2).
     #[error("token request refused: {}", code.as_str())]
     Refused {
@@ -258,13 +278,24 @@ pub enum TokenError {
     /// A token type other than Bearer.
     #[error("token type {0} unsupported")]
     UnsupportedTokenType(String),
+    /// An access token that cannot be a bearer token (RFC 6750 §2.1); the token itself is not
+    /// kept here, so it cannot reach a message or a log.
+    #[error("access token malformed: {0}")]
+    MalformedAccessToken(TokenDefect),
 }
 
 impl UserFacing for TokenError {
     fn title(&self) -> String {
         match self {
-            TokenError::Unreachable { .. } => "The sign-in server did not answer".into(),
-            TokenError::Refused { .. } => "Sign-in could not be completed".into(),
+            TokenError::Unreachable { .. } | TokenError::TimedOut { .. } => {
+                "The sign-in server did not answer".into()
+            }
+            TokenError::Refused { .. } | TokenError::Redirected { .. } => {
+                "Sign-in could not be completed".into()
+            }
+            TokenError::MalformedAccessToken(_) => {
+                "The sign-in server issued an unusable access token".into()
+            }
             _ => "The sign-in server sent an unusable answer".into(),
         }
     }
@@ -274,6 +305,19 @@ impl UserFacing for TokenError {
             TokenError::Unreachable { origin } => format!(
                 "Exchanging the sign-in for an access token at {origin} failed before any answer \
                  arrived: the server is unreachable, or it does not allow this app's origin (CORS)."
+            ),
+            TokenError::TimedOut { origin, seconds } => format!(
+                "Exchanging the sign-in for an access token at {origin} got no answer within \
+                 {seconds} seconds, so Bedside stopped waiting."
+            ),
+            TokenError::Redirected { origin } => format!(
+                "The token endpoint at {origin} sent the request elsewhere. Bedside did not \
+                 follow, so the sign-in's code stays with this server."
+            ),
+            TokenError::MalformedAccessToken(defect) => format!(
+                "The access token from the sign-in server {defect}. An access token may hold \
+                 only letters, digits and - . _ ~ + / (with = at the end), so Bedside did not \
+                 use it."
             ),
             TokenError::Refused { code, description } => match description {
                 Some(words) => format!("{} The server said: \u{201c}{words}\u{201d}", code.sentence()),

@@ -1,7 +1,7 @@
 //! Token cases from RFC 6749 §4.1.3, §5.1, §5.2, RFC 7636 §4.5 and the SMART launch context.
 
 use super::*;
-use crate::http::{HttpResponse, NetworkFailure};
+use crate::http::{FailureKind, HttpResponse, NetworkFailure};
 use crate::smart::authorize::{authorization_request, ClientSettings, Entropy};
 use crate::smart::callback::{parse_callback, verify};
 use crate::smart::discovery::Discovery;
@@ -196,9 +196,7 @@ fn a_500_without_an_oauth_body_reports_the_status() {
 
 #[test]
 fn a_network_failure_names_the_origin_and_cors() {
-    let failed = Err(NetworkFailure {
-        detail: "Failed to fetch".into(),
-    });
+    let failed = Err(NetworkFailure::unreachable("Failed to fetch"));
     let error = parse_token_response(&endpoint(), failed).unwrap_err();
     assert!(error.message().contains("https://ehr.example"));
     assert!(error.message().contains("CORS"));
@@ -209,5 +207,69 @@ fn a_2xx_html_page_is_not_json() {
     assert_eq!(
         parse_token_response(&endpoint(), ok("<html></html>")).unwrap_err(),
         TokenError::NotJson
+    );
+}
+
+#[test]
+fn an_access_token_with_a_line_break_is_refused_without_repeating_it() {
+    let body =
+        r#"{"access_token":"SECRET\r\nX-Injected: yes","token_type":"Bearer","patient":"p"}"#;
+    let error = parse_token_response(&endpoint(), ok(body)).unwrap_err();
+    assert!(
+        matches!(error, TokenError::MalformedAccessToken(_)),
+        "{error:?}"
+    );
+    let words = format!("{} {} {error}", error.title(), error.message());
+    assert!(words.contains("line break"), "{words}");
+    assert!(!words.contains("SECRET"), "{words}");
+}
+
+#[test]
+fn an_access_token_outside_the_b64token_grammar_is_refused() {
+    for token in ["a b", "a\\\"b", "a%0Ab", "ab=c", "caf\u{e9}"] {
+        let body = format!(r#"{{"access_token":"{token}","token_type":"Bearer"}}"#);
+        assert!(
+            matches!(
+                parse_token_response(&endpoint(), ok(&body)),
+                Err(TokenError::MalformedAccessToken(_))
+            ),
+            "{token}"
+        );
+    }
+}
+
+#[test]
+fn a_token_endpoint_that_does_not_answer_in_time_is_named_with_the_deadline() {
+    let failed = Err(NetworkFailure::new(
+        FailureKind::TimedOut { seconds: 30 },
+        "aborted",
+    ));
+    let error = parse_token_response(&endpoint(), failed).unwrap_err();
+    assert_eq!(
+        error,
+        TokenError::TimedOut {
+            origin: "https://ehr.example".into(),
+            seconds: 30
+        }
+    );
+    assert!(
+        error.message().contains("30 seconds"),
+        "{}",
+        error.message()
+    );
+}
+
+#[test]
+fn a_token_endpoint_that_redirects_is_reported_not_followed() {
+    let failed = Err(NetworkFailure::new(
+        FailureKind::Redirected,
+        "opaqueredirect",
+    ));
+    let error = parse_token_response(&endpoint(), failed).unwrap_err();
+    assert!(matches!(error, TokenError::Redirected { .. }));
+    assert!(
+        error.message().contains("did not follow"),
+        "{}",
+        error.message()
     );
 }

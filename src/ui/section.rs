@@ -1,5 +1,6 @@
 //! The frame every summary section shares: heading with count, skeleton while loading, paging
-//! progress, its own error with a retry, "not shared by this launch", or its content.
+//! progress, its own error with a retry, "not shared by this launch", or its content (with a
+//! retry too when a later page failed and only part of it arrived).
 
 use super::problem::ProblemPanel;
 use crate::browser::fetch::SectionData;
@@ -67,9 +68,12 @@ pub fn SectionFrame(
                         <button class="retry" on:click=move |_| on_retry.run(())>"Try again"</button>
                     }.into_any()),
                 };
-                let notices = match &current {
-                    SectionState::Loaded(data) => data.notices.clone(),
-                    _ => Vec::new(),
+                let (notices, incomplete) = match &current {
+                    SectionState::Loaded(data) => (
+                        data.notices.clone(),
+                        data.incomplete.iter().map(|cut| cut.describe()).collect::<Vec<_>>(),
+                    ),
+                    _ => (Vec::new(), Vec::new()),
                 };
                 view! {
                     <h2 id=heading_id.clone()>
@@ -81,6 +85,12 @@ pub fn SectionFrame(
                         <ul class="notices">
                             {notices.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
                         </ul>
+                    })}
+                    {(!incomplete.is_empty()).then(|| view! {
+                        <div class="incomplete" role="status" data-testid="incomplete">
+                            {incomplete.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}
+                            <button class="retry" on:click=move |_| on_retry.run(())>"Try again"</button>
+                        </div>
                     })}
                 }
             }}

@@ -170,7 +170,7 @@ pub fn response(
         9 => (status, content_type, body).prop_map(|(status, content_type, body)| {
             Ok(HttpResponse { status, content_type, body })
         }),
-        1 => text().prop_map(|detail| Err(NetworkFailure { detail })),
+        1 => text().prop_map(|detail| Err(NetworkFailure::unreachable(detail))),
     ]
 }
 

@@ -288,6 +288,12 @@ fn issue(ctx: &Ctx, grants: &mut Grants, scope: ScopeSet, template: TokenGrant) 
         ..template.clone()
     };
     let (access_token, refresh_token) = grants.issue_tokens(access, refresh);
+    // The grant keeps the token as issued; only the answer carries the injected header line.
+    let access_token = if options.simulates(Simulation::TokenWithNewline) {
+        format!("{access_token}\r\nX-Injected: simulated-token_with_newline")
+    } else {
+        access_token
+    };
     let context = &template.context;
     let mut document = json!({
         "access_token": access_token,

@@ -12,10 +12,14 @@ use super::Query;
 pub(crate) enum NextLinks<'a> {
     /// To the following page, while there is one.
     Honest,
-    /// `paging_loop`: the first page to a second one, every later page back to the first.
+    /// `paging_loop`: the first page to a second one, every later page back to the first
+    /// (`paging_second_page_fails` uses its first link, and fails the second page).
     Loop,
     /// `paging_foreign_next`: the first page to the second one's path on the given origin.
     Foreign(&'a str),
+    /// `paging_escaping_next`: the first page to the second one's query on a path that
+    /// leaves the base once `%2F` is decoded (`{base}/..%2Foutside/{type}`).
+    Escaping,
 }
 
 /// One page of `matches` for `query`, with `included` resources after the matches.
@@ -54,6 +58,9 @@ pub(crate) fn searchset(
                 &format!("{origin}{}", path.unwrap_or_default()),
                 query.count,
             ))
+        }
+        NextLinks::Escaping if first_page => {
+            Some(link(&format!("{base}/..%2Foutside"), query.count))
         }
         _ => (query.count > 0 && following < total).then(|| link(base, following)),
     };
