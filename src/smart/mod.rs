@@ -7,6 +7,8 @@ pub mod authorize;
 pub mod bearer;
 /// Checking the redirect back from the authorization server.
 pub mod callback;
+/// WCAG 2.1 relative luminance and contrast ratio, for the style document's colours.
+pub mod contrast;
 /// `.well-known/smart-configuration` and the CapabilityStatement fallback.
 pub mod discovery;
 /// OpenID Connect id_token decoding and claim checks.
