@@ -195,10 +195,10 @@ async fn the_embedded_launch_page_frames_the_app_with_iss_and_a_fresh_launch() {
 }
 
 #[tokio::test]
-async fn launching_an_unknown_patient_shows_an_error_page() {
+async fn launching_a_patient_id_no_fhir_server_could_hold_shows_an_error_page() {
     let sandbox = start().await;
     let response = get(&format!(
-        "{}/ehr/launch?patient=p-nobody",
+        "{}/ehr/launch?patient=not%20an%20id!",
         sandbox.ehr_origin
     ))
     .await;
@@ -208,6 +208,23 @@ async fn launching_an_unknown_patient_shows_an_error_page() {
         .await
         .expect("a page")
         .contains("id=\"error-message\""));
+}
+
+#[tokio::test]
+async fn launching_a_well_formed_patient_id_the_server_does_not_hold_goes_ahead() {
+    // A chart can name a patient the FHIR server no longer holds; the app must be shown it.
+    let sandbox = start().await;
+    let response = get(&format!(
+        "{}/ehr/launch?patient=p-nobody",
+        sandbox.ehr_origin
+    ))
+    .await;
+    assert_eq!(response.status(), 200);
+    assert!(response
+        .text()
+        .await
+        .expect("a page")
+        .contains("id=\"bedside-frame\""));
 }
 
 #[tokio::test]
