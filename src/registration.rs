@@ -61,7 +61,7 @@ pub fn registration_sheet(config: &AppConfig, app_url: &Url) -> String {
     let _ = writeln!(sheet, "Launch URL:      {launch_url}");
     let _ = writeln!(
         sheet,
-        "Redirect URI:    {} (must match exactly)",
+        "Redirect URI:    {} (must match exactly; for servers without one of their own)",
         config.redirect_uri
     );
     let _ = writeln!(sheet, "FHIR version:    R4 (4.0.x; R4B and R5 also read)");
@@ -84,6 +84,25 @@ pub fn registration_sheet(config: &AppConfig, app_url: &Url) -> String {
         let _ = writeln!(sheet);
         let _ = writeln!(sheet, "Server: {} ({})", server.label(), server.iss);
         let _ = writeln!(sheet, "  client_id: {}", server.client_id);
+        match &server.redirect_uri {
+            Some(own) => {
+                let _ = writeln!(
+                    sheet,
+                    "  redirect_uri: {own} (this server's own; must match exactly)"
+                );
+            }
+            None => {
+                let suggested = app_url.join("callback/my-ehr").map(String::from);
+                let _ = writeln!(
+                    sheet,
+                    "  redirect_uri: {} (shared). Recommended: register a redirect URI for this \
+                     server alone, e.g. {}, and name it in config.json, so that Bedside can \
+                     tell which server answered (mix-up defence, docs/DEPLOYMENT.md)",
+                    config.redirect_uri,
+                    suggested.unwrap_or_default()
+                );
+            }
+        }
         let kinds = [
             (
                 "EHR launch",
@@ -142,8 +161,10 @@ mod tests {
         );
         assert!(sheet.contains("Launch URL:      https://apps.example/bedside/launch"));
         assert!(sheet.contains(
-            "Redirect URI:    https://apps.example/bedside/callback (must match exactly)"
+            "Redirect URI:    https://apps.example/bedside/callback (must match exactly; for \
+             servers without one of their own)"
         ));
+        assert!(sheet.contains("Recommended: register a redirect URI for this server alone"));
         assert!(sheet.contains("client_id: abc"));
         assert!(sheet.contains("- launch: receive the patient"));
         assert!(sheet.contains("- launch/patient: let the user pick a patient"));
@@ -151,5 +172,23 @@ mod tests {
         assert!(sheet.contains("- patient/Condition.read: read the patient's record"));
         assert!(sheet.contains("- online_access: renew access silently"));
         assert!(sheet.contains("PKCE S256"));
+    }
+
+    #[test]
+    fn a_server_with_its_own_redirect_uri_is_listed_with_it() {
+        let config = AppConfig::parse(
+            r#"{"servers":[{"iss":"https://ehr.example/fhir","client_id":"abc",
+               "redirect_uri":"https://apps.example/bedside/callback/main"}]}"#,
+            &Url::parse("https://apps.example/bedside/").unwrap(),
+        )
+        .unwrap();
+        let sheet = registration_sheet(
+            &config,
+            &Url::parse("https://apps.example/bedside/").unwrap(),
+        );
+        assert!(sheet.contains(
+            "  redirect_uri: https://apps.example/bedside/callback/main (this server's own; must \
+             match exactly)"
+        ));
     }
 }

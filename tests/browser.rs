@@ -82,6 +82,19 @@ fn discarding_abandoned_records_removes_every_in_flight_record_and_nothing_else(
 }
 
 #[wasm_bindgen_test]
+fn the_sole_record_of_the_tab_is_taken_and_two_records_give_none() {
+    let only = record(5, 1);
+    storage::save(&only).unwrap();
+    assert_eq!(storage::take_sole(), Some(record(5, 1)));
+    assert_eq!(storage::take(&only.state), None);
+    let (one, two) = (record(6, 1), record(7, 1));
+    storage::save(&one).unwrap();
+    storage::save(&two).unwrap();
+    assert_eq!(storage::take_sole(), None);
+    storage::discard_abandoned();
+}
+
+#[wasm_bindgen_test]
 fn the_stored_record_holds_no_access_or_refresh_token_fields() {
     let saved = record(4, 1);
     storage::save(&saved).unwrap();

@@ -32,7 +32,8 @@ struct Server {
     name: String,
     client_id: String,
     standalone: bool,
-    redirect_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_uri: Option<String>,
 }
 
 /// `GET /config.json`: one server per profile, each with a redirect URI of its own (the
@@ -44,14 +45,17 @@ pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response
         name: profile.title.to_string(),
         client_id: sandbox.client.id.clone(),
         standalone: true,
-        redirect_uri: own_redirect_uri(&sandbox.app_origin, profile.name),
+        redirect_uri: Some(own_redirect_uri(&sandbox.app_origin, profile.name)),
     });
     let extra = sandbox.extra_servers.iter().map(|server| Server {
         iss: server.iss.clone(),
         name: server.name.clone(),
         client_id: sandbox.client.id.clone(),
         standalone: true,
-        redirect_uri: own_redirect_uri(&sandbox.app_origin, &server.redirect_name),
+        redirect_uri: server
+            .redirect_name
+            .as_ref()
+            .map(|name| own_redirect_uri(&sandbox.app_origin, name)),
     });
     let config = Config {
         servers: profiles.chain(extra).collect(),

@@ -128,8 +128,9 @@ pub struct ExtraServer {
     pub iss: String,
     /// The name the start page shows.
     pub name: String,
-    /// The last segment of its own redirect URI, `{app_origin}/callback/{redirect_name}`.
-    pub redirect_name: String,
+    /// The last segment of its own redirect URI, `{app_origin}/callback/{redirect_name}`;
+    /// `None` leaves it on the shared `{app_origin}/callback`.
+    pub redirect_name: Option<String>,
 }
 
 impl Default for Options {

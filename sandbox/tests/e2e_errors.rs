@@ -171,3 +171,94 @@ async fn an_id_token_with_another_nonce_is_not_trusted() {
     assert!(reason.contains("wrong nonce"), "{reason}");
     harness.finish().await;
 }
+
+/// A standalone launch from the start page at `query`, against a sandbox that answers every
+/// authorization with an error but no `state`.
+async fn standalone_error_without_state(query: &str) -> Harness {
+    let harness = Harness::start_with(sandbox::Options {
+        simulate: Some(sandbox::Simulation::AuthErrorWithoutState),
+        ..sandbox::Options::default()
+    })
+    .await;
+    let start = format!("{}/{query}", harness.sandbox.app_origin);
+    harness.client.goto(&start).await.unwrap();
+    harness
+        .click(&format!(
+            "button[data-iss=\"{}\"]",
+            harness.sandbox.fhir_base()
+        ))
+        .await;
+    harness
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_authorization_error_without_state_shows_the_servers_words_as_unverified() {
+    let harness = standalone_error_without_state("").await;
+    let (title, message) = app_error(&harness).await;
+    assert_eq!(title, "Sign-in was refused");
+    assert!(
+        message.contains("refused the access Bedside asked for"),
+        "{message}"
+    );
+    assert!(
+        message.contains("(not verified by Bedside): \u{201c}The scope \""),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "is not allowed for client \"bedside\". [simulated: auth_error_without_state]\u{201d}"
+        ),
+        "{message}"
+    );
+    assert!(
+        !message.contains("unknown or was already used"),
+        "{message}"
+    );
+    harness.screenshot("error-without-state").await;
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn in_debug_mode_the_error_page_shows_the_launch_inspector() {
+    let harness = standalone_error_without_state("?debug=1").await;
+    harness.wait_for("[data-testid=error-title]").await;
+    let timeline = harness.text_of("[data-testid=inspector-timeline]").await;
+    for step in ["discovery", "authorize", "callback"] {
+        assert!(timeline.contains(step), "no {step} step in:\n{timeline}");
+    }
+    // The answer's error is shown; one-time values never are.
+    assert!(timeline.contains("error=invalid_scope"), "{timeline}");
+    let challenges: Vec<&str> = timeline
+        .split("code_challenge=")
+        .skip(1)
+        .map(|rest| rest.split(['&', ' ', '\n']).next().unwrap_or_default())
+        .collect();
+    assert!(
+        challenges.iter().all(|value| *value == "%5Bredacted%5D"),
+        "{challenges:?}"
+    );
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_unlisted_issuer_with_attacker_text_is_shown_quoted_and_capped() {
+    let harness = Harness::start().await;
+    let bait = "Your-session-expired.-Call-the-help-desk-on-555-0100-now-".repeat(30);
+    let launch = format!(
+        "{}/launch?iss=https://evil.example/{bait}&launch=x",
+        harness.sandbox.app_origin
+    );
+    harness.client.goto(&launch).await.unwrap();
+    let (title, message) = app_error(&harness).await;
+    assert_eq!(title, "This server is not allowed");
+    assert!(
+        message.contains("\u{201c}https://evil.example/Your-session-expired"),
+        "{message}"
+    );
+    assert!(message.contains("\u{2026}\u{201d}"), "{message}");
+    assert!(message.chars().count() < 500, "{message}");
+    harness.finish().await;
+}

@@ -86,6 +86,7 @@ async fn the_spa_fallback_serves_index_html_for_launch_and_callback_without_cach
         "/",
         "/launch?iss=x&launch=y",
         "/callback?code=c&state=s",
+        "/callback/reference?code=c&state=s",
         "/deep/route",
     ] {
         let response = get(&format!("{}{path}", sandbox.app_origin)).await;
