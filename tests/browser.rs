@@ -4,7 +4,7 @@
 
 use bedside::browser::{http, location, storage};
 use bedside::fhir::FhirBaseUrl;
-use bedside::http::HttpRequest;
+use bedside::http::{FailureKind, HttpRequest};
 use bedside::smart::authorize::{
     authorization_request, ClientSettings, Entropy, InFlightRecord, LaunchKind,
     MAX_IN_FLIGHT_AGE_MS,
@@ -124,6 +124,17 @@ async fn an_unreachable_server_is_a_network_failure_not_a_panic() {
     assert!(http::send(&HttpRequest::get(url, "application/json"))
         .await
         .is_err());
+}
+
+#[wasm_bindgen_test]
+async fn a_header_the_browser_refuses_is_a_typed_failure_not_a_panic() {
+    let url = Url::parse("data:application/json,%7B%7D").unwrap();
+    let mut request = HttpRequest::get(url, "application/json");
+    request
+        .headers
+        .push(("Authorization".into(), "Bearer a\r\nX-Injected: 1".into()));
+    let failure = http::send(&request).await.unwrap_err();
+    assert_eq!(failure.kind, FailureKind::Unsendable);
 }
 
 #[wasm_bindgen_test]

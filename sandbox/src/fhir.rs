@@ -84,7 +84,10 @@ pub(crate) async fn search_type(
     }
     if ty.name == "Condition" {
         match simulation {
-            Some(Simulation::RequestRedirected) => return redirected_outside(&ctx, &raw),
+            Some(Simulation::RequestRedirected) => return redirected(&ctx, &raw, false),
+            Some(Simulation::RequestRedirectedElsewhere) => {
+                return redirected(&ctx, &raw, true);
+            }
             Some(Simulation::RequestNoAnswer) => {
                 let first = ctx.sandbox.grants().rate_limit_once(family, ty.name);
                 if first {
@@ -148,15 +151,25 @@ fn rate_limited() -> Response {
     response
 }
 
-/// The simulated `307 Temporary Redirect` of a Condition search to the same path under
-/// `/outside/`: same origin, outside every FHIR base, so an app that followed it would hand
-/// its token to whatever serves there.
-fn redirected_outside(ctx: &Ctx, raw: &str) -> Response {
+/// The simulated redirect of a Condition search: `request_redirected` answers 307 to the same
+/// path under `/outside/` (same origin, outside every FHIR base, so an app that followed it
+/// would hand its token to whatever serves there); `request_redirected_elsewhere` answers 302
+/// to the same path on another origin (whose answer an app that followed would show).
+fn redirected(ctx: &Ctx, raw: &str, elsewhere: bool) -> Response {
     let origin = &ctx.sandbox.ehr_origin;
     let path = ctx.fhir_base();
     let path = path.strip_prefix(origin.as_str()).unwrap_or_default();
-    let location = format!("{origin}/outside{path}/Condition?{raw}");
-    let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+    let (status, to) = if elsewhere {
+        let foreign = ctx.sandbox.foreign_next_origin.as_deref();
+        (
+            StatusCode::FOUND,
+            foreign.unwrap_or(DEFAULT_FOREIGN_ORIGIN).to_owned(),
+        )
+    } else {
+        (StatusCode::TEMPORARY_REDIRECT, format!("{origin}/outside"))
+    };
+    let location = format!("{to}{path}/Condition?{raw}");
+    let mut response = status.into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
     }

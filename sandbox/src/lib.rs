@@ -100,7 +100,8 @@ pub struct Options {
     /// whose patients are served after the generated ones; unreadable files are reported
     /// on stderr by name and skipped.
     pub data_dir: Option<PathBuf>,
-    /// The origin (`http://host:port`) the `paging_foreign_next` simulation links to; without
+    /// The origin (`http://host:port`) the `paging_foreign_next` simulation links to (and
+    /// `request_redirected_elsewhere` redirects to); without
     /// it, an origin that never resolves. Tests set a listener of their own here to see
     /// whether the app follows the link and what it sends.
     pub foreign_next_origin: Option<String>,

@@ -19,6 +19,7 @@ OPTIONS:
     --seed N               seed of the synthetic patients (default 7)
     --token-lifetime SECS  access token lifetime in seconds (default 3600)
     --fhir-delay-ms MS     answer every FHIR read and search MS milliseconds late (a slow EHR)
+    --request-timeout SECS the app's request deadline, written into its config.json
     --redirect-uri URI     register another redirect URI (repeatable)
     --simulate NAME        simulate a failure on every launch (names below)
     --deny-scope X         never grant resource type X (e.g. Procedure) or scope X (repeatable)
@@ -65,6 +66,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, Stri
                 options.access_token_lifetime = Duration::from_secs(number(value()?)?)
             }
             "--fhir-delay-ms" => options.fhir_delay = Duration::from_millis(number(value()?)?),
+            "--request-timeout" => {
+                let seconds = number(value()?)?;
+                let seconds = u32::try_from(seconds).map_err(|_| format!("{flag}: too large"))?;
+                options.request_timeout_seconds = Some(seconds);
+            }
             "--redirect-uri" => options.extra_redirect_uris.push(value()?),
             "--simulate" => options.simulate = Some(value()?.parse::<Simulation>()?),
             "--deny-scope" => options.denied_scopes.push(value()?),
@@ -142,7 +148,8 @@ mod tests {
     #[test]
     fn every_flag_is_read_and_redirect_uri_repeats() {
         let line = "--ehr-port 0 --app-port 1 --app-dir dist --seed 3 --token-lifetime 60 \
-                    --redirect-uri http://a/cb --redirect-uri http://b/cb --fhir-delay-ms 250";
+                    --redirect-uri http://a/cb --redirect-uri http://b/cb --fhir-delay-ms 250 \
+                    --request-timeout 5";
         let options = parse(args(line)).ok().flatten().unwrap_or_default();
         assert_eq!(
             (options.ehr_port, options.app_port, options.seed),
@@ -152,6 +159,7 @@ mod tests {
         assert_eq!(options.access_token_lifetime, Duration::from_secs(60));
         assert_eq!(options.extra_redirect_uris, ["http://a/cb", "http://b/cb"]);
         assert_eq!(options.fhir_delay, Duration::from_millis(250));
+        assert_eq!(options.request_timeout_seconds, Some(5));
     }
 
     #[test]

@@ -27,6 +27,7 @@
 //! | `paging_loop` | FHIR search | every first page links `next` to a second page, whose `next` leads back to the first page |
 //! | `token_with_newline` | token (code, refresh) | the `access_token` carries CR LF and a header line after its own text (a header injection) |
 //! | `request_redirected` | FHIR search | every Condition search: 307 to the same path under `/outside/` on the same origin (outside every FHIR base; answered 404 there), CORS headers present |
+//! | `request_redirected_elsewhere` | FHIR search | every Condition search: 302 to the same path on another origin: `Options::foreign_next_origin`, else `http://foreign-origin.invalid` |
 //! | `request_no_answer` | FHIR search | the first Condition search per authorization is held unanswered for [`NO_ANSWER_HOLD`]; the repeated search is answered |
 //! | `paging_second_page_fails` | FHIR search | every first page links `next` to a second page (even when the first held every match), and every later page answers 500 with an OperationOutcome (code `exception`) |
 //! | `paging_escaping_next` | FHIR search | every first page links `next` to `{base}/..%2Foutside/{type}?…`: below the base as written, outside it once `%2F` is decoded |
@@ -77,6 +78,8 @@ pub enum Simulation {
     TokenWithNewline,
     /// `request_redirected`.
     RequestRedirected,
+    /// `request_redirected_elsewhere`.
+    RequestRedirectedElsewhere,
     /// `request_no_answer`.
     RequestNoAnswer,
     /// `paging_second_page_fails`.
@@ -95,8 +98,9 @@ pub(crate) const RETRY_AFTER_SECONDS: u64 = 1;
 /// bounded, so a sandbox never keeps a request forever.
 pub(crate) const NO_ANSWER_HOLD: Duration = Duration::from_secs(600);
 
-/// Where `paging_foreign_next` points without `Options::foreign_next_origin`: `.invalid`
-/// never resolves (RFC 2606), so even an app that followed it with its token leaks nothing.
+/// Where `paging_foreign_next` and `request_redirected_elsewhere` point without
+/// `Options::foreign_next_origin`: `.invalid` never resolves (RFC 2606), so even an app that
+/// followed it with its token leaks nothing.
 pub(crate) const DEFAULT_FOREIGN_ORIGIN: &str = "http://foreign-origin.invalid";
 
 impl Simulation {
@@ -121,6 +125,7 @@ impl Simulation {
         Simulation::PagingForeignNext,
         Simulation::TokenWithNewline,
         Simulation::RequestRedirected,
+        Simulation::RequestRedirectedElsewhere,
         Simulation::RequestNoAnswer,
         Simulation::PagingSecondPageFails,
         Simulation::PagingEscapingNext,
@@ -148,6 +153,7 @@ impl Simulation {
             Simulation::PagingForeignNext => "paging_foreign_next",
             Simulation::TokenWithNewline => "token_with_newline",
             Simulation::RequestRedirected => "request_redirected",
+            Simulation::RequestRedirectedElsewhere => "request_redirected_elsewhere",
             Simulation::RequestNoAnswer => "request_no_answer",
             Simulation::PagingSecondPageFails => "paging_second_page_fails",
             Simulation::PagingEscapingNext => "paging_escaping_next",
@@ -181,6 +187,9 @@ impl Simulation {
             Simulation::PagingForeignNext => "FHIR: next link to another origin",
             Simulation::TokenWithNewline => "token: access token with CR LF",
             Simulation::RequestRedirected => "FHIR: Condition search redirected outside",
+            Simulation::RequestRedirectedElsewhere => {
+                "FHIR: Condition search sent to another origin"
+            }
             Simulation::RequestNoAnswer => "FHIR: first Condition search never answered",
             Simulation::PagingSecondPageFails => "FHIR: every second page fails (500)",
             Simulation::PagingEscapingNext => "FHIR: next link escapes the base (..%2F)",

@@ -1,8 +1,8 @@
 //! End-to-end: the app's paging against servers that misbehave, simulated by the sandbox: a
 //! 429 with `Retry-After` is waited out, a loop of `next` links ends, and a `next` link to
-//! another origin is not followed, so the bearer token stays with the FHIR server. What the
-//! sandbox and a foreign listener received is checked from their own records. Run with
-//! `cargo xtask test`.
+//! another origin is not followed, so the bearer token stays with the FHIR server, nor is a
+//! search's redirect to another origin. What the sandbox and a foreign listener received is
+//! checked from their own records. Run with `cargo xtask test`.
 
 mod e2e_support;
 
@@ -148,5 +148,31 @@ async fn a_next_link_to_another_origin_never_gets_the_token_and_the_user_is_told
         .filter(|headers| headers.contains_key("authorization"))
         .count();
     assert_eq!(with_token, 0, "the other origin got the token: {seen:?}");
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_search_redirected_to_another_origin_is_not_followed_and_the_section_says_why() {
+    let (origin, seen) = foreign_listener().await;
+    let harness = Harness::start_with(Options {
+        foreign_next_origin: Some(origin.clone()),
+        ..Options::default()
+    })
+    .await;
+    launch_with(&harness, "request_redirected_elsewhere").await;
+    let message = harness
+        .text_of("[data-testid=section-problems] [data-testid=error-message]")
+        .await;
+    assert!(
+        message.contains("Bedside did not follow, so your access stays with this server"),
+        "{message}"
+    );
+    harness
+        .wait_for("main:has(section.summary-section):not(:has(section[aria-busy=true]))")
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let seen = seen.lock().expect("the record").clone();
+    assert!(seen.is_empty(), "the other origin was asked: {seen:?}");
     harness.finish().await;
 }

@@ -521,3 +521,19 @@ async fn paging_escaping_next_links_the_first_page_to_an_encoded_path_outside_th
     let escaping = format!("{}/..%2Foutside/Condition?", sandbox.fhir_base());
     assert!(next.starts_with(&escaping), "{next}");
 }
+
+#[tokio::test]
+async fn request_redirected_elsewhere_answers_condition_searches_302_to_the_configured_origin() {
+    let foreign = "http://127.0.0.1:9";
+    let sandbox = start_with(Options {
+        foreign_next_origin: Some(foreign.to_string()),
+        ..Options::default()
+    })
+    .await;
+    let token = search_token(&sandbox, "request_redirected_elsewhere").await;
+    let response = get_from_app(&sandbox, &first_page(&sandbox, "Condition"), &token).await;
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap_or_default();
+    let expected = format!("{foreign}/reference/fhir/Condition?");
+    assert!(location.starts_with(&expected), "{location}");
+}

@@ -306,6 +306,70 @@ mod tests {
         }
     }
 
+    // proptest is a native dev-dependency; the wasm build of these tests skips the property.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Where a server that decodes everything, treats `\\` as `/` and drops `;`
+        /// parameters would route `path`: RFC 3986 §5.2.4 on the fully decoded segments.
+        fn routed(path: &str) -> Vec<Vec<u8>> {
+            let mut bytes = path.as_bytes().to_vec();
+            for _ in 0..8 {
+                bytes = percent_decoded(&bytes);
+            }
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            for segment in bytes.split(|&b| b == b'/' || b == b'\\').skip(1) {
+                let name = segment.split(|&b| b == b';').next().unwrap_or_default();
+                match name {
+                    b"." => {}
+                    b".." => {
+                        out.pop();
+                    }
+                    _ => out.push(segment.to_vec()),
+                }
+            }
+            out
+        }
+
+        const PIECES: [&str; 14] = [
+            "..",
+            ".",
+            "%2e%2e",
+            "%2E.",
+            ".%2e",
+            "..%2F",
+            "%2F",
+            "%5C",
+            "%252e%252e",
+            "..;",
+            "Patient",
+            "a.b",
+            "fhir",
+            "%66hir",
+        ];
+
+        proptest! {
+            #[test]
+            fn a_covered_url_routes_below_the_base_however_a_server_decodes_it(
+                picks in proptest::collection::vec(0..PIECES.len(), 1..8)
+            ) {
+                let b = base("https://ehr.example/fhir");
+                let tail: Vec<&str> = picks.iter().map(|&i| PIECES[i]).collect();
+                let text = format!("https://ehr.example/fhir/{}", tail.join("/"));
+                let url = Url::parse(&text).unwrap();
+                if b.covers(&url) {
+                    let route = routed(url.path());
+                    prop_assert!(
+                        route.first().map(Vec::as_slice) == Some(b"fhir".as_slice()),
+                        "{} is covered but routes to {:?}", url, route
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn join_appends_a_relative_path() {
         assert_eq!(
