@@ -122,6 +122,11 @@ async fn check_summary(harness: &Harness, patient: &Headlines, profile: &str) {
     assert!(long_decimal.is_none(), "{context}: {long_decimal:?}");
 }
 
+async fn scroll_to(harness: &Harness, section: &str) {
+    let script = format!("document.querySelector('[data-testid={section}]').scrollIntoView();");
+    harness.client.execute(&script, vec![]).await.unwrap();
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn corpus_patients_show_their_headline_facts_on_the_reference_and_epic_like_profiles() {
@@ -137,6 +142,15 @@ async fn corpus_patients_show_their_headline_facts_on_the_reference_and_epic_lik
         harness
             .screenshot(&format!("corpus-{}-1280", patient.name))
             .await;
+        for (section, shot) in [
+            ("section-vital-signs", "vitals"),
+            ("section-immunizations", "history"),
+        ] {
+            scroll_to(&harness, section).await;
+            harness
+                .screenshot(&format!("corpus-{}-{shot}-1280", patient.name))
+                .await;
+        }
     }
     harness.client.set_window_size(480, 1400).await.unwrap();
     for patient in &PATIENTS {
@@ -156,6 +170,10 @@ async fn corpus_patients_show_their_headline_facts_on_the_reference_and_epic_lik
         );
         harness
             .screenshot(&format!("corpus-{}-480", patient.name))
+            .await;
+        scroll_to(&harness, "section-vital-signs").await;
+        harness
+            .screenshot(&format!("corpus-{}-vitals-480", patient.name))
             .await;
     }
     harness.finish().await;
