@@ -193,10 +193,10 @@ async fn the_embedded_launch_page_frames_the_app_with_iss_and_a_fresh_launch() {
 }
 
 #[tokio::test]
-async fn launching_an_unknown_patient_shows_an_error_page() {
+async fn launching_a_patient_id_no_fhir_server_could_hold_shows_an_error_page() {
     let sandbox = start().await;
     let response = get(&format!(
-        "{}/ehr/launch?patient=p-nobody",
+        "{}/ehr/launch?patient=p%20nobody%21",
         sandbox.ehr_origin
     ))
     .await;
@@ -206,6 +206,22 @@ async fn launching_an_unknown_patient_shows_an_error_page() {
         .await
         .expect("a page")
         .contains("id=\"error-message\""));
+}
+
+// A chart can name a patient the FHIR server does not hold; the launch goes ahead so the app's
+// handling of it can be seen.
+#[tokio::test]
+async fn launching_a_patient_the_fhir_server_does_not_hold_opens_the_app() {
+    let sandbox = start().await;
+    let response = get(&format!(
+        "{}/ehr/launch?patient=p-nobody",
+        sandbox.ehr_origin
+    ))
+    .await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.expect("a page");
+    assert!(page.contains("id=\"bedside-frame\""), "{page}");
+    assert!(page.contains("p-nobody"), "{page}");
 }
 
 #[tokio::test]
