@@ -8,7 +8,7 @@
 //! Synthea and older EHRs use instead of 85354-9, the site-specific members of LOINC's body
 //! temperature family (8310-5's "oral", "rectal", … siblings), 2708-6 for SpO2 from older
 //! devices, 3141-9 (weight measured), 8306-3 (length measured lying, infants), 8287-5 (head
-//! circumference by tape).
+//! circumference by tape), and 72514-3, the 0–10 pain score that EHRs file as a vital sign.
 
 /// LOINC's code system URI.
 pub const LOINC: &str = "http://loinc.org";
@@ -36,6 +36,9 @@ pub enum VitalKind {
     Bmi,
     /// Head circumference (occipital-frontal).
     HeadCircumference,
+    /// Pain severity on the 0–10 numeric rating scale, which many EHRs (and Synthea) file
+    /// among the vital signs.
+    PainSeverity,
 }
 
 /// What one LOINC code in the table names.
@@ -56,7 +59,7 @@ use VitalKind::*;
 /// The vital-sign codes, one inner list per search: codes searched together are the codes of
 /// one vital sign (blood pressure: both panels and both parts, which some servers write
 /// standalone). In the order the section shows them.
-pub const VITAL_SIGN_SEARCHES: [&[VitalCodeRow]; 9] = [
+pub const VITAL_SIGN_SEARCHES: [&[VitalCodeRow]; 10] = [
     &[
         ("85354-9", Panel),
         ("55284-4", Panel),
@@ -85,6 +88,7 @@ pub const VITAL_SIGN_SEARCHES: [&[VitalCodeRow]; 9] = [
         ("9843-4", Kind(HeadCircumference)),
         ("8287-5", Kind(HeadCircumference)),
     ],
+    &[("72514-3", Kind(PainSeverity))],
 ];
 
 /// What a LOINC code names in the table; `None` for codes that are not vital signs.
@@ -149,6 +153,6 @@ mod tests {
 
     #[test]
     fn a_code_outside_the_table_names_nothing() {
-        assert_eq!(vital_code("72514-3"), None);
+        assert_eq!(vital_code("2093-3"), None);
     }
 }

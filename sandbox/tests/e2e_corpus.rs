@@ -29,6 +29,8 @@ fn corpus() -> PathBuf {
 struct Headlines {
     /// The Patient id in the bundle.
     id: &'static str,
+    /// The MRN (the identifier typed MR, under the R4 or the older v2-0203 URI).
+    mrn: &'static str,
     /// Screenshot name.
     name: &'static str,
     problems: &'static [&'static str],
@@ -43,6 +45,7 @@ struct Headlines {
 const PATIENTS: [Headlines; 3] = [
     Headlines {
         id: "f1c01f54-8408-492f-aa92-e633953e8443",
+        mrn: "de5629af-f967-4ce8-b711-93c3623be4de",
         name: "kristie",
         problems: &["Hypertension", "Hyperlipidemia", "Epilepsy"],
         blood_pressure: "169/111 mmHg",
@@ -56,6 +59,7 @@ const PATIENTS: [Headlines; 3] = [
     // Older-format: string clinicalStatus, Immunization.date, the pre-R4 category system.
     Headlines {
         id: "bfa30f8c-fea5-41ec-bb66-79bf4bba1124",
+        mrn: "5134727a-2780-45c6-918f-127a6743d13e",
         name: "brenda",
         problems: &["Prediabetes", "Body mass index 30+ - obesity (finding)"],
         blood_pressure: "106/82 mmHg",
@@ -64,6 +68,7 @@ const PATIENTS: [Headlines; 3] = [
     },
     Headlines {
         id: "a5d58f24-9689-4a44-a377-32708cae064c",
+        mrn: "e3efe5de-76da-41c7-8c53-e78cfc7d458e",
         name: "dedra",
         problems: &[],
         blood_pressure: "104/87 mmHg",
@@ -85,6 +90,14 @@ async fn check_summary(harness: &Harness, patient: &Headlines, profile: &str) {
         texts.push(harness.section_text(id).await);
     }
     let context = format!("{} on {profile}", patient.name);
+    // epic-like says need_patient_banner "false": the EHR shows its own.
+    if profile == "reference" {
+        let banner = harness.text_of("[data-testid=patient-banner]").await;
+        assert!(
+            banner.contains(&format!("MRN\n{}", patient.mrn)),
+            "{context}: {banner}"
+        );
+    }
     for text in &texts {
         assert!(
             !text.contains("could not be read"),
@@ -112,12 +125,19 @@ async fn check_summary(harness: &Harness, patient: &Headlines, profile: &str) {
         immunizations.contains(patient.vaccine),
         "{context}: immunizations: {immunizations}"
     );
-    // No raw float reaches the page: four significant digits at most after the point.
+    // No raw float reaches the page (Synthea writes 16 significant digits; a measurement as
+    // written carries at most six).
     let long_decimal = texts.iter().find(|t| {
         t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .any(|number| number.split_once('.').is_some_and(|(_, f)| f.len() > 3))
+            .filter(|number| number.contains('.'))
+            .any(|number| number.trim_start_matches(['0', '.']).len() > 7)
     });
     assert!(long_decimal.is_none(), "{context}: {long_decimal:?}");
+}
+
+async fn scroll_to(harness: &Harness, section: &str) {
+    let script = format!("document.querySelector('[data-testid={section}]').scrollIntoView();");
+    harness.client.execute(&script, vec![]).await.unwrap();
 }
 
 #[tokio::test]
@@ -135,6 +155,15 @@ async fn corpus_patients_show_their_headline_facts_on_the_reference_and_epic_lik
         harness
             .screenshot(&format!("corpus-{}-1280", patient.name))
             .await;
+        for (section, shot) in [
+            ("section-vital-signs", "vitals"),
+            ("section-immunizations", "history"),
+        ] {
+            scroll_to(&harness, section).await;
+            harness
+                .screenshot(&format!("corpus-{}-{shot}-1280", patient.name))
+                .await;
+        }
     }
     harness.client.set_window_size(480, 1400).await.unwrap();
     for patient in &PATIENTS {
@@ -154,6 +183,10 @@ async fn corpus_patients_show_their_headline_facts_on_the_reference_and_epic_lik
         );
         harness
             .screenshot(&format!("corpus-{}-480", patient.name))
+            .await;
+        scroll_to(&harness, "section-vital-signs").await;
+        harness
+            .screenshot(&format!("corpus-{}-vitals-480", patient.name))
             .await;
     }
     harness.finish().await;

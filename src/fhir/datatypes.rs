@@ -2,9 +2,9 @@
 //! uses; unknown elements are ignored, as FHIR's forward-compatibility rules ask of readers.
 
 use super::code_words::code_in_words;
-use serde::de::{DeserializeOwned, Deserializer};
+use super::lenient::{Lenient, LenientList};
+use serde::de::Deserializer;
 use serde::Deserialize;
-use serde_json::Value;
 
 pub use super::dosage::{Dosage, Timing};
 
@@ -14,10 +14,9 @@ pub use super::dosage::{Dosage, Timing};
 pub fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    let value = Value::deserialize(deserializer)?;
-    Ok(T::deserialize(value).ok())
+    Lenient::deserialize(deserializer).map(|Lenient(value)| value)
 }
 
 /// Reads a repeating element leniently: items of the wrong shape are left out, and a single
@@ -25,16 +24,9 @@ where
 pub fn lenient_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|item| T::deserialize(item).ok())
-            .collect(),
-        Value::Null => Vec::new(),
-        single => T::deserialize(single).ok().into_iter().collect(),
-    })
+    LenientList::deserialize(deserializer).map(|LenientList(items)| items)
 }
 
 /// Reads a status that FHIR R4 codes as a CodeableConcept but STU3 wrote as a plain code
@@ -44,8 +36,14 @@ pub fn concept_or_code<'de, D>(deserializer: D) -> Result<Option<CodeableConcept
 where
     D: Deserializer<'de>,
 {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::String(code) => non_blank(Some(&code)).map(|code| CodeableConcept {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Code(String),
+        Concept(CodeableConcept),
+    }
+    Ok(match lenient::<D, Written>(deserializer)? {
+        Some(Written::Code(code)) => non_blank(Some(&code)).map(|code| CodeableConcept {
             coding: vec![Coding {
                 system: None,
                 code: Some(code),
@@ -53,7 +51,8 @@ where
             }],
             text: None,
         }),
-        other => CodeableConcept::deserialize(other).ok(),
+        Some(Written::Concept(concept)) => Some(concept),
+        None => None,
     })
 }
 

@@ -22,6 +22,8 @@ pub use base_url::FhirBaseUrl;
 pub mod bundle;
 /// Shared FHIR datatypes: CodeableConcept, Coding, HumanName, Identifier, ContactPoint.
 pub mod datatypes;
+/// Reading an element leniently, in place: the wrong shape is read as absent.
+pub mod lenient;
 /// Lenient models of the clinical resources the summary reads, and per-resource parse errors.
 pub mod model;
 /// Query planning: which searches each summary section sends to this server.

@@ -103,12 +103,11 @@ fn dose(immunization: &Immunization) -> Dose {
     let when = Recorded::date_time(immunization.occurrence_date_time.as_deref())
         .or_else(|| Recorded::date_time(immunization.date.as_deref()))
         .or_else(|| Recorded::free_text(immunization.occurrence_string.as_deref()));
-    let status = match immunization.status.as_deref().map(str::trim) {
+    let status = match immunization.r4_status().map(str::trim) {
         Some("completed") => DoseStatus::Completed,
         Some("not-done") => DoseStatus::NotDone {
             reason: immunization
-                .status_reason
-                .as_ref()
+                .not_given_reason()
                 .and_then(CodeableConcept::display),
         },
         Some(other) => DoseStatus::Other(status_label(other)),

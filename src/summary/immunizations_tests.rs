@@ -157,3 +157,24 @@ fn the_stu3_date_element_dates_the_dose() {
         Some("21 Jan 2019 08:02")
     );
 }
+
+#[test]
+fn an_stu3_dose_marked_not_given_is_never_shown_as_given() {
+    let mut refused = dose(
+        "r",
+        "completed",
+        Some("140"),
+        "Influenza",
+        Some("2019-01-21"),
+    );
+    refused["notGiven"] = json!(true);
+    refused["explanation"] = json!({"reasonNotGiven": [{"text": "Patient objection"}]});
+    let view = build(&[refused]);
+    assert_eq!(view.vaccines[0].completed_doses, 0);
+    assert_eq!(
+        view.vaccines[0].doses[0].status,
+        DoseStatus::NotDone {
+            reason: Some("Patient objection".into())
+        }
+    );
+}

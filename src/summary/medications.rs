@@ -135,7 +135,7 @@ impl MedicationRecord for MedicationRequest {
 impl MedicationRecord for MedicationStatement {
     const SOURCE: MedicationSource = MedicationSource::Statement;
     fn status(&self) -> Option<&str> {
-        self.status.as_deref()
+        self.r4_status()
     }
     fn dosages(&self) -> &[Dosage] {
         &self.dosage

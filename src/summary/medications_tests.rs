@@ -242,3 +242,12 @@ fn a_request_with_nothing_recorded_is_current_and_unnamed() {
     assert_eq!(names(&view.current), vec!["Medication not named"]);
     assert_eq!(view.current[0].status, None);
 }
+
+#[test]
+fn an_stu3_statement_marked_not_taken_is_not_current() {
+    let mut stopped = statement("s", "active", json!({"text": "Aspirin"}));
+    stopped["taken"] = json!("n");
+    let view = build(&[stopped]);
+    assert!(view.current.is_empty());
+    assert_eq!(names(&view.past), vec!["Aspirin"]);
+}

@@ -264,3 +264,14 @@ fn stu3_string_statuses_sort_conditions_into_current_and_past() {
     assert_eq!(names(&view.current), vec!["Hypertension"]);
     assert_eq!(names(&view.past), vec!["Sinusitis"]);
 }
+
+#[test]
+fn an_stu3_abatement_boolean_makes_a_condition_past() {
+    let mut abated = condition("a", None, "Otitis");
+    abated["abatementBoolean"] = json!(true);
+    let mut ongoing = condition("o", None, "Asthma");
+    ongoing["abatementBoolean"] = json!(false);
+    let view = build(&[abated, ongoing]);
+    assert_eq!(names(&view.current), vec!["Asthma"]);
+    assert_eq!(names(&view.past), vec!["Otitis"]);
+}

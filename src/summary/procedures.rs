@@ -53,13 +53,11 @@ pub fn build(resources: &[Value]) -> ProceduresView {
                     .unwrap_or_else(|| "Procedure not named".into()),
                 when: when.text,
                 status: procedure
-                    .status
-                    .as_deref()
+                    .r4_status()
                     .filter(|s| s.trim() != "completed")
                     .map(status_label),
                 status_reason: procedure
-                    .status_reason
-                    .as_ref()
+                    .r4_status_reason()
                     .and_then(CodeableConcept::display),
                 reason: displays_joined(&procedure.reason_code),
             };
@@ -129,6 +127,18 @@ mod tests {
             "n",
             "not-done",
             json!({"statusReason": {"text": "Patient declined"}}),
+        )]);
+        let line = &view.procedures[0];
+        assert_eq!(line.status.as_deref(), Some("Not done"));
+        assert_eq!(line.status_reason.as_deref(), Some("Patient declined"));
+    }
+
+    #[test]
+    fn an_stu3_procedure_marked_not_done_says_so() {
+        let view = build(&[procedure(
+            "n",
+            "completed",
+            json!({"notDone": true, "notDoneReason": {"text": "Patient declined"}}),
         )]);
         let line = &view.procedures[0];
         assert_eq!(line.status.as_deref(), Some("Not done"));

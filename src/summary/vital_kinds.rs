@@ -21,6 +21,7 @@ impl VitalKind {
             VitalKind::Height => "Height",
             VitalKind::Bmi => "Body mass index",
             VitalKind::HeadCircumference => "Head circumference",
+            VitalKind::PainSeverity => "Pain severity",
         }
     }
 
@@ -34,6 +35,7 @@ impl VitalKind {
             VitalKind::Weight => "kg",
             VitalKind::Height | VitalKind::HeadCircumference => "cm",
             VitalKind::Bmi => "kg/m²",
+            VitalKind::PainSeverity => "of 10",
         }
     }
 
@@ -61,6 +63,7 @@ impl VitalKind {
                 (VitalKind::Height | VitalKind::HeadCircumference, "m") => value * 100.0,
                 (VitalKind::Height | VitalKind::HeadCircumference, "[in_i]" | "in") => value * 2.54,
                 (VitalKind::Bmi, "kg/m2" | "kg/m^2" | "kg/m²") => value,
+                (VitalKind::PainSeverity, "{score}" | "{Score}" | "score") => value,
                 _ => return None,
             })
         };
@@ -69,7 +72,7 @@ impl VitalKind {
 
     /// The decimals a clinician reads this kind with: one for the continuous measures
     /// (temperature, weight, height, BMI, head circumference), none for pressures, rates and
-    /// saturation, which are measured in whole units.
+    /// saturation, and the pain score, which are measured in whole units.
     pub fn decimals(self) -> usize {
         match self {
             VitalKind::Temperature
@@ -81,7 +84,8 @@ impl VitalKind {
             | VitalKind::Diastolic
             | VitalKind::HeartRate
             | VitalKind::RespiratoryRate
-            | VitalKind::OxygenSaturation => 0,
+            | VitalKind::OxygenSaturation
+            | VitalKind::PainSeverity => 0,
         }
     }
 

@@ -60,6 +60,9 @@ pub struct Condition {
     /// `abatementString`.
     #[serde(deserialize_with = "lenient")]
     pub abatement_string: Option<String>,
+    /// STU3's `abatementBoolean` (removed in R4): `true` says the condition has abated.
+    #[serde(deserialize_with = "lenient")]
+    pub abatement_boolean: Option<bool>,
     /// When it was first recorded.
     #[serde(deserialize_with = "lenient")]
     pub recorded_date: Option<String>,
@@ -74,9 +77,11 @@ pub struct Condition {
 resource!(Condition);
 
 impl Condition {
-    /// True when any `abatement[x]` choice is present.
+    /// True when any `abatement[x]` choice is present (STU3's `abatementBoolean` only when
+    /// true).
     pub fn has_abatement(&self) -> bool {
-        self.abatement_date_time.is_some()
+        self.abatement_boolean == Some(true)
+            || self.abatement_date_time.is_some()
             || self.abatement_age.is_some()
             || self.abatement_period.is_some()
             || self.abatement_range.is_some()

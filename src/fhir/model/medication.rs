@@ -81,11 +81,25 @@ pub struct MedicationStatement {
     /// How it is taken.
     #[serde(deserialize_with = "lenient_list")]
     pub dosage: Vec<Dosage>,
+    /// STU3's `taken` (y | n | unk | na; R4 says `status: not-taken` instead): `n` means the
+    /// patient is NOT taking it, whatever `status` says.
+    #[serde(deserialize_with = "lenient")]
+    pub taken: Option<String>,
     /// Contained resources, as JSON.
     #[serde(deserialize_with = "lenient_list")]
     pub contained: Vec<Value>,
 }
 resource!(MedicationStatement);
+
+impl MedicationStatement {
+    /// The status as R4 codes it: STU3's `taken: n` is `not-taken`.
+    pub fn r4_status(&self) -> Option<&str> {
+        match self.taken.as_deref().map(str::trim) {
+            Some("n") => Some("not-taken"),
+            _ => self.status.as_deref(),
+        }
+    }
+}
 
 /// Where a request or statement names its medication.
 pub trait NamesMedication {

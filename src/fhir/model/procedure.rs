@@ -45,5 +45,28 @@ pub struct Procedure {
     /// The result.
     #[serde(deserialize_with = "lenient")]
     pub outcome: Option<CodeableConcept>,
+    /// STU3's `notDone` (R4 says `status: not-done` instead): `true` means it was NOT done.
+    #[serde(deserialize_with = "lenient")]
+    pub not_done: Option<bool>,
+    /// STU3's `notDoneReason`.
+    #[serde(deserialize_with = "lenient")]
+    pub not_done_reason: Option<CodeableConcept>,
 }
 resource!(Procedure);
+
+impl Procedure {
+    /// The status as R4 codes it: STU3's `notDone: true` is `not-done`.
+    pub fn r4_status(&self) -> Option<&str> {
+        match self.not_done {
+            Some(true) => Some("not-done"),
+            _ => self.status.as_deref(),
+        }
+    }
+
+    /// Why it stopped or was not done: R4's `statusReason`, else STU3's `notDoneReason`.
+    pub fn r4_status_reason(&self) -> Option<&CodeableConcept> {
+        self.status_reason
+            .as_ref()
+            .or(self.not_done_reason.as_ref())
+    }
+}
