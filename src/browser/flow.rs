@@ -25,6 +25,7 @@ use crate::smart::reentry::LastLaunch;
 use crate::smart::secret::IdToken;
 use crate::smart::session::Session;
 use crate::smart::token::{parse_token_response, token_request};
+use crate::smart::user::{self, user_read, SignedInAs};
 use futures::future::join;
 use url::Url;
 
@@ -280,6 +281,23 @@ async fn checked_identity(
     };
     id_token::check_claims(&signed.claims, &expected)?;
     Ok(UserIdentity::from_claims(&signed.claims))
+}
+
+/// Who signed in, in words: the user's own resource is read only when the id_token names no
+/// one, and only where `smart::user` allows; a failed read leaves the role.
+pub async fn signed_in_as(session: &SharedSession, identity: &UserIdentity) -> SignedInAs {
+    let read = match identity.name {
+        Some(_) => None,
+        None => user_read(identity, &session.borrow()),
+    };
+    let body = match read {
+        Some(url) => match fetch(session, url).await {
+            Ok(Ok(response)) if response.is_success() => Some(response.body),
+            _ => None,
+        },
+        None => None,
+    };
+    user::signed_in_as(identity, body.as_deref())
 }
 
 /// Reads the patient in context.

@@ -37,3 +37,5 @@ pub mod session;
 pub mod style;
 /// The token request and response (RFC 6749 §4.1.3–4.1.4, §5).
 pub mod token;
+/// Who is signed in, in words.
+pub mod user;
