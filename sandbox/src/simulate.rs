@@ -24,6 +24,8 @@
 //! | `id_token_wrong_nonce` | token | the `id_token`'s `nonce` differs from the one sent to authorize |
 //! | `request_rate_limited` | FHIR search | the first search of each resource type per authorization: 429, `Retry-After: 1` (exposed to the app by CORS), OperationOutcome (code `throttled`); the repeated search succeeds |
 //! | `paging_loop` | FHIR search | every first page links `next` to a second page, whose `next` leads back to the first page |
+//! | `id_token_without_name` | token | the `id_token` carries no `name` claim (an app then finds the user's name in their `fhirUser` resource) |
+//! | `style_low_contrast` | token | `smart_style_url` names `{profile}/smart-style.json?contrast=low`: values that are all valid CSS, but white text on a near-white background and a 9px font |
 //! | `paging_foreign_next` | FHIR search | every first page links `next` to the same path on another origin: `Options::foreign_next_origin`, else `http://foreign-origin.invalid` (never resolves, so nothing leaves the machine) |
 
 use std::fmt;
@@ -65,6 +67,10 @@ pub enum Simulation {
     PagingLoop,
     /// `paging_foreign_next`.
     PagingForeignNext,
+    /// `id_token_without_name`.
+    IdTokenWithoutName,
+    /// `style_low_contrast`.
+    StyleLowContrast,
 }
 
 /// Lifetime of access tokens under `request_expired_token`.
@@ -96,6 +102,8 @@ impl Simulation {
         Simulation::RequestRateLimited,
         Simulation::PagingLoop,
         Simulation::PagingForeignNext,
+        Simulation::IdTokenWithoutName,
+        Simulation::StyleLowContrast,
     ];
 
     /// The name used in URLs and on the command line, e.g. `auth_access_denied`.
@@ -117,6 +125,8 @@ impl Simulation {
             Simulation::RequestRateLimited => "request_rate_limited",
             Simulation::PagingLoop => "paging_loop",
             Simulation::PagingForeignNext => "paging_foreign_next",
+            Simulation::IdTokenWithoutName => "id_token_without_name",
+            Simulation::StyleLowContrast => "style_low_contrast",
         }
     }
 
@@ -144,6 +154,8 @@ impl Simulation {
             Simulation::RequestRateLimited => "FHIR: first search of each type 429",
             Simulation::PagingLoop => "FHIR: next links form a loop",
             Simulation::PagingForeignNext => "FHIR: next link to another origin",
+            Simulation::IdTokenWithoutName => "id_token: no name claim",
+            Simulation::StyleLowContrast => "style: white on white, 9px",
         }
     }
 }
