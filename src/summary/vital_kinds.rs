@@ -86,7 +86,7 @@ impl VitalKind {
     }
 
     /// The value in [`VitalKind::unit`], converting °F, lb, in, g and m; `None` when the unit is
-    /// not one known for this kind. The UCUM code is read first, then the human unit.
+    /// not one known for this kind, or the value is not a finite number in it. The UCUM code is read first, then the human unit.
     pub fn in_display_unit(self, quantity: &Quantity) -> Option<f64> {
         let value = quantity.value?;
         let unit =
@@ -112,7 +112,8 @@ impl VitalKind {
                 _ => return None,
             })
         };
-        factor(unit?.as_str())
+        // A value beyond f64 after conversion (1e308 m in cm) is no measurement to show.
+        factor(unit?.as_str()).filter(|converted| converted.is_finite())
     }
 
     /// A value in this kind's unit as text: one decimal for the continuous measures
@@ -149,6 +150,12 @@ mod tests {
             VitalKind::from_loinc("2708-6"),
             Some(VitalKind::OxygenSaturation)
         );
+    }
+
+    #[test]
+    fn a_value_that_overflows_in_the_display_unit_is_no_value() {
+        assert_eq!(VitalKind::Height.in_display_unit(&quantity(1e308, "m")), None);
+        assert_eq!(VitalKind::Height.in_display_unit(&quantity(1.5, "m")), Some(150.0));
     }
 
     #[test]
