@@ -23,7 +23,7 @@ use crate::profile::{CorsStyle, Ctx, Profile};
 use crate::scope::{Access, Permissions};
 use crate::search::registry::{self, Kind, Type};
 use crate::search::{self, searchset, NextLinks, Query};
-use crate::simulate::{Simulation, DEFAULT_FOREIGN_ORIGIN, RETRY_AFTER_SECONDS};
+use crate::simulate::{huge_searchset, Simulation, DEFAULT_FOREIGN_ORIGIN, RETRY_AFTER_SECONDS};
 use crate::state::TokenGrant;
 use crate::upstream::{Unusable, Upstream};
 
@@ -81,6 +81,15 @@ pub(crate) async fn search_type(
         && ctx.sandbox.grants().rate_limit_once(family, ty.name)
     {
         return rate_limited();
+    }
+    if simulation == Some(Simulation::HugeSearchset) && ty.name == "Condition" {
+        let named = query.named_patients().unwrap_or_default();
+        let patient = reach
+            .compartment
+            .as_deref()
+            .or(named.first().map(String::as_str));
+        let bundle = huge_searchset(&ctx.fhir_base(), patient.unwrap_or_default());
+        return fhir_json(StatusCode::OK, bundle);
     }
     if let Some(upstream) = &ctx.sandbox.upstream {
         let compartment = reach.compartment.as_deref();

@@ -1,6 +1,8 @@
 //! End-to-end: what a person or a server can do by accident or on purpose that must not leave
 //! Bedside stranded or fooled: a reload of the summary (in a tab and in the EHR's frame),
-//! vital signs with extreme values, an unreadable style document, an id_token without a name.
+//! vital signs with extreme values, an unreadable style document, an id_token without a name,
+//! a 54 MB searchset (the longest main-thread task is printed, not asserted: it depends on the
+//! machine).
 //! Run with `cargo xtask test`.
 
 mod e2e_support;
@@ -226,5 +228,55 @@ async fn without_a_name_in_the_id_token_the_practitioners_own_name_is_shown() {
         .find(|r| r.method == "GET" && r.path.ends_with("/Practitioner/ada-okafor"))
         .expect("the user's Practitioner was read");
     assert_eq!(read.status, 200);
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_54_mb_searchset_is_read_in_slices_and_the_page_stays_responsive() {
+    let harness = Harness::start().await;
+    let patient = harness.patient_named("Zoë");
+    harness
+        .open_ehr_launch(&patient.id, "&simulate=huge_searchset")
+        .await;
+    harness.wait_for("[data-testid=patient-name]").await;
+    // Long tasks are buffered from the document's start, so an observer made now on the
+    // summary's document still sees the ones before it.
+    harness
+        .client
+        .execute(
+            "window.bedsideLongTasks = []; new PerformanceObserver((list) => { \
+             for (const task of list.getEntries()) window.bedsideLongTasks.push(task.duration); \
+             }).observe({ type: 'longtask', buffered: true });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let problems = harness.section_text("section-problems").await;
+    assert!(
+        problems.contains("Bedside kept the first 20000 of 90433 entries"),
+        "{problems}"
+    );
+    wait_for_every_section(&harness).await;
+    // The page answers a click while and after the searchset is read.
+    harness.click("[data-testid=session] summary").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let tasks = harness
+        .client
+        .execute("return window.bedsideLongTasks;", vec![])
+        .await
+        .unwrap();
+    let durations: Vec<f64> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_f64())
+        .collect();
+    let longest = durations.iter().copied().fold(0.0, f64::max);
+    println!(
+        "54 MB searchset: longest main-thread task {longest:.0} ms ({} tasks over 50 ms)",
+        durations.len()
+    );
+    harness.screenshot("huge-searchset").await;
     harness.finish().await;
 }

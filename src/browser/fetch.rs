@@ -3,8 +3,9 @@
 //! the requests, and applies the client-side filter. Decisions come from `fhir::bundle` and
 //! `fhir::plan`; this file only performs them.
 
+use super::slices::read_page;
 use super::{http::exchange, world};
-use crate::fhir::bundle::{parse_search_page, retry_delay_ms, PageStep, Paging, Progress};
+use crate::fhir::bundle::{retry_delay_ms, PageStep, Paging, Progress};
 use crate::fhir::outcome::{check_read, FhirReadError};
 use crate::fhir::plan::{
     has_category, medication_followups, medication_references, Query, SectionPlan,
@@ -98,6 +99,10 @@ const AWAIT_REFRESH_MS: u64 = 150;
 /// A section's page cap: 60,000 observations at 500 per page.
 pub const MAX_PAGES: usize = 120;
 
+/// What a section keeps of one search, however much the server sends (a 50 MB page holds
+/// 90,000 Conditions): enough for any real record, bounded for the page's memory and time.
+pub const MAX_KEPT: usize = 20_000;
+
 /// What arrived for a section.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SectionData {
@@ -186,18 +191,29 @@ async fn search_all_pages(
     let mut url = first;
     loop {
         let body = check_read(what, &origin(&url), fetch(session, url).await?)?;
-        // A page of a thousand resources takes tens of milliseconds to parse: in a task of its
-        // own, not in one with other sections' pages that arrived at the same moment.
-        world::sleep(0).await;
-        let page = parse_search_page(&body).map_err(|error| FhirReadError::Malformed {
-            what: what.to_owned(),
-            detail: error.detail(),
-        })?;
+        let room = MAX_KEPT.saturating_sub(data.matches.len());
+        let (page, cut_short) =
+            read_page(&body, room)
+                .await
+                .map_err(|error| FhirReadError::Malformed {
+                    what: what.to_owned(),
+                    detail: error.detail(),
+                })?;
         let step = paging.after(&page, &base);
         data.matches.extend(page.matches);
         data.included.extend(page.included);
         data.notices.extend(page.warnings);
         on_progress(paging.progress());
+        if cut_short || (data.matches.len() >= MAX_KEPT && matches!(step, PageStep::Next(_))) {
+            let of = page
+                .total
+                .map_or(String::new(), |total| format!(" of {total}"));
+            data.notices.push(format!(
+                "This list is very long: Bedside kept the first {MAX_KEPT}{of} entries and \
+                 shows only those."
+            ));
+            return Ok(());
+        }
         match step {
             // Sorted newest first and as long as the section shows: later pages are not needed.
             PageStep::Next(_) if query.newest_only => return Ok(()),
