@@ -154,8 +154,14 @@ mod tests {
 
     #[test]
     fn a_value_that_overflows_in_the_display_unit_is_no_value() {
-        assert_eq!(VitalKind::Height.in_display_unit(&quantity(1e308, "m")), None);
-        assert_eq!(VitalKind::Height.in_display_unit(&quantity(1.5, "m")), Some(150.0));
+        assert_eq!(
+            VitalKind::Height.in_display_unit(&quantity(1e308, "m")),
+            None
+        );
+        assert_eq!(
+            VitalKind::Height.in_display_unit(&quantity(1.5, "m")),
+            Some(150.0)
+        );
     }
 
     #[test]

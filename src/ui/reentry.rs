@@ -64,7 +64,7 @@ fn next_step(
                 });
             };
             view! {
-                <p><button class="button" data-testid="sign-in-again"
+                <p><button class="button" data-testid="reentry-sign-in"
                     disabled=move || signing_in.get() on:click=sign_in>
                     {format!("Sign in again to {name}")}
                 </button></p>
