@@ -37,6 +37,12 @@ pub fn route(base: &Url, current: &Url) -> Route {
     }
 }
 
+/// The address a signed-in page shows: the callback page's, with no answer in it, so that a
+/// reload or a duplicated tab lands on `smart::reentry`'s page.
+pub fn signed_in_url(base: &Url) -> Url {
+    base.join("callback").unwrap_or_else(|_| base.clone())
+}
+
 /// Where sign-out leaves the user: the start page, saying that they signed out.
 pub fn signed_out_url(base: &Url) -> Url {
     let mut url = base.clone();

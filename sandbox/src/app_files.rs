@@ -85,13 +85,39 @@ pub(crate) async fn serve(
     };
     if let Some(file) = resolve(dir, uri.path()).await {
         if let Ok(bytes) = tokio::fs::read(&file).await {
-            return file_response(content_type(&file), bytes);
+            let kind = content_type(&file);
+            return framed_only_by_the_ehr(&sandbox, file_response(kind, bytes));
         }
     }
     match tokio::fs::read(dir.join("index.html")).await {
-        Ok(bytes) => file_response("text/html; charset=utf-8", bytes),
+        Ok(bytes) => {
+            framed_only_by_the_ehr(&sandbox, file_response("text/html; charset=utf-8", bytes))
+        }
         Err(_) => not_built(&format!("There is no index.html in {}.", dir.display())),
     }
+}
+
+/// The `frame-ancestors` policy of the app's pages: the app itself and the sandbox's EHR
+/// origin may frame it, no other site (a page framing the app could overlay or trick clicks).
+pub(crate) fn frame_ancestors(ehr_origin: &str) -> String {
+    format!("frame-ancestors 'self' {ehr_origin}")
+}
+
+// Only documents are framed, so only HTML carries the policy; `index.html`'s meta CSP cannot
+// set `frame-ancestors`.
+fn framed_only_by_the_ehr(sandbox: &Sandbox, mut response: Response) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+    if let Ok(policy) = HeaderValue::from_str(&frame_ancestors(&sandbox.ehr_origin)) {
+        if is_html {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    response
 }
 
 /// The file under `dir` that `path` names, if it exists and stays inside `dir`. Hidden

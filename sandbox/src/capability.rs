@@ -81,7 +81,7 @@ fn oauth_uris(ctx: &Ctx) -> Vec<Value> {
 /// The statement as JSON.
 fn statement(ctx: &Ctx) -> Value {
     let base = ctx.fhir_base();
-    let mut resources: Vec<Value> = served(ctx)
+    let resources: Vec<Value> = served(ctx)
         .map(|ty| {
             let search_params: Vec<Value> = params(ctx, ty)
                 .into_iter()
@@ -107,14 +107,10 @@ fn statement(ctx: &Ctx) -> Value {
             resource
         })
         .collect();
-    if ctx.profile.openid {
-        resources.push(json!({
-            "type": "Practitioner",
-            "documentation": "Only the signed-in user (fhirUser), by read.",
-            "interaction": [{ "code": "read" }],
-        }));
-    }
-    let mut common = vec![json!({ "name": "_count", "type": "number" })];
+    let mut common = vec![
+        json!({ "name": "_count", "type": "number" }),
+        json!({ "name": "_summary", "type": "token", "documentation": "count only" }),
+    ];
     if ctx.profile.sort {
         common.push(json!({ "name": "_sort", "type": "string" }));
     }
@@ -200,21 +196,13 @@ fn xml(ctx: &Ctx) -> String {
         }
         out += "</resource>";
     }
-    if ctx.profile.openid {
-        out += &format!(
-            "<resource>{}{}<interaction>{}</interaction></resource>",
-            v("type", "Practitioner"),
-            v(
-                "documentation",
-                "Only the signed-in user (fhirUser), by read."
-            ),
-            v("code", "read")
-        );
-    }
     out += &format!(
-        "<searchParam>{}{}</searchParam>",
+        "<searchParam>{}{}</searchParam><searchParam>{}{}{}</searchParam>",
         v("name", "_count"),
-        v("type", "number")
+        v("type", "number"),
+        v("name", "_summary"),
+        v("type", "token"),
+        v("documentation", "count only")
     );
     out += "</rest></CapabilityStatement>\n";
     out

@@ -2,10 +2,11 @@
 //! Launch 2.2 §"SMART on FHIR Well-Known Endpoint") and the SMART style document. Each
 //! states only what the profile really does (the CapabilityStatement is in `capability`).
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 use crate::fhir::serves;
 use crate::profile::Ctx;
@@ -114,8 +115,19 @@ pub(crate) async fn smart_configuration(State(ctx): State<Ctx>) -> Response {
     json_response(document, "application/json")
 }
 
-/// `GET /{profile}/smart-style.json`: colors, sizes and fonts for the app to blend in.
-pub(crate) async fn smart_style() -> Response {
+/// `GET /{profile}/smart-style.json`: colors, sizes and fonts for the app to blend in. With
+/// `?contrast=low` (the `style_low_contrast` simulation's address), a document whose values
+/// are all valid CSS but unreadable: white text on a near-white background, a 9px font.
+pub(crate) async fn smart_style(Query(query): Query<HashMap<String, String>>) -> Response {
+    if query.get("contrast").is_some_and(|c| c == "low") {
+        let document = json!({
+            "color_background": "#fdfdfd",
+            "color_text": "#ffffff",
+            "color_highlight": "#f4f4f4",
+            "dim_font_size": "9px",
+        });
+        return json_response(document, "application/json");
+    }
     let document = json!({
         "color_background": "#f3f5f8",
         "color_error": "#b3261e",

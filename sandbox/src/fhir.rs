@@ -23,7 +23,9 @@ use crate::profile::{CorsStyle, Ctx, Profile};
 use crate::scope::{Access, Permissions};
 use crate::search::registry::{self, Kind, Type};
 use crate::search::{self, searchset, NextLinks, Query};
-use crate::simulate::{Simulation, DEFAULT_FOREIGN_ORIGIN, NO_ANSWER_HOLD, RETRY_AFTER_SECONDS};
+use crate::simulate::{
+    huge_searchset, Simulation, DEFAULT_FOREIGN_ORIGIN, NO_ANSWER_HOLD, RETRY_AFTER_SECONDS,
+};
 use crate::state::TokenGrant;
 use crate::upstream::{Unusable, Upstream};
 
@@ -93,6 +95,15 @@ pub(crate) async fn search_type(
                 if first {
                     tokio::time::sleep(NO_ANSWER_HOLD).await;
                 }
+            }
+            Some(Simulation::HugeSearchset) => {
+                let named = query.named_patients().unwrap_or_default();
+                let patient = reach
+                    .compartment
+                    .as_deref()
+                    .or(named.first().map(String::as_str));
+                let bundle = huge_searchset(&ctx.fhir_base(), patient.unwrap_or_default());
+                return fhir_json(StatusCode::OK, bundle);
             }
             _ => {}
         }

@@ -111,9 +111,7 @@ async fn main() -> ExitCode {
         }
     };
     println!("Bedside sandbox is running (synthetic data only).");
-    println!("  EHR page:  {}", running.ehr_page_url());
-    println!("  App:       {}/", running.app_origin);
-    println!("  FHIR base: {}", running.fhir_base());
+    print!("{}", running.startup_text());
     if let Some(upstream) = upstream {
         println!("  Upstream:  {upstream} (its data, behind the sandbox's checks)");
     }

@@ -119,6 +119,9 @@ pub(crate) fn id_token(ctx: &Ctx, scope: &ScopeSet, grant: &TokenGrant) -> Strin
         "name": user::NAME,
     });
     let simulation = grant.options.simulation;
+    if simulation == Some(Simulation::IdTokenWithoutName) {
+        claims.as_object_mut().map(|claims| claims.remove("name"));
+    }
     if let Some(nonce) = &grant.nonce {
         claims["nonce"] = json!(if simulation == Some(Simulation::IdTokenWrongNonce) {
             secret()

@@ -62,6 +62,29 @@ impl Running {
         PROFILES.iter().map(|p| p.name).collect()
     }
 
+    /// What the sandbox prints at start-up: the EHR page, the app, and every profile's FHIR
+    /// base with what sets it apart (so another SMART tool can be pointed at any of them).
+    pub fn startup_text(&self) -> String {
+        let mut text = format!(
+            "  EHR page:  {}\n  App:       {}/\n  FHIR bases:\n",
+            self.ehr_page_url(),
+            self.app_origin
+        );
+        for profile in PROFILES {
+            let note = if profile.secured {
+                ""
+            } else {
+                "  (no authorization)"
+            };
+            text += &format!(
+                "    {:<12} {}{note}\n",
+                profile.name,
+                crate::profile::fhir_base(&self.ehr_origin, profile)
+            );
+        }
+        text
+    }
+
     /// The EHR page with the patient list: `{ehr_origin}/`.
     pub fn ehr_page_url(&self) -> String {
         format!("{}/", self.ehr_origin)

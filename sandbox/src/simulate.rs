@@ -31,6 +31,9 @@
 //! | `request_no_answer` | FHIR search | the first Condition search per authorization is held unanswered for [`NO_ANSWER_HOLD`]; the repeated search is answered |
 //! | `paging_second_page_fails` | FHIR search | every first page links `next` to a second page (even when the first held every match), and every later page answers 500 with an OperationOutcome (code `exception`) |
 //! | `paging_escaping_next` | FHIR search | every first page links `next` to `{base}/..%2Foutside/{type}?…`: below the base as written, outside it once `%2F` is decoded |
+//! | `id_token_without_name` | token | the `id_token` carries no `name` claim (an app then finds the user's name in their `fhirUser` resource) |
+//! | `style_low_contrast` | token | `smart_style_url` names `{profile}/smart-style.json?contrast=low`: values that are all valid CSS, but white text on a near-white background and a 9px font |
+//! | `huge_searchset` | FHIR search | every Condition search answers one page of 90,433 Conditions (about 54 MB), whatever its `_count`, with `total` |
 //! | `paging_foreign_next` | FHIR search | every first page links `next` to the same path on another origin: `Options::foreign_next_origin`, else `http://foreign-origin.invalid` (never resolves, so nothing leaves the machine) |
 
 use std::fmt;
@@ -86,6 +89,12 @@ pub enum Simulation {
     PagingSecondPageFails,
     /// `paging_escaping_next`.
     PagingEscapingNext,
+    /// `id_token_without_name`.
+    IdTokenWithoutName,
+    /// `style_low_contrast`.
+    StyleLowContrast,
+    /// `huge_searchset`.
+    HugeSearchset,
 }
 
 /// Lifetime of access tokens under `request_expired_token`.
@@ -97,6 +106,27 @@ pub(crate) const RETRY_AFTER_SECONDS: u64 = 1;
 /// How long `request_no_answer` holds its search: far beyond any deadline an app sets, yet
 /// bounded, so a sandbox never keeps a request forever.
 pub(crate) const NO_ANSWER_HOLD: Duration = Duration::from_secs(600);
+
+/// How many Conditions `huge_searchset` answers: the count of a real 50 MB searchset.
+pub(crate) const HUGE_SEARCHSET: usize = 90_433;
+
+/// The one page `huge_searchset` answers to a Condition search for `patient`, as JSON text
+/// (written directly: building 90,000 JSON values first would only slow the sandbox).
+pub(crate) fn huge_searchset(base: &str, patient: &str) -> String {
+    let mut text = format!(
+        r#"{{"resourceType":"Bundle","type":"searchset","total":{HUGE_SEARCHSET},"link":[{{"relation":"self","url":"{base}/Condition?patient={patient}"}}],"entry":["#
+    );
+    for n in 0..HUGE_SEARCHSET {
+        if n > 0 {
+            text.push(',');
+        }
+        text += &format!(
+            r#"{{"fullUrl":"{base}/Condition/huge-{n}","resource":{{"resourceType":"Condition","id":"huge-{n}","clinicalStatus":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}}]}},"verificationStatus":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"confirmed"}}]}},"category":[{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/condition-category","code":"problem-list-item"}}]}}],"code":{{"coding":[{{"system":"http://snomed.info/sct","code":"38341003","display":"Hypertensive disorder"}}],"text":"Recorded problem number {n}"}},"subject":{{"reference":"Patient/{patient}"}},"onsetDateTime":"2020-01-01","recordedDate":"2020-01-02"}},"search":{{"mode":"match"}}}}"#
+        );
+    }
+    text += "]}";
+    text
+}
 
 /// Where `paging_foreign_next` and `request_redirected_elsewhere` point without
 /// `Options::foreign_next_origin`: `.invalid` never resolves (RFC 2606), so even an app that
@@ -129,6 +159,9 @@ impl Simulation {
         Simulation::RequestNoAnswer,
         Simulation::PagingSecondPageFails,
         Simulation::PagingEscapingNext,
+        Simulation::IdTokenWithoutName,
+        Simulation::StyleLowContrast,
+        Simulation::HugeSearchset,
     ];
 
     /// The name used in URLs and on the command line, e.g. `auth_access_denied`.
@@ -157,6 +190,9 @@ impl Simulation {
             Simulation::RequestNoAnswer => "request_no_answer",
             Simulation::PagingSecondPageFails => "paging_second_page_fails",
             Simulation::PagingEscapingNext => "paging_escaping_next",
+            Simulation::IdTokenWithoutName => "id_token_without_name",
+            Simulation::StyleLowContrast => "style_low_contrast",
+            Simulation::HugeSearchset => "huge_searchset",
         }
     }
 
@@ -193,6 +229,9 @@ impl Simulation {
             Simulation::RequestNoAnswer => "FHIR: first Condition search never answered",
             Simulation::PagingSecondPageFails => "FHIR: every second page fails (500)",
             Simulation::PagingEscapingNext => "FHIR: next link escapes the base (..%2F)",
+            Simulation::IdTokenWithoutName => "id_token: no name claim",
+            Simulation::StyleLowContrast => "style: white on white, 9px",
+            Simulation::HugeSearchset => "FHIR: 90,433 Conditions in one 54 MB page",
         }
     }
 }

@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::fhir::{authenticate, fhir_json, forbidden, outcome};
 use crate::profile::Ctx;
@@ -30,6 +30,24 @@ pub(crate) fn fhir_user(ctx: &Ctx) -> String {
     } else {
         relative
     }
+}
+
+/// The clinician's Practitioner resource: what the store serves on every profile (searched
+/// and read like any resource) and what the `fhirUser` read returns.
+pub(crate) fn practitioner() -> Value {
+    json!({
+        "resourceType": "Practitioner",
+        "id": PRACTITIONER_ID,
+        "active": true,
+        "name": [{
+            "use": "official",
+            "text": NAME,
+            "family": "Okafor",
+            "given": ["Ada"],
+            "prefix": ["Dr."],
+        }],
+        "telecom": [{ "system": "email", "value": "ada.okafor@sandbox.invalid", "use": "work" }],
+    })
 }
 
 /// `GET {base}/Practitioner/{id}`: readable with a token whose `fhirUser` scope names this
@@ -60,18 +78,5 @@ pub(crate) async fn read_practitioner(
             &format!("Practitioner/{id} is not known to this server."),
         );
     }
-    let resource = json!({
-        "resourceType": "Practitioner",
-        "id": PRACTITIONER_ID,
-        "active": true,
-        "name": [{
-            "use": "official",
-            "text": NAME,
-            "family": "Okafor",
-            "given": ["Ada"],
-            "prefix": ["Dr."],
-        }],
-        "telecom": [{ "system": "email", "value": "ada.okafor@sandbox.invalid", "use": "work" }],
-    });
-    fhir_json(StatusCode::OK, resource.to_string())
+    fhir_json(StatusCode::OK, practitioner().to_string())
 }

@@ -4,8 +4,9 @@
 
 mod e2e_support;
 
-use e2e_support::{banner_date, Harness};
+use e2e_support::{banner_date, enter_bedside_frame, launch_in_frame, Harness, SIGN_IN_BUTTON};
 use fantoccini::wd::WindowHandle;
+use serde_json::Value;
 
 async fn assert_banner_shows(harness: &Harness, patient: &sandbox::PatientSummary) {
     assert_eq!(
@@ -30,33 +31,6 @@ async fn assert_banner_shows(harness: &Harness, patient: &sandbox::PatientSummar
     );
 }
 
-/// Opens the EHR page (with `options`, e.g. `?frames=deny`), launches Bedside for `patient`
-/// into the page's iframe and waits, inside the frame, for Bedside's sign-in step: in a frame,
-/// Bedside signs in through a new window on the user's click.
-async fn launch_in_frame(harness: &Harness, patient: &sandbox::PatientSummary, options: &str) {
-    let page = format!("{}{options}", harness.sandbox.ehr_page_url());
-    harness.client.goto(&page).await.unwrap();
-    harness
-        .click(&format!(
-            "a.launch-embedded[data-patient=\"{}\"]",
-            patient.id
-        ))
-        .await;
-    enter_bedside_frame(harness).await;
-    harness.wait_for(SIGN_IN_BUTTON).await;
-}
-
-const SIGN_IN_BUTTON: &str = "[data-testid=sign-in-new-window]";
-
-async fn enter_bedside_frame(harness: &Harness) {
-    harness
-        .wait_for("iframe#bedside-frame")
-        .await
-        .enter_frame()
-        .await
-        .unwrap();
-}
-
 /// Clicks "Sign in in a new window" in the frame and switches WebDriver to the window it
 /// opened; returns the EHR page's window.
 async fn switch_to_sign_in_window(harness: &Harness) -> WindowHandle {
@@ -78,11 +52,18 @@ async fn assert_nothing_secret_is_kept(harness: &Harness) {
         "localStorage: {}",
         snapshot["local"]
     );
-    assert_eq!(
-        snapshot["sessionLength"], 0,
-        "sessionStorage: {}",
-        snapshot["session"]
+    // The one thing kept is the last launch's server and kind, so a reload can offer it.
+    let session: Value = serde_json::from_str(snapshot["session"].as_str().unwrap()).unwrap();
+    let kept: Vec<&String> = session.as_object().unwrap().keys().collect();
+    assert!(
+        kept.iter().all(|key| *key == "bedside.last-launch"),
+        "sessionStorage: {session}"
     );
+    if let Some(last) = session.get("bedside.last-launch") {
+        let last: Value = serde_json::from_str(last.as_str().unwrap()).unwrap();
+        let fields: Vec<&String> = last.as_object().unwrap().keys().collect();
+        assert_eq!(fields, ["iss", "kind"], "the last launch holds {last}");
+    }
     assert_eq!(snapshot["cookies"], "", "cookies: {}", snapshot["cookies"]);
     let href = snapshot["href"].as_str().unwrap();
     for secret in ["code=", "state=", "access_token", "code_verifier"] {

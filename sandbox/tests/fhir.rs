@@ -123,7 +123,7 @@ async fn a_user_scope_token_reads_any_patient_and_an_unknown_id_is_404() {
 async fn an_unsupported_resource_type_answers_404_with_an_operation_outcome() {
     let sandbox = start().await;
     let response = http()
-        .get(format!("{}/Practitioner?name=x", sandbox.fhir_base()))
+        .get(format!("{}/Device?name=x", sandbox.fhir_base()))
         .send()
         .await
         .expect("answer");
@@ -235,7 +235,7 @@ async fn the_capability_statement_names_the_oauth_endpoints_and_read_and_search_
     let resources = statement["rest"][0]["resource"]
         .as_array()
         .expect("resources");
-    // The 11 clinical types, then Practitioner (the signed-in user, read only).
+    // The 11 clinical types, then Practitioner (the signed-in clinician).
     assert_eq!(resources.len(), 12);
     assert_eq!(resources[11]["type"], "Practitioner");
     assert_eq!(resources[0]["type"], "Patient");

@@ -105,6 +105,31 @@ async fn the_spa_fallback_serves_index_html_for_launch_and_callback_without_cach
 }
 
 #[tokio::test]
+async fn the_apps_pages_may_be_framed_only_by_the_app_itself_and_the_ehr_origin() {
+    let dir = app_dir();
+    let sandbox = start_with(Options {
+        app_dir: Some(dir.clone()),
+        ..Options::default()
+    })
+    .await;
+    let expected = format!("frame-ancestors 'self' {}", sandbox.ehr_origin);
+    for path in ["/", "/index.html", "/launch?iss=x&launch=y", "/callback"] {
+        let response = get(&format!("{}{path}", sandbox.app_origin)).await;
+        let policy = response
+            .headers()
+            .get("content-security-policy")
+            .map(|value| value.to_str().expect("ASCII").to_owned());
+        assert_eq!(policy.as_deref(), Some(expected.as_str()), "{path}");
+    }
+    let wasm = get(&format!("{}/assets/app_bg.wasm", sandbox.app_origin)).await;
+    assert!(
+        wasm.headers().get("content-security-policy").is_none(),
+        "only documents are framed, so only they carry the policy"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn app_files_are_served_with_their_media_type_and_never_from_outside_the_dir() {
     let dir = app_dir();
     let sandbox = start_with(Options {

@@ -3,10 +3,9 @@
 //! the requests, and applies the client-side filter. Decisions come from `fhir::bundle` and
 //! `fhir::plan`; this file only performs them.
 
+use super::slices::read_page;
 use super::{http::exchange, world};
-use crate::fhir::bundle::{
-    parse_search_page, retry_delay_ms, Incomplete, PageStep, Paging, Progress, SearchPage,
-};
+use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress, SearchPage};
 use crate::fhir::outcome::{check_read, FhirReadError};
 use crate::fhir::plan::{
     has_category, medication_followups, medication_references, Query, SectionPlan,
@@ -100,6 +99,10 @@ const AWAIT_REFRESH_MS: u64 = 150;
 /// A section's page cap: 60,000 observations at 500 per page.
 pub const MAX_PAGES: usize = 120;
 
+/// What a section keeps of one search, however much the server sends (a 50 MB page holds
+/// 90,000 Conditions): enough for any real record, bounded for the page's memory and time.
+pub const MAX_KEPT: usize = 20_000;
+
 /// What arrived for a section.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SectionData {
@@ -190,8 +193,9 @@ async fn search_all_pages(
     let mut paging = Paging::new(&first, MAX_PAGES);
     let mut url = first;
     loop {
-        let page = match read_page(session, url, what).await {
-            Ok(page) => page,
+        let room = MAX_KEPT.saturating_sub(data.matches.len());
+        let (page, cut_short) = match fetch_page(session, url, what, room).await {
+            Ok(read) => read,
             Err(LoadError::Read(error)) => {
                 data.incomplete.push(paging.failed(error)?);
                 return Ok(());
@@ -203,6 +207,16 @@ async fn search_all_pages(
         data.included.extend(page.included);
         data.notices.extend(page.warnings);
         on_progress(paging.progress());
+        if cut_short || (data.matches.len() >= MAX_KEPT && matches!(step, PageStep::Next(_))) {
+            let of = page
+                .total
+                .map_or(String::new(), |total| format!(" of {total}"));
+            data.notices.push(format!(
+                "This list is very long: Bedside kept the first {MAX_KEPT}{of} entries and \
+                 shows only those."
+            ));
+            return Ok(());
+        }
         match step {
             // Sorted newest first and as long as the section shows: later pages are not needed.
             PageStep::Next(_) if query.newest_only => return Ok(()),
@@ -233,16 +247,22 @@ async fn search_all_pages(
     }
 }
 
-async fn read_page(session: &SharedSession, url: Url, what: &str) -> Result<SearchPage, LoadError> {
+/// Fetches one page and reads it, keeping at most `room` matches (the flag says entries were
+/// left unread).
+async fn fetch_page(
+    session: &SharedSession,
+    url: Url,
+    what: &str,
+    room: usize,
+) -> Result<(SearchPage, bool), LoadError> {
     let body = check_read(what, &origin(&url), fetch(session, url).await?)?;
-    // A page of a thousand resources takes tens of milliseconds to parse: in a task of its
-    // own, not in one with other sections' pages that arrived at the same moment.
-    world::sleep(0).await;
-    let page = parse_search_page(&body).map_err(|error| FhirReadError::Malformed {
-        what: what.to_owned(),
-        detail: error.detail(),
-    })?;
-    Ok(page)
+    let read = read_page(&body, room)
+        .await
+        .map_err(|error| FhirReadError::Malformed {
+            what: what.to_owned(),
+            detail: error.detail(),
+        })?;
+    Ok(read)
 }
 
 /// One GET with the bearer token (attached only because the URL is this server's). The token

@@ -11,6 +11,7 @@ use crate::fhir::FhirBaseUrl;
 use crate::http::{HttpRequest, Method};
 use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
+use crate::route::signed_in_url;
 use crate::smart::authorize::{
     authorization_request, AuthorizationRedirect, ClientSettings, IdentityCheck, InFlightRecord,
     LaunchKind,
@@ -20,9 +21,11 @@ use crate::smart::discovery::{discovery_requests, resolve, Discovery};
 use crate::smart::id_token::{self, Expected, IdTokenError, UserIdentity};
 use crate::smart::launch::{check_allowed, client_settings};
 use crate::smart::popup::{callback_role, sign_in_place, CallbackRole, SignInPlace};
+use crate::smart::reentry::LastLaunch;
 use crate::smart::secret::IdToken;
 use crate::smart::session::Session;
 use crate::smart::token::{parse_token_response, token_request};
+use crate::smart::user::{self, user_read, SignedInAs};
 use futures::future::join;
 use url::Url;
 
@@ -158,9 +161,12 @@ impl PendingSignIn {
             })?;
         // The response reached the window that exchanges the code: the callback, for the marks.
         super::marks::mark("bedside:callback");
-        exchange(verified)
+        let completed = exchange(verified)
             .await
-            .map_err(WindowSignInFailure::Failed)
+            .map_err(WindowSignInFailure::Failed)?;
+        // The launch address's `launch` value is used up: a reload lands on the signed-in page.
+        location::replace_url(&signed_in_url(&location::app_base()));
+        Ok(completed)
     }
 }
 
@@ -235,6 +241,7 @@ async fn exchange(verified: StateVerified) -> Result<Completed, Problem> {
     let token = parse_token_response(&request.url, send(&request).await)?;
     let id_token = token.id_token.clone();
     let session = Session::start(exchange, token, world::now_ms())?;
+    storage::remember_launch(&LastLaunch::of(&session));
     let identity = identity_check.map(|check| PendingIdentity {
         check,
         client_id,
@@ -285,6 +292,23 @@ async fn checked_identity(
     };
     id_token::check_claims(&signed.claims, &expected)?;
     Ok(UserIdentity::from_claims(&signed.claims))
+}
+
+/// Who signed in, in words: the user's own resource is read only when the id_token names no
+/// one, and only where `smart::user` allows; a failed read leaves the role.
+pub async fn signed_in_as(session: &SharedSession, identity: &UserIdentity) -> SignedInAs {
+    let read = match identity.name {
+        Some(_) => None,
+        None => user_read(identity, &session.borrow()),
+    };
+    let body = match read {
+        Some(url) => match fetch(session, url).await {
+            Ok(Ok(response)) if response.is_success() => Some(response.body),
+            _ => None,
+        },
+        None => None,
+    };
+    user::signed_in_as(identity, body.as_deref())
 }
 
 /// Reads the patient in context.

@@ -15,7 +15,9 @@ pub mod location;
 pub mod marks;
 /// The sign-in window of a framed Bedside, and handing its answer back.
 pub mod popup;
-/// sessionStorage, for the in-flight authorization record only.
+/// Searchset pages read a slice of entries per task.
+pub mod slices;
+/// sessionStorage: the in-flight authorization record and the tab's last launch.
 pub mod storage;
 /// The EHR style document applied to the page.
 pub mod style;

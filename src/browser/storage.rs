@@ -1,8 +1,11 @@
-//! sessionStorage holds exactly one kind of thing: in-flight authorization records, keyed by
-//! state, taken (read and deleted) at the callback. Tokens are never written anywhere.
+//! sessionStorage holds two kinds of thing: in-flight authorization records, keyed by state,
+//! taken (read and deleted) at the callback; and the tab's last launch (its server and whether
+//! it came from an EHR: no secret), so a reload can offer the way back. Tokens are never
+//! written anywhere.
 
 use crate::problem::UserFacing;
 use crate::smart::authorize::{InFlightRecord, State};
+use crate::smart::reentry::LastLaunch;
 
 /// sessionStorage is unavailable (disabled, or a sandboxed frame without storage).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,4 +83,21 @@ pub fn discard_abandoned() {
     for key in in_flight_keys(&storage) {
         let _ = storage.remove_item(&key);
     }
+}
+
+/// Remembers the tab's last launch, replacing any earlier one. Best effort: without storage a
+/// reload only cannot offer the same server again.
+pub fn remember_launch(launch: &LastLaunch) {
+    if let Ok(storage) = session_storage() {
+        let _ = storage.set_item(LastLaunch::STORAGE_KEY, &launch.to_json());
+    }
+}
+
+/// The stored text of the tab's last launch, for `smart::reentry` to read.
+pub fn remembered_launch() -> Option<String> {
+    session_storage()
+        .ok()?
+        .get_item(LastLaunch::STORAGE_KEY)
+        .ok()
+        .flatten()
 }

@@ -136,6 +136,49 @@ pub struct HumanName {
     pub suffix: Vec<String>,
 }
 
+impl HumanName {
+    /// The name to show for a person with `names`: the preferred one (see
+    /// [`HumanName::preferred`]) as text, or `None` when nothing is written.
+    pub fn preferred_text(names: &[HumanName]) -> Option<String> {
+        Some(HumanName::preferred(names)?.display()).filter(|name| !name.is_empty())
+    }
+
+    // FHIR gives no ranking of names; official, then usual, then the first non-historical one
+    // is what clinicians expect to see.
+    fn preferred(names: &[HumanName]) -> Option<&HumanName> {
+        let with_use = |wanted: &str| names.iter().find(|n| n.name_use.as_deref() == Some(wanted));
+        with_use("official")
+            .or_else(|| with_use("usual"))
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| !matches!(n.name_use.as_deref(), Some("old") | Some("maiden")))
+            })
+            .or_else(|| names.first())
+    }
+
+    /// Prefix, given names, family and suffix in reading order; `text` when no given or family
+    /// name is recorded.
+    pub fn display(&self) -> String {
+        let parts: Vec<&str> = self
+            .prefix
+            .iter()
+            .chain(&self.given)
+            .map(String::as_str)
+            .chain(self.family.as_deref())
+            .chain(self.suffix.iter().map(String::as_str))
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect();
+        let has_core = !self.given.is_empty() || non_blank(self.family.as_deref()).is_some();
+        if has_core {
+            parts.join(" ")
+        } else {
+            non_blank(self.text.as_deref()).unwrap_or_else(|| parts.join(" "))
+        }
+    }
+}
+
 /// A business identifier such as an MRN.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]

@@ -30,3 +30,5 @@ pub mod model;
 pub mod plan;
 /// The capability report: what the server supports and where Bedside fell back.
 pub mod report;
+/// A searchset page cut at its entries, to be read a slice at a time.
+pub mod slices;

@@ -59,6 +59,12 @@ pub struct IdTokenClaims {
     /// The user's name.
     #[serde(default)]
     pub name: Option<String>,
+    /// The user's given name(s) (OpenID Connect Core §5.1).
+    #[serde(default)]
+    pub given_name: Option<String>,
+    /// The user's family name (OpenID Connect Core §5.1).
+    #[serde(default)]
+    pub family_name: Option<String>,
 }
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
@@ -188,7 +194,7 @@ pub fn select_key(jwks: &str, kid: Option<&str>) -> Result<RsaJwk, IdTokenError>
 /// Who is signed in, from a checked id_token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserIdentity {
-    /// The `name` claim.
+    /// The user's name: the `name` claim, else `given_name` and `family_name` together.
     pub name: Option<String>,
     /// The `fhirUser` claim, as written.
     pub fhir_user: Option<String>,
@@ -197,18 +203,21 @@ pub struct UserIdentity {
 impl UserIdentity {
     /// Takes the shown parts of checked claims.
     pub fn from_claims(claims: &IdTokenClaims) -> Self {
+        let written = |claim: &Option<String>| {
+            claim
+                .as_deref()
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(str::to_owned)
+        };
+        let parts: Vec<String> = [&claims.given_name, &claims.family_name]
+            .into_iter()
+            .filter_map(written)
+            .collect();
         UserIdentity {
-            name: claims.name.clone().filter(|n| !n.trim().is_empty()),
+            name: written(&claims.name).or_else(|| (!parts.is_empty()).then(|| parts.join(" "))),
             fhir_user: claims.fhir_user.clone(),
         }
-    }
-
-    /// The name to show: the user's name, else their FHIR resource, else their subject.
-    pub fn label(&self) -> String {
-        self.name
-            .clone()
-            .or_else(|| self.fhir_user.clone())
-            .unwrap_or_else(|| "an unnamed user".into())
     }
 }
 

@@ -174,3 +174,23 @@ fn fhir_user_may_be_relative_or_absolute() {
         "https://other.example/fhir/Practitioner/9"
     );
 }
+
+fn identity_of(claims: Value) -> UserIdentity {
+    UserIdentity::from_claims(&split(&token(rs256(), claims)).unwrap().claims)
+}
+
+#[test]
+fn without_a_name_claim_the_given_and_family_names_make_the_name() {
+    let mut parts = claims();
+    parts["name"] = json!("  ");
+    parts["given_name"] = json!("Ada");
+    parts["family_name"] = json!("Okafor");
+    assert_eq!(identity_of(parts).name.as_deref(), Some("Ada Okafor"));
+}
+
+#[test]
+fn without_any_name_claim_the_identity_has_no_name() {
+    let mut nameless = claims();
+    nameless.as_object_mut().unwrap().remove("name");
+    assert_eq!(identity_of(nameless).name, None);
+}

@@ -23,6 +23,8 @@ pub mod oauth_error;
 pub mod pkce;
 /// Signing in through a new window from inside a frame: when, and the answer's checks.
 pub mod popup;
+/// Coming back to the signed-in page after its memory is gone: what to say and offer.
+pub mod reentry;
 /// Sign-out: RFC 7009 token revocation requests.
 pub mod revoke;
 /// SMART scopes (v1 and v2, granular) parsed into types, and what a grant allows.
@@ -37,3 +39,5 @@ pub mod session;
 pub mod style;
 /// The token request and response (RFC 6749 §4.1.3–4.1.4, §5).
 pub mod token;
+/// Who is signed in, in words.
+pub mod user;

@@ -45,9 +45,7 @@ pub fn banner(patient: &Patient, today: FhirDate) -> Banner {
         .and_then(FhirDate::parse);
     let age_reference = death.unwrap_or(today);
     Banner {
-        name: preferred_name(&patient.name)
-            .map(display_name)
-            .filter(|name| !name.is_empty())
+        name: HumanName::preferred_text(&patient.name)
             .unwrap_or_else(|| "Name not recorded".into()),
         birth_date: birth.map(|b| b.to_string()),
         age: birth.and_then(|b| b.age_on(age_reference)).map(|age| {
@@ -66,39 +64,6 @@ pub fn banner(patient: &Patient, today: FhirDate) -> Banner {
             .iter()
             .filter(|t| matches!(t.system.as_deref(), Some("phone") | Some("email")))
             .find_map(|t| non_blank(t.value.as_deref())),
-    }
-}
-
-// FHIR gives no ranking of names; official, then usual, then the first non-historical one is
-// what clinicians expect to see.
-fn preferred_name(names: &[HumanName]) -> Option<&HumanName> {
-    let with_use = |wanted: &str| names.iter().find(|n| n.name_use.as_deref() == Some(wanted));
-    with_use("official")
-        .or_else(|| with_use("usual"))
-        .or_else(|| {
-            names
-                .iter()
-                .find(|n| !matches!(n.name_use.as_deref(), Some("old") | Some("maiden")))
-        })
-        .or_else(|| names.first())
-}
-
-fn display_name(name: &HumanName) -> String {
-    let parts: Vec<&str> = name
-        .prefix
-        .iter()
-        .chain(&name.given)
-        .map(String::as_str)
-        .chain(name.family.as_deref())
-        .chain(name.suffix.iter().map(String::as_str))
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .collect();
-    let has_core = !name.given.is_empty() || non_blank(name.family.as_deref()).is_some();
-    if has_core {
-        parts.join(" ")
-    } else {
-        non_blank(name.text.as_deref()).unwrap_or_else(|| parts.join(" "))
     }
 }
 

@@ -40,7 +40,7 @@ impl VitalKind {
     }
 
     /// The value in [`VitalKind::unit`], converting °F, lb, in, g and m; `None` when the unit is
-    /// not one known for this kind. The UCUM code is read first, then the human unit.
+    /// not one known for this kind, or the value is not a finite number in it. The UCUM code is read first, then the human unit.
     pub fn in_display_unit(self, quantity: &Quantity) -> Option<f64> {
         let value = quantity.value?;
         let unit =
@@ -67,7 +67,8 @@ impl VitalKind {
                 _ => return None,
             })
         };
-        factor(unit?.as_str())
+        // A value beyond f64 after conversion (1e308 m in cm) is no measurement to show.
+        factor(unit?.as_str()).filter(|converted| converted.is_finite())
     }
 
     /// The decimals a clinician reads this kind with: one for the continuous measures
@@ -126,6 +127,23 @@ mod tests {
             VitalKind::Weight.format_as_written(69.17804811675673, Some(14)),
             "69.2 kg"
         );
+    }
+
+    #[test]
+    fn a_value_that_overflows_in_the_display_unit_is_no_value() {
+        assert_eq!(
+            VitalKind::Height.in_display_unit(&quantity(1e308, "m")),
+            None
+        );
+        assert_eq!(
+            VitalKind::Height.in_display_unit(&quantity(1.5, "m")),
+            Some(150.0)
+        );
+    }
+
+    #[test]
+    fn the_blood_pressure_panel_code_names_no_single_kind() {
+        assert_eq!(VitalKind::from_loinc("85354-9"), None);
     }
 
     #[test]

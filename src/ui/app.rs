@@ -1,9 +1,10 @@
 //! The page switch: one address, one page.
 
-use super::{callback::CallbackPage, launch::LaunchPage, start::StartPage};
+use super::{callback::CallbackPage, launch::LaunchPage, reentry::ReentryPage, start::StartPage};
 use crate::browser::{inspector, location};
 use crate::inspect;
 use crate::route::{route, Route};
+use crate::smart::reentry::is_return_after_sign_in;
 use leptos::prelude::*;
 
 /// The root component.
@@ -15,6 +16,7 @@ pub fn App() -> impl IntoView {
     }
     let page = match route(&location::app_base(), &url) {
         Route::Launch => view! { <LaunchPage url=url /> }.into_any(),
+        Route::Callback if is_return_after_sign_in(&url) => view! { <ReentryPage /> }.into_any(),
         Route::Callback => view! { <CallbackPage url=url /> }.into_any(),
         Route::Start => view! { <StartPage /> }.into_any(),
     };

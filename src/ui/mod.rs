@@ -11,6 +11,7 @@ mod launch;
 /// Long lists, a page at a time.
 pub mod paged;
 mod problem;
+mod reentry;
 mod report;
 mod section;
 mod sections;

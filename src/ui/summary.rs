@@ -17,10 +17,10 @@ use crate::fhir::report::capability_report;
 use crate::problem::Problem;
 use crate::route::signed_out_url;
 use crate::smart::authorize::LaunchKind;
-use crate::smart::id_token::UserIdentity;
 use crate::smart::scope::ScopeSet;
 use crate::smart::scope_plan::granted_vs_requested;
 use crate::smart::session::Session;
+use crate::smart::user::SignedInAs;
 use crate::summary::banner::{banner, Banner};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -129,11 +129,15 @@ pub fn SummaryPage(
     // JWKS join their wave instead of making one of their own.
     let for_style = session.get_value().borrow().clone();
     spawn_local(async move { style::apply_ehr_style(&for_style).await });
-    let identity_state = RwSignal::new(None::<Result<UserIdentity, Problem>>);
+    let identity_state = RwSignal::new(None::<Result<SignedInAs, Problem>>);
     let asked_for_identity = identity.is_some();
     if let Some(pending) = identity {
         spawn_local(async move {
-            identity_state.set(Some(flow::confirm_identity(pending).await));
+            let shown = match flow::confirm_identity(pending).await {
+                Ok(user) => Ok(flow::signed_in_as(&session.get_value(), &user).await),
+                Err(problem) => Err(problem),
+            };
+            identity_state.set(Some(shown));
         });
     }
     // Bench mark `bedside:all-sections`, once, when no section is loading (browser::marks).
@@ -232,8 +236,11 @@ pub fn SummaryPage(
             </Show>
             <footer class="session" data-testid="session">
                 {move || match identity_state.get() {
-                    Some(Ok(user)) => view! {
-                        <span data-testid="signed-in-as">"Signed in as "<strong>{user.label()}</strong></span>
+                    Some(Ok(SignedInAs::Named(name))) => view! {
+                        <span data-testid="signed-in-as">"Signed in as "<strong>{name}</strong></span>
+                    }.into_any(),
+                    Some(Ok(role)) => view! {
+                        <span data-testid="signed-in-as">{role.lead()}</span>
                     }.into_any(),
                     Some(Err(problem)) => view! {
                         <span class="identity-warning" data-testid="identity-warning" title=problem.message>

@@ -303,6 +303,9 @@ fn issue(ctx: &Ctx, grants: &mut Grants, scope: ScopeSet, template: TokenGrant) 
         "need_patient_banner": true,
         "smart_style_url": ctx.style_url(),
     });
+    if options.simulates(Simulation::StyleLowContrast) {
+        document["smart_style_url"] = json!(format!("{}?contrast=low", ctx.style_url()));
+    }
     if profile.epic_tokens {
         document["token_type"] = json!("bearer");
         document["scope"] = json!(format!("{scope} "));

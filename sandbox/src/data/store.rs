@@ -91,10 +91,11 @@ impl Store {
                 record: OnceLock::new(),
             })
             .collect();
+        // The signed-in clinician is a resource like any other: searched and read by id.
         Store {
             seed,
             entries,
-            shared: Record::default(),
+            shared: Record::from_resources(vec![crate::user::practitioner()]),
         }
     }
 

@@ -42,6 +42,8 @@ pub(crate) enum SearchValue {
     Date(Prefix, Range),
     /// A reference, reduced to `Type/id` (or the bare id).
     Reference(String),
+    /// A string, lower-cased.
+    Text(String),
 }
 
 /// Parses one value of a parameter of `kind`; the error says what is wrong.
@@ -63,6 +65,7 @@ pub(crate) fn parse_value(kind: Kind, text: &str) -> Result<SearchValue, String>
                 .ok_or_else(|| format!("\"{text}\" is not a FHIR date with an optional prefix (eq, ne, gt, lt, ge, le, sa, eb)"))?;
             Ok(SearchValue::Date(prefix, range))
         }
+        Kind::String => Ok(SearchValue::Text(text.to_lowercase())),
         Kind::Reference => {
             // An absolute URL is reduced to its last two segments, `Type/id`.
             let segments: Vec<&str> = text.rsplitn(3, '/').collect();
@@ -108,6 +111,12 @@ fn matches(resource: &Value, param: &Param, value: &SearchValue) -> bool {
         SearchValue::Date(prefix, search) => {
             date_range(resource, param.path).is_some_and(|target| compare(*prefix, *search, target))
         }
+        SearchValue::Text(wanted) => strings(resource, param.path).iter().any(|text| {
+            text.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| word.starts_with(wanted.as_str()))
+                || text.to_lowercase().starts_with(wanted.as_str())
+        }),
         SearchValue::Reference(wanted) => {
             let Some(reference) = resource
                 .get(param.path)
@@ -199,6 +208,31 @@ fn compare(prefix: Prefix, search: Range, target: Range) -> bool {
         Prefix::Sa => target.start >= search.end,
         Prefix::Eb => target.end <= search.start,
     }
+}
+
+/// The strings a string parameter searches: `path` is `list.part.part…`, e.g. `name.family`
+/// (each HumanName's family) or `name.text.family.given` (several parts of each), in order.
+pub(crate) fn strings<'a>(resource: &'a Value, path: &str) -> Vec<&'a str> {
+    let mut parts = path.split('.');
+    let Some(list) = parts.next().and_then(|name| resource.get(name)) else {
+        return Vec::new();
+    };
+    let parts: Vec<&str> = parts.collect();
+    let items: Vec<&Value> = match list {
+        Value::Array(items) => items.iter().collect(),
+        item => vec![item],
+    };
+    let mut found = Vec::new();
+    for item in items {
+        for part in &parts {
+            match item.get(part) {
+                Some(Value::String(text)) => found.push(text.as_str()),
+                Some(Value::Array(texts)) => found.extend(texts.iter().filter_map(Value::as_str)),
+                _ => {}
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]

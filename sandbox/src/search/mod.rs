@@ -1,8 +1,9 @@
 //! FHIR search (FHIR R4 §3.1.1 "Search"): parsing a query strictly against the registry and
 //! the profile, running it over the store, and the searchset Bundle with paging links.
 //!
-//! Result parameters: `_count` (default 50, capped at the profile's maximum), `_sort`
-//! (`date`-typed parameters, `-` for descending; undated resources last), `_include`
+//! Result parameters: `_count` (default 50, capped at the profile's maximum), `_summary=count`
+//! (the total without entries), `_sort` (`date`- and `string`-typed parameters, `-` for
+//! descending; resources without a value last), `_include`
 //! (`MedicationRequest:medication`) and `_offset`, the page cursor the `next` links carry.
 //! A parameter the type does not have, a modifier, or a result parameter the profile does
 //! not support is refused (strict handling, §3.1.1.3 "Handling errors").
@@ -40,6 +41,8 @@ pub(crate) struct Query {
     pub(crate) include_medication: bool,
     /// The query's parameters without `_offset`, in order, for the paging links.
     pub(crate) pairs: Vec<(String, String)>,
+    /// `_summary=count`: the total alone, no entries.
+    summary_count: bool,
 }
 
 /// Parses the query string of a search on `ty`; the error names the parameter at fault.
@@ -52,6 +55,7 @@ pub(crate) fn parse(ty: &'static Type, raw: &str, profile: &Profile) -> Result<Q
         sort: None,
         include_medication: false,
         pairs: Vec::new(),
+        summary_count: false,
     };
     for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
         // §3.1.1.5: a parameter with an empty value is ignored.
@@ -62,7 +66,18 @@ pub(crate) fn parse(ty: &'static Type, raw: &str, profile: &Profile) -> Result<Q
             query.pairs.push((name.to_string(), value.to_string()));
         }
         match name.as_ref() {
+            "_count" if query.summary_count => {}
             "_count" => query.count = number(&name, &value)?.min(profile.max_count),
+            // §3.1.1.5.7: `count` asks for the total alone; other summaries are not offered.
+            "_summary" if value == "count" => {
+                query.summary_count = true;
+                query.count = 0;
+            }
+            "_summary" => {
+                return Err(format!(
+                    "_summary={value} is not supported by this server; only _summary=count is."
+                ))
+            }
             "_offset" => query.offset = number(&name, &value)?,
             "_sort" if profile.sort => query.sort = Some(sort_key(ty, &value)?),
             "_include" if profile.include => {
@@ -112,13 +127,33 @@ fn sort_key(ty: &Type, value: &str) -> Result<(&'static Param, bool), String> {
         Some(name) => (name, true),
         None => (value, false),
     };
-    match ty.param(name).filter(|p| p.kind == Kind::Date) {
+    match ty
+        .param(name)
+        .filter(|p| matches!(p.kind, Kind::Date | Kind::String))
+    {
         Some(param) => Ok((param, descending)),
         None => Err(format!(
             "_sort={value} is not supported on {}; sort keys: {}.",
             ty.name,
-            list(ty.date_params().map(|p| p.name))
+            list(ty.sort_params().map(|p| p.name))
         )),
+    }
+}
+
+/// A resource's place in a `_sort` by `param`: the start of a date, or the first string
+/// lower-cased; resources without one sort last either way.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    Date(i64),
+    Text(String),
+}
+
+fn sort_value(resource: &Value, param: &Param) -> Option<SortKey> {
+    match param.kind {
+        Kind::String => matching::strings(resource, param.path)
+            .first()
+            .map(|text| SortKey::Text(text.to_lowercase())),
+        _ => matching::date_range(resource, param.path).map(|d| SortKey::Date(d.start)),
     }
 }
 
@@ -183,7 +218,7 @@ impl Query {
         };
         let mut matches: Vec<&Value> = candidates.into_iter().filter(|r| self.matches(r)).collect();
         if let Some((param, descending)) = self.sort {
-            let key = |r: &Value| matching::date_range(r, param.path).map(|d| d.start);
+            let key = |r: &Value| sort_value(r, param);
             matches.sort_by(|a, b| match (key(a), key(b)) {
                 (Some(x), Some(y)) if descending => y.cmp(&x),
                 (Some(x), Some(y)) => x.cmp(&y),

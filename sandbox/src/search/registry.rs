@@ -11,6 +11,9 @@ pub(crate) enum Kind {
     Token,
     /// `date`: a FHIR date with an optional prefix.
     Date,
+    /// `string`: matches when a word of the element starts with the value, ignoring case
+    /// (FHIR R4 §3.1.1.4.13; accents are not folded).
+    String,
 }
 
 impl Kind {
@@ -20,6 +23,7 @@ impl Kind {
             Kind::Reference => "reference",
             Kind::Token => "token",
             Kind::Date => "date",
+            Kind::String => "string",
         }
     }
 }
@@ -60,13 +64,18 @@ const SUBJECT: Param = p("subject", Reference, "subject");
 const STATUS: Param = p("status", Token, "status");
 const CODE: Param = p("code", Token, "code");
 const CATEGORY: Param = p("category", Token, "category");
+// HumanName searches (FHIR R4 `individual-given`, `individual-family`, `Patient-name`): the
+// path names the HumanName list, then the parts searched.
+const NAME: Param = p("name", Kind::String, "name.text.family.given.prefix.suffix");
+const GIVEN: Param = p("given", Kind::String, "name.given");
+const FAMILY: Param = p("family", Kind::String, "name.family");
 
 /// Every served type, in CapabilityStatement order.
 pub(crate) const TYPES: &[Type] = &[
     Type {
         name: "Patient",
         patient_path: Some("id"),
-        params: &[],
+        params: &[NAME, GIVEN, FAMILY],
         includes: &[],
     },
     Type {
@@ -176,6 +185,12 @@ pub(crate) const TYPES: &[Type] = &[
         ],
         includes: &[],
     },
+    Type {
+        name: "Practitioner",
+        patient_path: None,
+        params: &[NAME, GIVEN, FAMILY],
+        includes: &[],
+    },
 ];
 
 /// The `_id` parameter every type has.
@@ -190,9 +205,11 @@ impl Type {
         self.params.iter().find(|p| p.name == name)
     }
 
-    /// The date parameters, which are also the `_sort` keys.
-    pub(crate) fn date_params(&self) -> impl Iterator<Item = &Param> {
-        self.params.iter().filter(|p| p.kind == Date)
+    /// The date and string parameters, which are also the `_sort` keys.
+    pub(crate) fn sort_params(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| matches!(p.kind, Date | Kind::String))
     }
 }
 

@@ -353,6 +353,35 @@ impl Harness {
     }
 }
 
+/// Opens the EHR page (with `options`, e.g. `?frames=deny`), launches Bedside for `patient`
+/// into the page's iframe and waits, inside the frame, for Bedside's sign-in step: in a frame,
+/// Bedside signs in through a new window on the user's click.
+pub async fn launch_in_frame(harness: &Harness, patient: &sandbox::PatientSummary, options: &str) {
+    let page = format!("{}{options}", harness.sandbox.ehr_page_url());
+    harness.client.goto(&page).await.unwrap();
+    harness
+        .click(&format!(
+            "a.launch-embedded[data-patient=\"{}\"]",
+            patient.id
+        ))
+        .await;
+    enter_bedside_frame(harness).await;
+    harness.wait_for(SIGN_IN_BUTTON).await;
+}
+
+/// Bedside's "Sign in in a new window" button, shown inside a frame.
+pub const SIGN_IN_BUTTON: &str = "[data-testid=sign-in-new-window]";
+
+/// Switches WebDriver into the EHR page's Bedside iframe.
+pub async fn enter_bedside_frame(harness: &Harness) {
+    harness
+        .wait_for("iframe#bedside-frame")
+        .await
+        .enter_frame()
+        .await
+        .unwrap();
+}
+
 /// A sandbox patient's birth date as the banner writes it (`12 Mar 1980`).
 pub fn banner_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
