@@ -48,53 +48,10 @@ fn bundles() -> Vec<String> {
 }
 
 /// The bundle's resources as a FHIR server serves them: `urn:uuid:` references between entries
-/// become `Type/id` (what the sandbox's `--data` loading does, and what any server does on a
-/// transaction).
+/// become `Type/id`, read by the sandbox's own `--data` loader.
 fn served(name: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(corpus_dir().join(name)).unwrap();
-    let bundle: Value = serde_json::from_str(&text).unwrap();
-    let entries = bundle["entry"].as_array().cloned().unwrap_or_default();
-    let targets: HashMap<String, String> = entries
-        .iter()
-        .filter_map(|e| {
-            let resource = &e["resource"];
-            Some((
-                e["fullUrl"].as_str()?.to_owned(),
-                format!(
-                    "{}/{}",
-                    resource["resourceType"].as_str()?,
-                    resource["id"].as_str()?
-                ),
-            ))
-        })
-        .collect();
-    entries
-        .into_iter()
-        .map(|e| {
-            let mut resource = e["resource"].clone();
-            resolve(&mut resource, &targets);
-            resource
-        })
-        .collect()
-}
-
-fn resolve(value: &mut Value, targets: &HashMap<String, String>) {
-    match value {
-        Value::Object(members) => {
-            for (name, member) in members.iter_mut() {
-                match member {
-                    Value::String(text) if name == "reference" => {
-                        if let Some(target) = targets.get(text.as_str()) {
-                            *text = target.clone();
-                        }
-                    }
-                    other => resolve(other, targets),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| resolve(item, targets)),
-        _ => {}
-    }
+    sandbox::read_document(&text).unwrap_or_else(|error| panic!("{name}: {error}"))
 }
 
 fn of_type(resources: &[Value], resource_type: &str) -> Vec<Value> {

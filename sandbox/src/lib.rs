@@ -59,6 +59,9 @@ mod user;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Reads one FHIR JSON document (a resource, or a Bundle whose entries come back with their
+/// `urn:uuid:` references resolved to `Type/id`) as `--data` loads it.
+pub use data::read_document;
 pub use data::PatientSummary;
 pub use request_log::LoggedRequest;
 pub use server::{start, Running};

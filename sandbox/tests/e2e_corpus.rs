@@ -168,16 +168,9 @@ async fn corpus_patients_show_their_headline_facts_on_the_reference_and_epic_lik
     harness.client.set_window_size(480, 1400).await.unwrap();
     for patient in &PATIENTS {
         check_summary(&harness, patient, "reference").await;
-        let overflow = harness
-            .client
-            .execute(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let overflow = harness.horizontal_overflow().await;
         assert!(
-            overflow.as_i64().unwrap() <= 0,
+            overflow <= 0,
             "{}: horizontal overflow of {overflow} px",
             patient.name
         );

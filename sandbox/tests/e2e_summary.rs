@@ -123,18 +123,8 @@ async fn a_480_pixel_wide_frame_has_no_horizontal_scroll() {
     open_summary(&harness, &patient).await;
     harness.section_text("section-labs").await;
     harness.section_text("section-vital-signs").await;
-    let overflow = harness
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "horizontal overflow of {overflow} px"
-    );
+    let overflow = harness.horizontal_overflow().await;
+    assert!(overflow <= 0, "horizontal overflow of {overflow} px");
     harness.screenshot("summary-480").await;
     harness.finish().await;
 }

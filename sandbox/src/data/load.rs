@@ -71,7 +71,7 @@ pub(crate) fn load_dir(dir: &Path) -> Loaded {
 
 /// One JSON document: a resource, or a Bundle whose entries are returned with their
 /// `urn:uuid:` references resolved.
-pub(crate) fn parse(text: &str) -> Result<Vec<Value>, String> {
+pub fn parse(text: &str) -> Result<Vec<Value>, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let Some(ty) = type_of(&value) else {
         return Err("no resourceType: not a FHIR resource".into());

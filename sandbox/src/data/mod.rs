@@ -31,6 +31,7 @@ mod clinical;
 mod codes;
 mod edge;
 pub(crate) mod load;
+pub use load::parse as read_document;
 mod observations;
 mod patients;
 mod problems;

@@ -328,6 +328,19 @@ impl Harness {
         self.text_of(&format!("[data-testid={id}]")).await
     }
 
+    /// How many pixels the page is wider than the window (0 or less: no horizontal scroll).
+    pub async fn horizontal_overflow(&self) -> i64 {
+        self.client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .expect("measuring the page width")
+            .as_i64()
+            .expect("a whole number of pixels")
+    }
+
     /// Saves a screenshot when `BEDSIDE_SCREENSHOTS` names a folder (for looking at the UI).
     pub async fn screenshot(&self, name: &str) {
         if let Some(dir) = std::env::var_os("BEDSIDE_SCREENSHOTS") {
