@@ -6,14 +6,19 @@ use leptos::prelude::*;
 /// Rows shown at first.
 pub const FIRST_PAGE: usize = 10;
 
-/// `(title, details)` items, newest first; `empty` is said when there are none.
+/// `(title, details)` items, newest first; `empty` is said when there are none; `first` rows
+/// are shown at first, and each "Show more" adds twice as many.
 #[component]
-pub fn PagedList(items: Vec<(String, Option<String>)>, empty: &'static str) -> impl IntoView {
+pub fn PagedList(
+    items: Vec<(String, Option<String>)>,
+    empty: &'static str,
+    #[prop(default = FIRST_PAGE)] first: usize,
+) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="muted">{empty}</p> }.into_any();
     }
     let total = items.len();
-    let shown = RwSignal::new(FIRST_PAGE.min(total));
+    let shown = RwSignal::new(first.min(total));
     let items = StoredValue::new(items);
     view! {
         <ul class="items">
@@ -25,7 +30,7 @@ pub fn PagedList(items: Vec<(String, Option<String>)>, empty: &'static str) -> i
             }).collect_view())}
         </ul>
         {move || (shown.get() < total).then(|| view! {
-            <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + FIRST_PAGE * 2).min(total))>
+            <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + first * 2).min(total))>
                 {format!("Show more ({} of {total} shown)", shown.get())}
             </button>
         })}

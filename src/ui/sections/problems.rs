@@ -1,28 +1,38 @@
 //! The problems list.
 
-use super::{meta, past_group, unreadable_notice};
+use super::{meta, unreadable_notice};
 use crate::browser::fetch::SectionData;
 use crate::summary::problems::{build, ProblemLine};
+use crate::ui::paged::PagedList;
 use leptos::prelude::*;
+
+/// Problems shown at first: every problem of any real record; a list of thousands (a server
+/// sending 90,000 Conditions) is drawn a page at a time, not all at once.
+const FIRST_PROBLEMS: usize = 100;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
     let view_model = build(&data.matches);
     let count = view_model.current.len();
-    let current: Vec<AnyView> = view_model.current.into_iter().map(item).collect();
-    let past: Vec<AnyView> = view_model.past.into_iter().map(item).collect();
+    let current: Vec<_> = view_model.current.into_iter().map(item).collect();
+    let past: Vec<_> = view_model.past.into_iter().map(item).collect();
+    let past = (!past.is_empty()).then(|| {
+        let summary = format!("Resolved and inactive ({})", past.len());
+        view! {
+            <details class="past">
+                <summary>{summary}</summary>
+                <PagedList items=past empty="" first=FIRST_PROBLEMS />
+            </details>
+        }
+    });
     let body = view! {
-        {if current.is_empty() {
-            view! { <p class="muted">"No current problems recorded."</p> }.into_any()
-        } else {
-            view! { <ul class="items">{current}</ul> }.into_any()
-        }}
-        {past_group("Resolved and inactive", past)}
+        <PagedList items=current empty="No current problems recorded." first=FIRST_PROBLEMS />
+        {past}
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
 }
 
-fn item(line: ProblemLine) -> AnyView {
+fn item(line: ProblemLine) -> (String, Option<String>) {
     let details = meta(&[
         line.status.filter(|s| s != "Active"),
         line.verification,
@@ -30,11 +40,5 @@ fn item(line: ProblemLine) -> AnyView {
         line.abated.map(|a| format!("ended {a}")),
         line.recorded.map(|r| format!("recorded {r}")),
     ]);
-    view! {
-        <li>
-            <span class="item-name">{line.name}</span>
-            {details.map(|d| view! { <span class="item-meta">{d}</span> })}
-        </li>
-    }
-    .into_any()
+    (line.name, details)
 }
