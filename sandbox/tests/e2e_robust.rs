@@ -254,7 +254,7 @@ async fn a_54_mb_searchset_is_read_in_slices_and_the_page_stays_responsive() {
         .unwrap();
     let problems = harness.section_text("section-problems").await;
     assert!(
-        problems.contains("Bedside kept the first 5000 of 90433 entries"),
+        problems.contains("Bedside kept the first 2000 of 90433 entries"),
         "{problems}"
     );
     wait_for_every_section(&harness).await;
