@@ -3,7 +3,7 @@
 //! request would fail.
 
 use super::{inspector, world};
-use crate::http::{HttpRequest, HttpResponse, HttpResult, Method, NetworkFailure};
+use crate::http::{body_text, HttpRequest, HttpResponse, HttpResult, Method, NetworkFailure};
 use crate::inspect::{entry_for, Outcome};
 use gloo_net::http::RequestBuilder;
 use js_sys::Uint8Array;
@@ -71,7 +71,7 @@ async fn perform(
     let answer = HttpResponse {
         status,
         content_type,
-        body: text(body_bytes(&response.into()).await?),
+        body: body_text(body_bytes(&response.into()).await?),
     };
     Ok((answer, retry_after))
 }
@@ -104,10 +104,4 @@ async fn body_bytes(response: &web_sys::Response) -> Result<Vec<u8>, NetworkFail
             .copy_to(slice);
     }
     Ok(bytes)
-}
-
-// Invalid UTF-8 is replaced, as `Response.text()` does.
-fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
