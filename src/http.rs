@@ -136,6 +136,18 @@ impl NetworkFailure {
 /// The outcome of performing an [`HttpRequest`].
 pub type HttpResult = Result<HttpResponse, NetworkFailure>;
 
+/// A body's bytes as text, as the Fetch standard's "UTF-8 decode" reads them (what
+/// `Response.text()` does): a leading byte order mark is dropped and invalid sequences become
+/// U+FFFD.
+pub fn body_text(bytes: Vec<u8>) -> String {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +174,20 @@ mod tests {
     fn a_form_post_never_follows_redirects() {
         let request = HttpRequest::post_form(url(), &[("code", "c")]);
         assert!(!request.may_follow_redirects());
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_a_body_is_not_text() {
+        assert_eq!(body_text(b"\xEF\xBB\xBF{}".to_vec()), "{}");
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_body_becomes_replacement_characters() {
+        assert_eq!(body_text(b"a\xFFb".to_vec()), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn a_utf8_body_is_read_as_written() {
+        assert_eq!(body_text("Zoë".as_bytes().to_vec()), "Zoë");
     }
 }

@@ -254,7 +254,7 @@ async fn a_54_mb_searchset_is_read_in_slices_and_the_page_stays_responsive() {
         .unwrap();
     let problems = harness.section_text("section-problems").await;
     assert!(
-        problems.contains("Bedside kept the first 20000 of 90433 entries"),
+        problems.contains("Bedside kept the first 2000 of 90433 entries"),
         "{problems}"
     );
     wait_for_every_section(&harness).await;
@@ -274,7 +274,7 @@ async fn a_54_mb_searchset_is_read_in_slices_and_the_page_stays_responsive() {
         .collect();
     let longest = durations.iter().copied().fold(0.0, f64::max);
     println!(
-        "54 MB searchset: longest main-thread task {longest:.0} ms ({} tasks over 50 ms)",
+        "54 MB searchset: longest main-thread task {longest:.0} ms ({} tasks over 50 ms: {durations:.0?})",
         durations.len()
     );
     harness.screenshot("huge-searchset").await;

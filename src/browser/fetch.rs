@@ -99,10 +99,6 @@ const AWAIT_REFRESH_MS: u64 = 150;
 /// A section's page cap: 60,000 observations at 500 per page.
 pub const MAX_PAGES: usize = 120;
 
-/// What a section keeps of one search, however much the server sends (a 50 MB page holds
-/// 90,000 Conditions): enough for any real record, bounded for the page's memory and time.
-pub const MAX_KEPT: usize = 20_000;
-
 /// What arrived for a section.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SectionData {
@@ -136,7 +132,15 @@ pub async fn load_section(
                 on_progress(Progress::combined(&progress.borrow()));
             };
             let mut found = SectionData::default();
-            search_all_pages(session, query, what, &mut found, &report).await?;
+            search_all_pages(
+                session,
+                query,
+                what,
+                plan.section.kept(),
+                &mut found,
+                &report,
+            )
+            .await?;
             Ok::<_, LoadError>(found)
         }
     });
@@ -165,6 +169,7 @@ pub async fn load_section(
                         session,
                         &query,
                         "the medications",
+                        plan.section.kept(),
                         &mut medications,
                         &|_| {},
                     )
@@ -185,6 +190,7 @@ async fn search_all_pages(
     session: &SharedSession,
     query: &Query,
     what: &str,
+    kept: usize,
     data: &mut SectionData,
     on_progress: &dyn Fn(Progress),
 ) -> Result<(), LoadError> {
@@ -193,7 +199,7 @@ async fn search_all_pages(
     let mut paging = Paging::new(&first, MAX_PAGES);
     let mut url = first;
     loop {
-        let room = MAX_KEPT.saturating_sub(data.matches.len());
+        let room = kept.saturating_sub(data.matches.len());
         let (page, cut_short) = match fetch_page(session, url, what, room).await {
             Ok(read) => read,
             Err(LoadError::Read(error)) => {
@@ -207,12 +213,12 @@ async fn search_all_pages(
         data.included.extend(page.included);
         data.notices.extend(page.warnings);
         on_progress(paging.progress());
-        if cut_short || (data.matches.len() >= MAX_KEPT && matches!(step, PageStep::Next(_))) {
+        if cut_short || (data.matches.len() >= kept && matches!(step, PageStep::Next(_))) {
             let of = page
                 .total
                 .map_or(String::new(), |total| format!(" of {total}"));
             data.notices.push(format!(
-                "This list is very long: Bedside kept the first {MAX_KEPT}{of} entries and \
+                "This list is very long: Bedside kept the first {kept}{of} entries and \
                  shows only those."
             ));
             return Ok(());

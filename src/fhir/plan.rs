@@ -57,6 +57,19 @@ impl Section {
         }
     }
 
+    /// What the section keeps of one search, however much the server sends (a 54 MB page
+    /// holds 90,000 Conditions): observations are charted and tabulated by kind, so years of
+    /// them are kept; every other section is a list read item by item, and 2,000 items
+    /// (decades of visits, newest first) is more than anyone pages through, drawn in a tenth
+    /// of the main-thread time.
+    pub fn kept(self) -> usize {
+        if self.observation_category().is_some() {
+            20_000
+        } else {
+            2_000
+        }
+    }
+
     /// The Observation category this section shows, if it is an Observation section.
     pub fn observation_category(self) -> Option<&'static str> {
         match self {

@@ -386,3 +386,14 @@ fn a_wildcard_grant_covers_every_section() {
         assert!(within_grant(plan.unwrap(), &all).is_some());
     }
 }
+
+#[test]
+fn a_list_section_keeps_2000_results_of_a_search_and_an_observation_section_20000() {
+    for section in Section::ALL {
+        let expected = match section {
+            Section::VitalSigns | Section::Labs => 20_000,
+            _ => 2_000,
+        };
+        assert_eq!(section.kept(), expected, "{section:?}");
+    }
+}

@@ -28,14 +28,19 @@ impl From<(String, Option<String>)> for ListItem {
     }
 }
 
-/// `items`, newest first; `empty` is said when there are none.
+/// `items`, newest first; `empty` is said when there are none; `first` rows are shown at
+/// first, and each "Show more" adds twice as many.
 #[component]
-pub fn PagedList(items: Vec<ListItem>, #[prop(into)] empty: String) -> impl IntoView {
+pub fn PagedList(
+    items: Vec<ListItem>,
+    #[prop(into)] empty: String,
+    #[prop(default = FIRST_PAGE)] first: usize,
+) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="muted">{empty}</p> }.into_any();
     }
     let total = items.len();
-    let shown = RwSignal::new(FIRST_PAGE.min(total));
+    let shown = RwSignal::new(first.min(total));
     let items = StoredValue::new(items);
     view! {
         <ul class="items">
@@ -47,7 +52,7 @@ pub fn PagedList(items: Vec<ListItem>, #[prop(into)] empty: String) -> impl Into
             }).collect_view())}
         </ul>
         {move || (shown.get() < total).then(|| view! {
-            <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + FIRST_PAGE * 2).min(total))>
+            <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + first * 2).min(total))>
                 {format!("Show more ({} of {total} shown)", shown.get())}
             </button>
         })}

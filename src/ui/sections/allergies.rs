@@ -4,7 +4,7 @@ use super::{meta, past_group, unreadable_notice};
 use crate::browser::fetch::SectionData;
 use crate::summary::allergies::{build, AllergyLine, AllergyListState, Criticality};
 use crate::summary::listing::nothing_listed;
-use crate::ui::paged::{ListItem, PagedList};
+use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
@@ -29,7 +29,7 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
     let body = view! {
         {headline.map(|text| view! { <p class="muted" data-testid="allergy-state">{text}</p> })}
         {(!current.is_empty()).then(|| view! { <PagedList items=current empty="" /> })}
-        {past_group("Inactive and resolved", past)}
+        {past_group("Inactive and resolved", past, FIRST_PAGE)}
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())

@@ -4,7 +4,7 @@ use super::{meta, past_group, unreadable_notice};
 use crate::browser::fetch::SectionData;
 use crate::summary::listing::nothing_listed;
 use crate::summary::medications::{build, MedicationLine, MedicationSource};
-use crate::ui::paged::{ListItem, PagedList};
+use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
@@ -18,7 +18,7 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
     let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
     let body = view! {
         <PagedList items=current empty=empty />
-        {past_group("Stopped and completed", past)}
+        {past_group("Stopped and completed", past, FIRST_PAGE)}
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())

@@ -49,14 +49,14 @@ fn meta(parts: &[Option<String>]) -> Option<String> {
     (!present.is_empty()).then(|| present.join(" \u{b7} "))
 }
 
-/// A collapsed group of past items, paged like every list.
-fn past_group(label: &str, items: Vec<ListItem>) -> Option<AnyView> {
+/// A collapsed group of past items, paged like every list, `first` rows at first.
+fn past_group(label: &str, items: Vec<ListItem>, first: usize) -> Option<AnyView> {
     (!items.is_empty()).then(|| {
         let summary = format!("{label} ({})", items.len());
         view! {
             <details class="past">
                 <summary>{summary}</summary>
-                <PagedList items=items empty="" />
+                <PagedList items=items empty="" first=first />
             </details>
         }
         .into_any()

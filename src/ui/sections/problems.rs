@@ -7,6 +7,10 @@ use crate::summary::problems::{build, ProblemLine};
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
+/// Problems shown at first: every problem of any real record; a list of thousands (a server
+/// sending 90,000 Conditions) is drawn a page at a time, not all at once.
+const FIRST_PROBLEMS: usize = 100;
+
 pub fn render(data: &SectionData) -> (usize, AnyView) {
     let view_model = build(&data.matches);
     let count = view_model.current.len();
@@ -14,8 +18,8 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
     let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
     let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
     let body = view! {
-        <PagedList items=current empty=empty />
-        {past_group("Resolved and inactive", past)}
+        <PagedList items=current empty=empty first=FIRST_PROBLEMS />
+        {past_group("Resolved and inactive", past, FIRST_PROBLEMS)}
         {unreadable_notice(&view_model.unreadable)}
     };
     (count, body.into_any())
