@@ -62,6 +62,7 @@ pub struct Prepared {
     client: ClientSettings,
     kind: LaunchKind,
     place: SignInPlace,
+    request_timeout_seconds: u32,
 }
 
 /// Checks the issuer, discovers the server and decides where its authorization page will show.
@@ -82,6 +83,7 @@ pub async fn prepare(
         client,
         kind,
         place,
+        request_timeout_seconds: config.request_timeout_seconds,
     })
 }
 
@@ -113,6 +115,7 @@ impl Prepared {
         });
         // The steps so far cross the redirect with the record (they hold no secrets).
         record.inspector = inspector::snapshot();
+        record.request_timeout_seconds = Some(self.request_timeout_seconds);
         (redirect, record)
     }
 
@@ -225,9 +228,11 @@ pub async fn complete(url: &Url) -> Result<Arrival, Problem> {
         inspector::enable(carried);
     }
     inspector::record(|| navigation(Step::Callback, Method::Get, url, world::now_ms()));
-    // The redirect loaded this page afresh: the token request's deadline comes from
-    // config.json too (an unreadable one leaves the default, and the sign-in goes on).
-    let _ = load_config().await;
+    // The redirect loaded this page afresh: the token request keeps the deadline config.json
+    // set before the redirect, carried in the record.
+    if let Some(seconds) = record.as_ref().and_then(|r| r.request_timeout_seconds) {
+        super::http::set_deadline(seconds);
+    }
     let verified = verify(response, record, world::now_ms())?;
     Ok(Arrival::SignedIn(Box::new(exchange(verified).await?)))
 }

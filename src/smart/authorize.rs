@@ -108,6 +108,10 @@ pub struct InFlightRecord {
     /// The launch inspector's steps so far, in debug mode only.
     #[serde(default)]
     pub inspector: Option<LaunchLog>,
+    /// The request deadline `config.json` set, so that the callback page's token request keeps
+    /// it without reading `config.json` again: that would be a round trip before the token.
+    #[serde(default)]
+    pub request_timeout_seconds: Option<u32>,
 }
 
 /// The authorization server a sign-in was sent to, so that the callback can tell whether the
@@ -240,6 +244,7 @@ pub fn authorization_request(
         capabilities: discovery.capabilities.clone(),
         identity,
         inspector: None,
+        request_timeout_seconds: None,
     };
     (redirect, record)
 }
@@ -271,6 +276,17 @@ mod tests {
     use super::*;
     use crate::smart::discovery::Discovery;
     use std::collections::HashMap;
+
+    #[test]
+    fn a_record_stored_before_it_carried_a_deadline_is_still_read_without_one() {
+        let mut stored = serde_json::to_value(test_record(LaunchKind::Standalone)).unwrap();
+        stored
+            .as_object_mut()
+            .unwrap()
+            .remove("request_timeout_seconds");
+        let record: InFlightRecord = serde_json::from_value(stored).unwrap();
+        assert_eq!(record.request_timeout_seconds, None);
+    }
 
     fn discovery() -> Discovery {
         Discovery::with_endpoints(
