@@ -12,47 +12,50 @@ use crate::fhir::plan::{
 };
 use crate::http::{HttpRequest, HttpResult};
 use crate::problem::Problem;
-use crate::smart::lifecycle::{NextStep, ReauthorizeReason, RequestAttempt, Verdict};
+use crate::smart::driver::{Ended, TokenDriver, Transport};
+use crate::smart::lifecycle::ReauthorizeReason;
 use crate::smart::session::Session;
 use futures::future::try_join_all;
 use serde_json::Value;
-use std::cell::{Ref, RefCell, RefMut};
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use url::Url;
 use web_sys::{AbortController, AbortSignal};
 
-/// The one session every section shares, so a refresh happens once and a rotated refresh
-/// token replaces the old one for everybody. It lives in memory only. Its stop switch ends
-/// every request still running when the user leaves the record (signs out, signs in again),
-/// so no more data is fetched for a patient nobody is looking at.
+/// The one session every section shares, driven by the pure core's token driver so a refresh
+/// happens once and a rotated refresh token replaces the old one for everybody. It lives in
+/// memory only. Its stop switch ends every request still running when the user leaves the
+/// record (signs out, signs in again), so no more data is fetched for a patient nobody is
+/// looking at.
 #[derive(Clone)]
 pub struct SharedSession {
-    session: Rc<RefCell<Session>>,
+    driver: Rc<TokenDriver<Browser>>,
     stop: Option<AbortController>,
 }
 
 impl SharedSession {
     /// Shares `session`.
     pub fn new(session: Session) -> Self {
+        // Only a browser without AbortController (none this app supports) lacks it; the
+        // requests then simply run to the end.
+        let stop = AbortController::new().ok();
+        let browser = Browser {
+            stop: stop.as_ref().map(AbortController::signal),
+        };
         SharedSession {
-            session: Rc::new(RefCell::new(session)),
-            // Only a browser without AbortController (none this app supports) lacks it; the
-            // requests then simply run to the end.
-            stop: AbortController::new().ok(),
+            driver: Rc::new(TokenDriver::new(session, browser)),
+            stop,
         }
     }
 
     /// Reads the session.
     pub fn borrow(&self) -> Ref<'_, Session> {
-        self.session.borrow()
-    }
-
-    fn borrow_mut(&self) -> RefMut<'_, Session> {
-        self.session.borrow_mut()
+        self.driver.session()
     }
 
     /// Ends every request made with this session, now and later.
     pub fn stop(&self) {
+        self.driver.stop();
         if let Some(stop) = &self.stop {
             stop.abort();
         }
@@ -60,13 +63,28 @@ impl SharedSession {
 
     /// Whether [`SharedSession::stop`] was called.
     pub fn stopped(&self) -> bool {
-        self.stop
-            .as_ref()
-            .is_some_and(|stop| stop.signal().aborted())
+        self.driver.stopped()
+    }
+}
+
+/// Requests as the browser performs them: through `fetch`, ended by the session's stop switch.
+#[derive(Clone)]
+struct Browser {
+    stop: Option<AbortSignal>,
+}
+
+impl Transport for Browser {
+    async fn token(&self, request: HttpRequest) -> HttpResult {
+        let exchanged = exchange(&request, self.stop.as_ref()).await;
+        exchanged.map(|(response, _)| response)
     }
 
-    fn signal(&self) -> Option<AbortSignal> {
-        self.stop.as_ref().map(AbortController::signal)
+    async fn fhir(&self, request: HttpRequest) -> HttpResult {
+        send_with_retries(&request, self.stop.as_ref()).await
+    }
+
+    fn now_ms(&self) -> u64 {
+        world::now_ms()
     }
 }
 
@@ -77,6 +95,17 @@ pub enum LoadError {
     Read(FhirReadError),
     /// Access ended and could not be renewed: the user must authorize again.
     Reauthorize(Box<ReauthorizeReason>),
+    /// The session was stopped: the user left the record.
+    Stopped,
+}
+
+impl From<Ended> for LoadError {
+    fn from(ended: Ended) -> Self {
+        match ended {
+            Ended::Reauthorize(reason) => LoadError::Reauthorize(reason),
+            Ended::Stopped => LoadError::Stopped,
+        }
+    }
 }
 
 impl From<FhirReadError> for LoadError {
@@ -90,11 +119,10 @@ impl From<LoadError> for Problem {
         match error {
             LoadError::Read(error) => error.into(),
             LoadError::Reauthorize(reason) => (*reason).into(),
+            LoadError::Stopped => Ended::Stopped.into(),
         }
     }
 }
-
-const AWAIT_REFRESH_MS: u64 = 150;
 
 /// A section's page cap: 60,000 observations at 500 per page.
 pub const MAX_PAGES: usize = 120;
@@ -275,60 +303,8 @@ async fn fetch_page(
 /// is renewed before it expires and once after a 401 (SMART App Launch "Refresh access
 /// token"); 429/503 are retried as `retry_delay_ms` decides.
 pub async fn fetch(session: &SharedSession, url: Url) -> Result<HttpResult, LoadError> {
-    ensure_fresh_token(session).await?;
-    let mut attempt = RequestAttempt::start(&session.borrow());
-    loop {
-        let request = session
-            .borrow()
-            .authorize(HttpRequest::get(url.clone(), "application/fhir+json"));
-        let result = send_with_retries(&request, session.signal().as_ref()).await;
-        let verdict = attempt.judge(&session.borrow(), &result, world::now_ms());
-        match verdict {
-            Verdict::Accept => return Ok(result),
-            Verdict::Retry => {}
-            Verdict::RefreshThenRetry => refresh_now(session).await?,
-            Verdict::Reauthorize(reason) => return Err(LoadError::Reauthorize(Box::new(reason))),
-        }
-    }
-}
-
-async fn ensure_fresh_token(session: &SharedSession) -> Result<(), LoadError> {
-    loop {
-        let step = session.borrow_mut().next_step(world::now_ms());
-        match step {
-            NextStep::UseToken => return Ok(()),
-            NextStep::Refresh(request) => {
-                let result = exchange(&request, session.signal().as_ref()).await;
-                let finished = session
-                    .borrow_mut()
-                    .finish_refresh(result.map(|(response, _)| response), world::now_ms());
-                // A failed refresh leaves the current token usable until it expires; the next
-                // step decides whether that is still possible.
-                if let Err(reason) = finished {
-                    if session.borrow_mut().next_step(world::now_ms()) != NextStep::UseToken {
-                        return Err(LoadError::Reauthorize(reason));
-                    }
-                }
-            }
-            NextStep::AwaitRefresh => world::sleep(AWAIT_REFRESH_MS).await,
-            NextStep::Reauthorize(reason) => return Err(LoadError::Reauthorize(Box::new(reason))),
-        }
-    }
-}
-
-async fn refresh_now(session: &SharedSession) -> Result<(), LoadError> {
-    let request = session.borrow_mut().begin_refresh(world::now_ms());
-    match request {
-        Some(request) => {
-            let result = exchange(&request, session.signal().as_ref())
-                .await
-                .map(|(response, _)| response);
-            let finished = session.borrow_mut().finish_refresh(result, world::now_ms());
-            finished.map_err(LoadError::Reauthorize)
-        }
-        // Another section is refreshing: wait for it.
-        None => ensure_fresh_token(session).await,
-    }
+    let request = HttpRequest::get(url, "application/fhir+json");
+    Ok(session.driver.send(request).await?)
 }
 
 async fn send_with_retries(request: &HttpRequest, stop: Option<&AbortSignal>) -> HttpResult {

@@ -1,6 +1,6 @@
 //! Token lifetime decisions (RFC 6749 §6; SMART App Launch 2.2 §"Refresh access token"): when
 //! to refresh, how a refresh response rotates the tokens, and when a failed request deserves
-//! one refresh and one retry. Everything here decides; the shell sends, waits and retries.
+//! one refresh and one retry. Everything here decides; `driver` sends, waits and retries.
 
 use super::authorize::LaunchKind;
 use super::oauth_error::OAuthErrorCode;
@@ -13,8 +13,8 @@ use crate::problem::UserFacing;
 /// How long before expiry a refresh starts, unless the session is told otherwise.
 pub const DEFAULT_REFRESH_LEAD_MS: u64 = 60_000;
 
-/// A refresh with no outcome after this long is presumed lost (the shell's fetch was dropped),
-/// so another may start rather than leave every section waiting forever.
+/// A refresh with no outcome after this long is presumed lost (its answer never came), so
+/// another may start rather than leave every request waiting forever.
 pub const STALLED_REFRESH_MS: u64 = 30_000;
 
 /// Refresh bookkeeping carried by a [`Session`]: it lets one refresh be in flight at a time.
@@ -264,7 +264,7 @@ impl Session {
         }
     }
 
-    fn reauthorize(&self, cause: ReauthorizeCause) -> ReauthorizeReason {
+    pub(super) fn reauthorize(&self, cause: ReauthorizeCause) -> ReauthorizeReason {
         let fhir_base = self.fhir_base.clone();
         let restart = match self.launch {
             LaunchKind::Ehr { .. } => Restart::FromEhr { fhir_base },

@@ -11,6 +11,8 @@ pub mod callback;
 pub mod contrast;
 /// `.well-known/smart-configuration` and the CapabilityStatement fallback.
 pub mod discovery;
+/// The token lifecycle performed over a transport: the one loop the shell and the tests run.
+pub mod driver;
 /// OpenID Connect id_token decoding and claim checks.
 pub mod id_token;
 /// Starting a launch: EHR launch parameters, the allow-list, the authorize plan.

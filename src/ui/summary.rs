@@ -91,6 +91,7 @@ pub fn SummaryPage(
                 access_ended.set(Some((*reason).into()));
                 BannerState::Stopped
             }
+            Err(LoadError::Stopped) => BannerState::Stopped,
             Err(LoadError::Read(error)) => {
                 match PatientUnavailable::from_read(&error, &patient_id, &server_name) {
                     Some(stop) => {
@@ -299,6 +300,7 @@ fn load(
                 access_ended.set(Some((*reason).into()));
                 SectionState::Stopped
             }
+            Err(LoadError::Stopped) => SectionState::Stopped,
             Err(LoadError::Read(error)) => SectionState::Failed(error.into()),
         });
     });
