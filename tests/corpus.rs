@@ -282,42 +282,21 @@ fn every_corpus_patients_latest_lab_values_are_shown_as_recorded() {
         let view = labs::build(&section, now());
         assert!(view.unreadable.is_empty(), "{name}: {:?}", view.unreadable);
         let results: Vec<&labs::LabResult> = view.groups.iter().flat_map(|g| &g.results).collect();
-        // Tests are one row per LOINC code; a code written with two displays is one test, shown
-        // with the latest of its results (`latest_by_code`).
-        let variants: HashMap<String, Value> = expected["lab_code_display_variants"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|v| {
-                (
-                    v["code"].as_str().unwrap().to_owned(),
-                    v["latest_by_code"].clone(),
-                )
-            })
-            .collect();
-        let mut codes: Vec<&str> = expected["labs_latest"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l["code"].as_str().unwrap())
-            .collect();
-        codes.sort();
-        codes.dedup();
-        assert_eq!(results.len(), codes.len(), "{name}");
-        for code in codes {
-            let written = variants.get(code).cloned().unwrap_or_else(|| {
-                expected["labs_latest"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|l| l["code"] == code)
-                    .cloned()
-                    .unwrap()
-            });
+        // Tests are one row per LOINC code and display: a code written with two displays is two
+        // tests, each shown with its own latest result.
+        let rows = expected["labs_latest"].as_array().unwrap();
+        assert_eq!(results.len(), rows.len(), "{name}");
+        // Results of one test at one instant with different values are each marked.
+        let marked = results.iter().filter(|r| !r.same_time.is_empty()).count();
+        let conflicts = expected["lab_conflicts"].as_array().map_or(0, Vec::len);
+        assert_eq!(marked, conflicts, "{name}");
+        for written in rows {
+            let code = written["code"].as_str().unwrap();
+            let text = written["text"].as_str().unwrap();
             let result = results
                 .iter()
-                .find(|r| r.loinc.as_deref() == Some(code))
-                .unwrap_or_else(|| panic!("{name}: no result for {code}"));
+                .find(|r| r.loinc.as_deref() == Some(code) && r.name == text)
+                .unwrap_or_else(|| panic!("{name}: no result for {code} {text}"));
             let value = match &written["value"] {
                 Value::Number(n) => shown(n.as_f64().unwrap()),
                 other => other.as_str().unwrap_or_default().to_owned(),

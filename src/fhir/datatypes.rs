@@ -250,6 +250,14 @@ pub struct Period {
     pub end: Option<String>,
 }
 
+/// Resource metadata the server maintains (FHIR R4 §2.40, `Meta`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Meta {
+    /// When the server last changed the resource, as written.
+    pub last_updated: Option<String>,
+}
+
 /// A measured amount (FHIR R4 §2.24.0.14), including `Age` and `SimpleQuantity`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]

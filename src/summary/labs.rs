@@ -1,14 +1,15 @@
-//! Lab results: the latest result per test (LOINC code, else name) with its value, unit,
-//! reference range and flag, and every numeric result of that test for trends. Results are
+//! Lab results: the latest result per test (LOINC code and name, else name) with its value,
+//! unit, reference range and flag, the differing values of results taken at the same time, and
+//! every numeric result of that test for trends. Results are
 //! grouped by the panel (DiagnosticReport) or category the server gives, groups in the server's
 //! order, tests by name within a group; abnormal results are flagged, not reordered.
 
 use super::interpretation::{computed_flag, range_text, server_flag, Flag};
 use super::observations::{absent_text, components_text, loinc_codes, notable_status, numeric};
 use super::observations::{observation_is_void, observation_name, observation_time, value_text};
-use super::observations::{Excluded, ExclusionReason, TrendPoint};
+use super::observations::{same_time_values, Excluded, ExclusionReason, Recency, TrendPoint};
 use super::when::ago;
-use crate::fhir::datatypes::{CodeableConcept, Quantity};
+use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::ObservationValue;
 use crate::fhir::model::{parse_all, DiagnosticReport, MalformedResource, Observation};
@@ -45,6 +46,9 @@ pub struct LabResult {
     pub status: Option<String>,
     /// The Observation it came from.
     pub observation_id: String,
+    /// Other values of this test taken at the same time, with their units, newest first
+    /// (`observations::same_time_values`): shown beside the value, never decided away.
+    pub same_time: Vec<String>,
     /// How many dated results this test has.
     pub result_count: usize,
     /// Numeric results in the latest result's unit, oldest first.
@@ -99,6 +103,7 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
             .or_default()
             .push(Dated {
                 at,
+                recency: Recency::of(observation, at),
                 position,
                 observation,
             });
@@ -141,6 +146,7 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
 
 struct Dated<'a> {
     at: FhirDateTime,
+    recency: Recency,
     position: usize,
     observation: &'a Observation,
 }
@@ -152,8 +158,7 @@ struct Built<'a> {
 
 // One test's results in, its latest result (with series) and its first input position out.
 fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>, usize) {
-    let id = |d: &Dated| d.observation.id.clone().unwrap_or_default();
-    sort::sort_by_cached_key(&mut results, |d| (d.at, id(d)));
+    sort::sort_by(&mut results, |a, b| a.recency.cmp(&b.recency));
     let first_position = results.iter().map(|d| d.position).min().unwrap_or(0);
     let latest = results.last().expect("a test has at least one result");
     let observation = latest.observation;
@@ -162,7 +167,15 @@ fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>
         Some(ObservationValue::Quantity(q)) => Some(q),
         _ => None,
     };
-    let unit = quantity.and_then(Quantity::unit_text);
+    let (shown, unit) = value_and_unit(observation);
+    let same_time = same_time_values(
+        &results,
+        |d| &d.recency,
+        |d| match value_and_unit(d.observation) {
+            (value, Some(unit)) => format!("{value} {unit}"),
+            (value, None) => value,
+        },
+    );
     let (flag, flag_computed) = match server_flag(&observation.interpretation) {
         Some(flag) => (Some(flag), false),
         None => {
@@ -189,11 +202,7 @@ fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>
         loinc: loinc_codes(observation.code.as_ref())
             .next()
             .map(str::to_owned),
-        value: match value {
-            Some(value) => value_text(value),
-            None => components_text(&observation.component)
-                .unwrap_or_else(|| absent_text(observation.data_absent_reason.as_ref())),
-        },
+        value: shown,
         unit,
         reference_range: range_text(&observation.reference_range),
         abnormal: flag.as_ref().is_some_and(Flag::is_abnormal),
@@ -203,7 +212,8 @@ fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>
         when: latest.at.to_string(),
         ago: ago(&latest.at, now),
         status: notable_status(observation),
-        observation_id: id(latest),
+        observation_id: observation.id.clone().unwrap_or_default(),
+        same_time,
         result_count: results.len(),
         series,
     };
@@ -211,14 +221,33 @@ fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>
     (Built { result, category }, first_position)
 }
 
-// Tests are the same when they share a LOINC code; uncoded ones when they share a name
-// (ignoring case); a result with neither stands alone.
-fn test_key(observation: &Observation) -> String {
-    if let Some(code) = loinc_codes(observation.code.as_ref()).next() {
-        return format!("loinc|{code}");
+// A result's value as text and its unit (for quantities).
+fn value_and_unit(observation: &Observation) -> (String, Option<String>) {
+    match observation.value.get() {
+        Some(value @ ObservationValue::Quantity(quantity)) => {
+            (value_text(value), quantity.unit_text())
+        }
+        Some(value) => (value_text(value), None),
+        None => (
+            components_text(&observation.component)
+                .unwrap_or_else(|| absent_text(observation.data_absent_reason.as_ref())),
+            None,
+        ),
     }
-    match observation.code.as_ref().and_then(CodeableConcept::display) {
-        Some(name) => format!("name|{}", name.to_lowercase()),
+}
+
+// Tests are the same when they share a LOINC code and a name (ignoring case); uncoded ones
+// when they share a name; a result with neither stands alone. One code written with two names
+// can be two tests (a server's local tests mapped onto one code): merged, the newer would
+// silently replace the other, so they stay two rows.
+fn test_key(observation: &Observation) -> String {
+    let name = observation.code.as_ref().and_then(CodeableConcept::display);
+    let name = name.map(|name| name.to_lowercase());
+    if let Some(code) = loinc_codes(observation.code.as_ref()).next() {
+        return format!("loinc|{code}|{}", name.unwrap_or_default());
+    }
+    match name {
+        Some(name) => format!("name|{name}"),
         None => format!("id|{}", observation.id.as_deref().unwrap_or_default()),
     }
 }

@@ -44,7 +44,7 @@ fn the_latest_result_per_loinc_code_is_shown_with_value_unit_and_range() {
                 range(),
             ),
             with(
-                lab("b", "2823-3", "K", 4.4, "mmol/L", "2026-06-01"),
+                lab("b", "2823-3", "potassium", 4.4, "mmol/L", "2026-06-01"),
                 "referenceRange",
                 range(),
             ),
@@ -365,4 +365,147 @@ fn a_category_given_only_as_a_code_is_named_in_words_not_as_system_and_code() {
     });
     let view = build(&[bare], FhirDateTime::parse("2024-02-01").unwrap());
     assert_eq!(view.groups[0].name, "Laboratory");
+}
+
+// Issue 14's record: two metabolic panels drawn at the same minute, with different values.
+fn calcium(id: &str, value: f64, issued: &str) -> Value {
+    with(
+        lab(
+            id,
+            "49765-1",
+            "Calcium",
+            value,
+            "mg/dL",
+            "2019-02-17T10:37:42-05:00",
+        ),
+        "issued",
+        json!(issued),
+    )
+}
+
+#[test]
+fn of_two_results_taken_at_the_same_time_the_one_released_last_is_shown_whatever_its_id() {
+    let view = build(
+        &[
+            calcium("a", 8.85, "2019-02-17T12:00:00-05:00"),
+            calcium("z", 10.00, "2019-02-17T11:00:00-05:00"),
+        ],
+        now(),
+    );
+    let calcium = only(&view);
+    assert_eq!(
+        (calcium.value.as_str(), calcium.observation_id.as_str()),
+        ("8.85", "a")
+    );
+}
+
+#[test]
+fn a_result_taken_at_the_same_time_with_another_value_is_shown_beside_the_latest() {
+    let view = build(
+        &[
+            calcium("a", 8.85, "2019-02-17T12:00:00-05:00"),
+            calcium("z", 10.00, "2019-02-17T11:00:00-05:00"),
+        ],
+        now(),
+    );
+    assert_eq!(only(&view).same_time, ["10 mg/dL"]);
+    assert_eq!(only(&view).result_count, 2);
+}
+
+#[test]
+fn without_issued_the_result_the_server_changed_last_is_shown() {
+    let ldl = |id: &str, value: f64, last_updated: &str| {
+        let code = "18262-6";
+        let o = lab(
+            id,
+            code,
+            "LDL Cholesterol",
+            value,
+            "mg/dL",
+            "2020-03-01T09:15:00Z",
+        );
+        with(o, "meta", json!({"lastUpdated": last_updated}))
+    };
+    let view = build(
+        &[
+            ldl("1", 132.9, "2020-03-02T08:00:00Z"),
+            ldl("2", 95.7, "2020-03-01T10:00:00Z"),
+        ],
+        now(),
+    );
+    let ldl = only(&view);
+    assert_eq!(ldl.value, "132.9");
+    assert_eq!(ldl.same_time, ["95.7 mg/dL"]);
+}
+
+#[test]
+fn a_result_taken_later_is_the_latest_even_if_released_earlier() {
+    let earlier = with(
+        lab(
+            "a",
+            "49765-1",
+            "Calcium",
+            8.85,
+            "mg/dL",
+            "2019-02-17T10:00:00Z",
+        ),
+        "issued",
+        json!("2019-02-18T10:00:00Z"),
+    );
+    let later = with(
+        lab(
+            "b",
+            "49765-1",
+            "Calcium",
+            10.0,
+            "mg/dL",
+            "2019-02-17T11:00:00Z",
+        ),
+        "issued",
+        json!("2019-02-17T12:00:00Z"),
+    );
+    let view = build(&[earlier, later], now());
+    assert_eq!(only(&view).value, "10");
+    assert!(only(&view).same_time.is_empty());
+}
+
+#[test]
+fn the_same_value_filed_twice_at_the_same_time_is_not_a_conflict() {
+    let view = build(
+        &[
+            calcium("a", 8.85, "2019-02-17T12:00:00-05:00"),
+            calcium("b", 8.85, "2019-02-17T11:00:00-05:00"),
+        ],
+        now(),
+    );
+    assert!(only(&view).same_time.is_empty());
+}
+
+#[test]
+fn tests_sharing_a_loinc_code_under_different_names_are_not_merged() {
+    let view = build(
+        &[
+            lab("a", "2093-3", "Cholesterol", 190.0, "mg/dL", "2026-01-01"),
+            lab(
+                "b",
+                "2093-3",
+                "Cholesterol [Moles/volume]",
+                4.9,
+                "mmol/L",
+                "2026-02-01",
+            ),
+        ],
+        now(),
+    );
+    let rows: Vec<_> = results(&view)
+        .iter()
+        .map(|r| (r.name.as_str(), r.value.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Cholesterol", "190"),
+            ("Cholesterol [Moles/volume]", "4.9")
+        ]
+    );
 }

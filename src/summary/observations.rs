@@ -4,7 +4,7 @@
 use super::when::Recorded;
 use crate::clinical_codes::LOINC;
 use crate::fhir::datatypes::{non_blank, CodeableConcept};
-use crate::fhir::date::FhirDateTime;
+use crate::fhir::date::{FhirDateTime, Precision};
 use crate::fhir::decimal::shown;
 use crate::fhir::model::{Observation, ObservationComponent, ObservationValue};
 
@@ -56,6 +56,89 @@ pub fn observation_time(observation: &Observation) -> Option<FhirDateTime> {
         .or_else(|| Recorded::date_time(observation.effective_instant.as_deref()))
         .or_else(|| Recorded::period(observation.effective_period.as_ref()));
     recorded.at
+}
+
+/// The order in which one test's results supersede each other, oldest first: when taken; among
+/// results taken at the same time, when released (`issued`), then when the server last changed
+/// them (`meta.lastUpdated`); the id comes last only so that the order is total.
+///
+/// Two results of one test taken at the same instant with different values (a repeated draw,
+/// a correction filed as a new resource, two analysers) are a conflict a clinician must see:
+/// deciding it by resource id would make the value shown depend on how the server numbered
+/// its records, and hide the other. So the one released last, the laboratory's latest word, is
+/// shown, and [`same_time_values`] carries the others beside it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Recency {
+    instant: i64,
+    precision: Precision,
+    issued: Option<FhirDateTime>,
+    last_updated: Option<FhirDateTime>,
+    // Two zones writing one instant are the same time; the writing only makes the order total.
+    written: FhirDateTime,
+    id: String,
+}
+
+impl Recency {
+    /// The recency of `observation`, taken at `at` (its [`observation_time`]).
+    pub fn of(observation: &Observation, at: FhirDateTime) -> Self {
+        let parsed = |text: Option<&str>| text.and_then(FhirDateTime::parse);
+        Recency {
+            instant: at.epoch_millis(),
+            precision: at.precision(),
+            issued: parsed(observation.issued.as_deref()),
+            last_updated: parsed(
+                observation
+                    .meta
+                    .as_ref()
+                    .and_then(|meta| meta.last_updated.as_deref()),
+            ),
+            written: at,
+            id: observation.id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Whether both were taken at the same instant, written as precisely.
+    pub fn same_time(&self, other: &Recency) -> bool {
+        (self.instant, self.precision) == (other.instant, other.precision)
+    }
+}
+
+/// The values of the other results taken at the same time as the latest that read differently
+/// from it, newest first, each once (see [`Recency`] for why they are shown). `sorted` holds
+/// one test's results in [`Recency`] order; `recency` and `value` read a result's.
+pub fn same_time_values<T>(
+    sorted: &[T],
+    recency: impl Fn(&T) -> &Recency,
+    value: impl Fn(&T) -> String,
+) -> Vec<String> {
+    let Some((latest, earlier)) = sorted.split_last() else {
+        return Vec::new();
+    };
+    let shown = value(latest);
+    let mut others: Vec<String> = Vec::new();
+    for result in earlier.iter().rev() {
+        if !recency(result).same_time(recency(latest)) {
+            break;
+        }
+        let other = value(result);
+        if other != shown && !others.contains(&other) {
+            others.push(other);
+        }
+    }
+    others
+}
+
+/// The marker beside a result that has [`same_time_values`]: "Another result at the same
+/// time: 10 mg/dL"; `None` without any.
+pub fn same_time_note(values: &[String]) -> Option<String> {
+    match values {
+        [] => None,
+        [one] => Some(format!("Another result at the same time: {one}")),
+        many => Some(format!(
+            "Other results at the same time: {}",
+            many.join(", ")
+        )),
+    }
 }
 
 /// The status in words when it should be pointed out ("Preliminary", "Unknown"…); `None`

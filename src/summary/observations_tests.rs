@@ -103,3 +103,45 @@ fn an_absent_value_names_its_reason() {
     );
     assert_eq!(absent_text(None), "No value");
 }
+
+fn recency(extra: serde_json::Value) -> Recency {
+    let observation = observation(extra);
+    Recency::of(&observation, observation_time(&observation).unwrap())
+}
+
+#[test]
+fn one_instant_written_in_two_zones_is_the_same_time() {
+    let utc = recency(json!({"effectiveDateTime": "2019-02-17T15:37:00Z"}));
+    let eastern = recency(json!({"effectiveDateTime": "2019-02-17T10:37:00-05:00"}));
+    assert!(utc.same_time(&eastern));
+}
+
+#[test]
+fn a_day_and_a_time_on_that_day_are_not_the_same_time() {
+    let day = recency(json!({"effectiveDateTime": "2019-02-17"}));
+    let midnight = recency(json!({"effectiveDateTime": "2019-02-17T00:00:00Z"}));
+    assert!(!day.same_time(&midnight));
+}
+
+#[test]
+fn among_results_taken_at_the_same_time_issued_outranks_last_updated_and_id() {
+    let when = "2019-02-17T10:37:00Z";
+    let issued_later = recency(json!({"id": "a", "effectiveDateTime": when,
+        "issued": "2019-02-17T12:00:00Z", "meta": {"lastUpdated": "2019-02-17T12:00:00Z"}}));
+    let updated_later = recency(json!({"id": "z", "effectiveDateTime": when,
+        "issued": "2019-02-17T11:00:00Z", "meta": {"lastUpdated": "2019-02-18T12:00:00Z"}}));
+    assert!(issued_later > updated_later);
+}
+
+#[test]
+fn the_same_time_marker_names_every_other_value() {
+    assert_eq!(same_time_note(&[]), None);
+    assert_eq!(
+        same_time_note(&["10 mg/dL".into()]).as_deref(),
+        Some("Another result at the same time: 10 mg/dL")
+    );
+    assert_eq!(
+        same_time_note(&["10 mg/dL".into(), "9.1 mg/dL".into()]).as_deref(),
+        Some("Other results at the same time: 10 mg/dL, 9.1 mg/dL")
+    );
+}

@@ -5,7 +5,8 @@
 //! shown in °C, kg and cm whatever unit they were recorded in.
 
 use super::observations::{loinc_codes, notable_status, observation_is_void, observation_name};
-use super::observations::{observation_time, Excluded, ExclusionReason, TrendPoint};
+use super::observations::{observation_time, same_time_values, Excluded, ExclusionReason};
+use super::observations::{Recency, TrendPoint};
 use super::vital_kinds::VitalKind;
 use super::when::ago;
 use crate::fhir::datatypes::CodeableConcept;
@@ -37,6 +38,9 @@ pub struct VitalReading {
     pub observation_id: String,
     /// The status when notable, e.g. "Preliminary".
     pub status: Option<String>,
+    /// Other values of this kind taken at the same time, as shown, newest first
+    /// (`observations::same_time_values`): shown beside the value, never decided away.
+    pub same_time: Vec<String>,
 }
 
 /// Every dated value of one kind, oldest first.
@@ -44,7 +48,7 @@ pub struct VitalReading {
 pub struct VitalSeries {
     /// Which vital sign.
     pub kind: VitalKind,
-    /// Points in the kind's unit, by time (then by observation id).
+    /// Points in the kind's unit, by time (then by release, `observations::Recency`).
     pub points: Vec<TrendPoint>,
 }
 
@@ -94,9 +98,10 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> VitalsView {
     let mut latest = Vec::new();
     let mut series = Vec::new();
     for (kind, mut readings) in by_kind {
-        sort::sort_by(&mut readings, |a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        sort::sort_by(&mut readings, |a, b| a.recency.cmp(&b.recency));
         if let Some(last) = readings.last() {
-            latest.push(last.to_view(kind, &now));
+            let same_time = same_time_values(&readings, |r| &r.recency, |r| r.text(kind));
+            latest.push(last.to_view(kind, &now, same_time));
         }
         let points = readings
             .iter()
@@ -118,6 +123,7 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> VitalsView {
 
 struct Reading {
     at: FhirDateTime,
+    recency: Recency,
     id: String,
     value: f64,
     original: Option<String>,
@@ -127,17 +133,22 @@ struct Reading {
 }
 
 impl Reading {
-    fn to_view(&self, kind: VitalKind, now: &FhirDateTime) -> VitalReading {
+    fn text(&self, kind: VitalKind) -> String {
+        kind.format_as_written(self.value, self.decimals_written)
+    }
+
+    fn to_view(&self, kind: VitalKind, now: &FhirDateTime, same_time: Vec<String>) -> VitalReading {
         VitalReading {
             kind,
             value: self.value,
-            text: kind.format_as_written(self.value, self.decimals_written),
+            text: self.text(kind),
             original: self.original.clone(),
             at: self.at,
             when: self.at.to_string(),
             ago: ago(&self.at, now),
             observation_id: self.id.clone(),
             status: self.status.clone(),
+            same_time,
         }
     }
 }
@@ -173,6 +184,7 @@ fn reading(
     let converted = (shown - recorded).abs() > 1e-9;
     Ok(Reading {
         at,
+        recency: Recency::of(observation, at),
         id: observation.id.clone().unwrap_or_default(),
         value: shown,
         original: converted.then(|| quantity.display()).flatten(),

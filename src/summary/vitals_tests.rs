@@ -286,3 +286,29 @@ fn civil_date(days: i64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }
+
+#[test]
+fn of_two_readings_taken_at_the_same_time_the_one_released_last_is_shown_and_the_other_beside_it() {
+    let at = Some("2026-11-29T08:00:00Z");
+    let released = |o: Value, issued: &str| {
+        let mut o = o;
+        o["issued"] = json!(issued);
+        o
+    };
+    let view = build(
+        &[
+            released(
+                vital("a", "8867-4", 60.0, "/min", at),
+                "2026-11-29T09:00:00Z",
+            ),
+            released(
+                vital("b", "8867-4", 80.0, "/min", at),
+                "2026-11-29T08:30:00Z",
+            ),
+        ],
+        now(),
+    );
+    let heart_rate = latest(&view, VitalKind::HeartRate).unwrap();
+    assert_eq!(heart_rate.observation_id, "a");
+    assert_eq!(heart_rate.same_time, ["80 /min"]);
+}

@@ -2,7 +2,8 @@
 //! results, with `value[x]` kept for the choices the summary shows.
 
 use super::resource;
-use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Quantity, Reference};
+use crate::fhir::datatypes::Reference;
+use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Meta, Period, Quantity};
 use serde::Deserialize;
 
 /// The observation elements the summary shows.
@@ -12,6 +13,9 @@ pub struct Observation {
     /// Logical id.
     #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
+    /// When the server last changed it.
+    #[serde(deserialize_with = "lenient")]
+    pub meta: Option<Meta>,
     /// registered | preliminary | final | amended | corrected | cancelled | entered-in-error |
     /// unknown.
     #[serde(deserialize_with = "lenient")]

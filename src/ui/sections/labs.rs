@@ -8,6 +8,7 @@ use crate::browser::world;
 use crate::summary::chart::ChartInput;
 use crate::summary::labs::{build, LabGroup, LabResult};
 use crate::summary::listing::nothing_listed;
+use crate::summary::observations::same_time_note;
 use leptos::prelude::*;
 
 pub fn render(data: &SectionData) -> (usize, AnyView) {
@@ -69,6 +70,7 @@ fn row(result: LabResult) -> AnyView {
     };
     let has_chart = chart.is_some();
     let count = result.result_count;
+    let same_time = same_time_note(&result.same_time);
     view! {
         <tr class:abnormal=result.abnormal data-testid="lab-row">
             <th scope="row">{result.name}</th>
@@ -77,6 +79,7 @@ fn row(result: LabResult) -> AnyView {
                 {flag.map(|(short, computed)| view! {
                     <span class="flag" title=format!("Interpretation{computed}")>{short}</span>
                 })}
+                {same_time.map(|note| view! { <span class="same-time" data-testid="same-time">{note}</span> })}
             </td>
             <td>{result.reference_range.unwrap_or_else(|| "\u{2014}".into())}</td>
             <td>

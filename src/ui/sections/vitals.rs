@@ -6,7 +6,7 @@ use crate::browser::fetch::SectionData;
 use crate::browser::world;
 use crate::summary::chart::{ChartInput, ChartPoint};
 use crate::summary::listing::nothing_listed;
-use crate::summary::observations::TrendPoint;
+use crate::summary::observations::{same_time_note, TrendPoint};
 use crate::summary::vital_kinds::VitalKind;
 use crate::summary::vitals::{build, VitalReading};
 use leptos::prelude::*;
@@ -71,10 +71,12 @@ fn card(reading: VitalReading, points: Vec<TrendPoint>) -> AnyView {
         points: chart_points(Some(reading.kind), &points, reading.kind.unit()),
         reference: None,
     });
+    let same_time = same_time_note(&reading.same_time);
     view! {
         <article class="vital-card" data-testid="vital">
             <h3>{title}</h3>
             <p class="vital-value">{reading.text}</p>
+            {same_time.map(|note| view! { <p class="same-time" data-testid="same-time">{note}</p> })}
             <p class="item-meta">
                 {reading.when}
                 {reading.ago.map(|ago| format!(" ({ago})"))}
