@@ -1,4 +1,5 @@
 use super::*;
+use crate::summary::arrangements::built_in_any_order;
 use serde_json::json;
 
 fn allergy(id: &str, clinical: Option<&str>, verification: Option<&str>, code: Value) -> Value {
@@ -109,12 +110,15 @@ fn a_refuted_no_known_allergy_statement_is_not_believed() {
 
 #[test]
 fn active_and_unconfirmed_come_first_inactive_and_resolved_are_collapsed() {
-    let view = build(&[
-        allergy("1", Some("resolved"), None, named("Egg")),
-        allergy("2", Some("active"), Some("unconfirmed"), named("Sulfa")),
-        allergy("3", Some("inactive"), None, named("Dust")),
-        allergy("4", Some("active"), Some("confirmed"), named("Aspirin")),
-    ]);
+    let view = built_in_any_order(
+        &[
+            allergy("1", Some("resolved"), None, named("Egg")),
+            allergy("2", Some("active"), Some("unconfirmed"), named("Sulfa")),
+            allergy("3", Some("inactive"), None, named("Dust")),
+            allergy("4", Some("active"), Some("confirmed"), named("Aspirin")),
+        ],
+        build,
+    );
     assert_eq!(substances(&view.current), vec!["Aspirin", "Sulfa"]);
     assert!(view.current[1].unconfirmed && !view.current[0].unconfirmed);
     assert_eq!(substances(&view.other), vec!["Dust", "Egg"]);
@@ -148,7 +152,7 @@ fn high_criticality_comes_first_then_unable_to_assess_then_low_then_unrecorded()
         }
         values.push(value);
     }
-    let view = build(&values);
+    let view = built_in_any_order(&values, build);
     assert_eq!(substances(&view.current), vec!["Sc", "Sd", "Sb", "Sa"]);
     assert_eq!(
         view.current[0].criticality.map(Criticality::label),

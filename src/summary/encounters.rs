@@ -95,6 +95,7 @@ fn class_label(class: &Coding) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::summary::arrangements::built_in_any_order;
     use serde_json::json;
 
     fn encounter(id: &str, start: Option<&str>, extra: Value) -> Value {
@@ -115,11 +116,14 @@ mod tests {
 
     #[test]
     fn the_most_recent_encounter_comes_first_and_undated_ones_last() {
-        let view = build(&[
-            encounter("old", Some("2019-05"), json!({})),
-            encounter("none", None, json!({})),
-            encounter("new", Some("2026-11-02T09:30:00+01:00"), json!({})),
-        ]);
+        let view = built_in_any_order(
+            &[
+                encounter("old", Some("2019-05"), json!({})),
+                encounter("none", None, json!({})),
+                encounter("new", Some("2026-11-02T09:30:00+01:00"), json!({})),
+            ],
+            build,
+        );
         assert_eq!(ids(&view), vec!["new", "old", "none"]);
         assert_eq!(
             view.encounters[0].when.as_deref(),

@@ -1,4 +1,5 @@
 use super::*;
+use crate::summary::arrangements::built_in_any_order;
 use serde_json::json;
 
 fn dose(id: &str, status: &str, cvx: Option<&str>, name: &str, date: Option<&str>) -> Value {
@@ -93,12 +94,15 @@ fn entered_in_error_immunizations_are_never_shown() {
 
 #[test]
 fn vaccines_are_ordered_by_their_newest_record_then_by_name() {
-    let view = build(&[
-        dose("1", "completed", Some("03"), "MMR", Some("1990")),
-        dose("2", "completed", Some("140"), "Influenza", Some("2024-10")),
-        dose("3", "completed", None, "Zoster", None),
-        dose("4", "completed", Some("115"), "Tdap", Some("2024-10")),
-    ]);
+    let view = built_in_any_order(
+        &[
+            dose("1", "completed", Some("03"), "MMR", Some("1990")),
+            dose("2", "completed", Some("140"), "Influenza", Some("2024-10")),
+            dose("3", "completed", None, "Zoster", None),
+            dose("4", "completed", Some("115"), "Tdap", Some("2024-10")),
+        ],
+        build,
+    );
     assert_eq!(names(&view), vec!["Influenza", "Tdap", "MMR", "Zoster"]);
 }
 
@@ -106,10 +110,13 @@ fn vaccines_are_ordered_by_their_newest_record_then_by_name() {
 fn doses_within_a_vaccine_are_newest_first_with_text_dates_last() {
     let mut childhood = dose("c", "completed", Some("03"), "MMR", None);
     childhood["occurrenceString"] = json!("as a child");
-    let view = build(&[
-        childhood,
-        dose("a", "completed", Some("03"), "MMR", Some("2001")),
-    ]);
+    let view = built_in_any_order(
+        &[
+            childhood,
+            dose("a", "completed", Some("03"), "MMR", Some("2001")),
+        ],
+        build,
+    );
     let dates: Vec<_> = view.vaccines[0]
         .doses
         .iter()

@@ -1,8 +1,9 @@
 //! Lab results: the latest result per test (LOINC code and name, else name) with its value,
 //! unit, reference range and flag, the differing values of results taken at the same time, and
-//! every numeric result of that test for trends. Results are
-//! grouped by the panel (DiagnosticReport) or category the server gives, groups in the server's
-//! order, tests by name within a group; abnormal results are flagged, not reordered.
+//! every numeric result of that test for trends. Results are grouped by the panel
+//! (DiagnosticReport) or category the server gives, the newest group first, tests by name
+//! within a group; abnormal results are flagged, not reordered. Nothing depends on the order the
+//! server sent: a server that cannot sort sends its own.
 
 use super::interpretation::{computed_flag, range_text, server_flag, Flag};
 use super::observations::{absent_text, components_text, loinc_codes, notable_status, numeric};
@@ -15,6 +16,7 @@ use crate::fhir::model::ObservationValue;
 use crate::fhir::model::{parse_all, DiagnosticReport, MalformedResource, Observation};
 use crate::sort;
 use serde_json::Value;
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 /// The latest result of one test.
@@ -67,7 +69,7 @@ pub struct LabGroup {
 /// The labs section.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabsView {
-    /// Panels in the order of their reports, then categories in order of first appearance.
+    /// Panels and categories, the one with the newest result first (then by name).
     pub groups: Vec<LabGroup>,
     /// Results left out because they have no date, in input order.
     pub excluded: Vec<Excluded>,
@@ -87,9 +89,8 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
     let usable = observations
         .resources
         .iter()
-        .enumerate()
-        .filter(|(_, o)| !observation_is_void(o));
-    for (position, observation) in usable {
+        .filter(|o| !observation_is_void(o));
+    for observation in usable {
         let Some(at) = observation_time(observation) else {
             excluded.push(Excluded {
                 id: observation.id.clone().unwrap_or_default(),
@@ -104,32 +105,20 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
             .push(Dated {
                 at,
                 recency: Recency::of(observation, at),
-                position,
                 observation,
             });
     }
-    let built: Vec<(Built, usize)> = by_test.into_values().map(|r| lab_result(r, &now)).collect();
-    // A category group sits where its first result appeared in the server's answer.
-    let mut category_position: HashMap<String, usize> = HashMap::new();
-    for (result, position) in &built {
-        if !panel_of.contains_key(result.result.observation_id.as_str()) {
-            let slot = category_position
-                .entry(category_name(result.category))
-                .or_insert(*position);
-            *slot = (*slot).min(*position);
-        }
-    }
-    let mut grouped: HashMap<(u8, usize), LabGroup> = HashMap::new();
-    for (built, _) in built {
-        let (order, name) = match panel_of.get(built.result.observation_id.as_str()) {
-            Some((index, name)) => ((0, *index), name.clone()),
+    let mut grouped: HashMap<GroupKey, LabGroup> = HashMap::new();
+    for built in by_test.into_values().map(|r| lab_result(r, &now)) {
+        let (key, name) = match panel_of.get(built.result.observation_id.as_str()) {
+            Some((index, name)) => (GroupKey::Report(*index), name.clone()),
             None => {
                 let name = category_name(built.category);
-                ((1, category_position[&name]), name)
+                (GroupKey::Category(name.clone()), name)
             }
         };
         grouped
-            .entry(order)
+            .entry(key)
             .or_insert_with(|| LabGroup {
                 name,
                 results: Vec::new(),
@@ -147,8 +136,14 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
 struct Dated<'a> {
     at: FhirDateTime,
     recency: Recency,
-    position: usize,
     observation: &'a Observation,
+}
+
+#[derive(PartialEq, Eq, Hash)]
+enum GroupKey {
+    // The report's position among the reports.
+    Report(usize),
+    Category(String),
 }
 
 struct Built<'a> {
@@ -156,10 +151,9 @@ struct Built<'a> {
     category: Option<&'a CodeableConcept>,
 }
 
-// One test's results in, its latest result (with series) and its first input position out.
-fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>, usize) {
+// One test's results in, its latest result (with series) out.
+fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> Built<'a> {
     sort::sort_by(&mut results, |a, b| a.recency.cmp(&b.recency));
-    let first_position = results.iter().map(|d| d.position).min().unwrap_or(0);
     let latest = results.last().expect("a test has at least one result");
     let observation = latest.observation;
     let value = observation.value.get();
@@ -218,7 +212,7 @@ fn lab_result<'a>(mut results: Vec<Dated<'a>>, now: &FhirDateTime) -> (Built<'a>
         series,
     };
     let category = observation.category.first();
-    (Built { result, category }, first_position)
+    Built { result, category }
 }
 
 // A result's value as text and its unit (for quantities).
@@ -298,18 +292,25 @@ fn category_name(category: Option<&CodeableConcept>) -> String {
         .unwrap_or_else(|| "Other results".into())
 }
 
-fn ordered_groups(grouped: HashMap<(u8, usize), LabGroup>) -> Vec<LabGroup> {
-    let mut groups: Vec<((u8, usize), LabGroup)> = grouped.into_iter().collect();
-    sort::sort_by_key(&mut groups, |(order, _)| *order);
-    groups
-        .into_iter()
-        .map(|(_, mut group)| {
+// The newest group first, by its newest result: a server that cannot sort sends panels in its
+// own order, which put an older blood count above the newest metabolic panel. Then by name,
+// then by the first result's id, so that the order is total.
+fn ordered_groups(grouped: HashMap<GroupKey, LabGroup>) -> Vec<LabGroup> {
+    let mut groups: Vec<LabGroup> = grouped
+        .into_values()
+        .map(|mut group| {
             sort::sort_by_cached_key(&mut group.results, |r| {
                 (r.name.to_lowercase(), r.observation_id.clone())
             });
             group
         })
-        .collect()
+        .collect();
+    sort::sort_by_cached_key(&mut groups, |group| {
+        let newest = group.results.iter().map(|r| r.at).max();
+        let first = group.results.first().map(|r| r.observation_id.clone());
+        (Reverse(newest), group.name.to_lowercase(), first)
+    });
+    groups
 }
 
 #[cfg(test)]

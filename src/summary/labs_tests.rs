@@ -1,4 +1,5 @@
 use super::*;
+use crate::summary::arrangements::built_in_any_order;
 use serde_json::json;
 
 fn now() -> FhirDateTime {
@@ -171,7 +172,7 @@ fn uncoded_results_with_the_same_name_are_one_test() {
 }
 
 #[test]
-fn results_are_grouped_by_report_in_report_order_then_by_category() {
+fn results_are_grouped_by_report_or_else_by_category_and_groups_of_one_day_by_name() {
     let view = build(
         &[
             lab("na", "2951-2", "Sodium", 140.0, "mmol/L", "2026-01-01"),
@@ -183,7 +184,7 @@ fn results_are_grouped_by_report_in_report_order_then_by_category() {
         now(),
     );
     let groups: Vec<_> = view.groups.iter().map(|g| g.name.as_str()).collect();
-    assert_eq!(groups, vec!["CBC", "BMP", "Laboratory"]);
+    assert_eq!(groups, vec!["BMP", "CBC", "Laboratory"]);
 }
 
 #[test]
@@ -508,4 +509,35 @@ fn tests_sharing_a_loinc_code_under_different_names_are_not_merged() {
             ("Cholesterol [Moles/volume]", "4.9")
         ]
     );
+}
+
+fn report(id: &str, name: &str, results: &[&str]) -> Value {
+    let references: Vec<Value> = results
+        .iter()
+        .map(|id| json!({"reference": format!("Observation/{id}")}))
+        .collect();
+    json!({"resourceType": "DiagnosticReport", "id": id, "code": {"text": name}, "result": references})
+}
+
+#[test]
+fn lab_panels_are_listed_newest_first_whatever_order_the_server_sent() {
+    // Issue 14 on `epic-like` (no `_sort`): an older blood count came above the newest panel.
+    let resources = [
+        lab("hb", "718-7", "Hemoglobin", 13.0, "g/dL", "2025-01-10"),
+        lab("na", "2951-2", "Sodium", 140.0, "mmol/L", "2026-03-01"),
+        lab("chol", "2093-3", "Cholesterol", 5.0, "mmol/L", "2025-11-01"),
+        lab(
+            "k",
+            "2823-3",
+            "Potassium",
+            4.0,
+            "mmol/L",
+            "2026-03-01T08:00:00Z",
+        ),
+        report("cbc", "CBC", &["hb"]),
+        report("bmp", "BMP", &["na", "k"]),
+    ];
+    let view = built_in_any_order(&resources, |r| build(r, now()));
+    let groups: Vec<_> = view.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(groups, ["BMP", "Laboratory", "CBC"]);
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::summary::arrangements::built_in_any_order;
 use serde_json::json;
 
 const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
@@ -125,19 +126,22 @@ fn dosage_text_of_every_instruction_is_shown() {
 
 #[test]
 fn newest_authored_first_and_undated_last() {
-    let view = build(&[
-        with(
-            request("a", "active", json!({"text": "Old"})),
-            "authoredOn",
-            json!("2019"),
-        ),
-        request("b", "active", json!({"text": "Undated"})),
-        with(
-            request("c", "active", json!({"text": "New"})),
-            "authoredOn",
-            json!("2024-05-02T09:00:00Z"),
-        ),
-    ]);
+    let view = built_in_any_order(
+        &[
+            with(
+                request("a", "active", json!({"text": "Old"})),
+                "authoredOn",
+                json!("2019"),
+            ),
+            request("b", "active", json!({"text": "Undated"})),
+            with(
+                request("c", "active", json!({"text": "New"})),
+                "authoredOn",
+                json!("2024-05-02T09:00:00Z"),
+            ),
+        ],
+        build,
+    );
     assert_eq!(names(&view.current), vec!["New", "Old", "Undated"]);
     assert_eq!(view.current[0].date.as_deref(), Some("2 May 2024 09:00"));
 }

@@ -2,6 +2,8 @@
 
 /// Allergies and intolerances, and "no known allergies" as the server states it.
 pub mod allergies;
+#[cfg(test)]
+mod arrangements;
 /// The patient banner.
 pub mod banner;
 /// Trend plot geometry.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::summary::arrangements::built_in_any_order;
 use serde_json::json;
 
 fn condition(id: &str, clinical: Option<&str>, name: &str) -> Value {
@@ -109,28 +110,31 @@ fn a_condition_without_clinical_status_or_abatement_stays_current_with_no_status
 
 #[test]
 fn current_problems_are_sorted_by_onset_newest_first_across_precisions() {
-    let view = build(&[
-        with(
-            condition("a", Some("active"), "Old"),
-            "onsetDateTime",
-            json!("1990"),
-        ),
-        with(
-            condition("b", Some("active"), "Undated"),
-            "onsetString",
-            json!("childhood"),
-        ),
-        with(
-            condition("c", Some("active"), "Recent"),
-            "onsetDateTime",
-            json!("2021-03-04T10:00:00Z"),
-        ),
-        with(
-            condition("d", Some("active"), "Mid"),
-            "onsetPeriod",
-            json!({"start": "2005-06"}),
-        ),
-    ]);
+    let view = built_in_any_order(
+        &[
+            with(
+                condition("a", Some("active"), "Old"),
+                "onsetDateTime",
+                json!("1990"),
+            ),
+            with(
+                condition("b", Some("active"), "Undated"),
+                "onsetString",
+                json!("childhood"),
+            ),
+            with(
+                condition("c", Some("active"), "Recent"),
+                "onsetDateTime",
+                json!("2021-03-04T10:00:00Z"),
+            ),
+            with(
+                condition("d", Some("active"), "Mid"),
+                "onsetPeriod",
+                json!({"start": "2005-06"}),
+            ),
+        ],
+        build,
+    );
     assert_eq!(
         names(&view.current),
         vec!["Recent", "Mid", "Old", "Undated"]
@@ -156,35 +160,41 @@ fn without_an_onset_date_the_recorded_date_orders_the_problem() {
 
 #[test]
 fn equal_onsets_are_ordered_by_id() {
-    let view = build(&[
-        with(
-            condition("z", Some("active"), "Z"),
-            "onsetDateTime",
-            json!("2000"),
-        ),
-        with(
-            condition("a", Some("active"), "A"),
-            "onsetDateTime",
-            json!("2000"),
-        ),
-    ]);
+    let view = built_in_any_order(
+        &[
+            with(
+                condition("z", Some("active"), "Z"),
+                "onsetDateTime",
+                json!("2000"),
+            ),
+            with(
+                condition("a", Some("active"), "A"),
+                "onsetDateTime",
+                json!("2000"),
+            ),
+        ],
+        build,
+    );
     assert_eq!(names(&view.current), vec!["A", "Z"]);
 }
 
 #[test]
 fn past_problems_are_sorted_by_abatement_newest_first() {
-    let view = build(&[
-        with(
-            condition("a", Some("resolved"), "Early"),
-            "abatementDateTime",
-            json!("2001"),
-        ),
-        with(
-            condition("b", Some("resolved"), "Late"),
-            "abatementPeriod",
-            json!({"start": "2019-02-01"}),
-        ),
-    ]);
+    let view = built_in_any_order(
+        &[
+            with(
+                condition("a", Some("resolved"), "Early"),
+                "abatementDateTime",
+                json!("2001"),
+            ),
+            with(
+                condition("b", Some("resolved"), "Late"),
+                "abatementPeriod",
+                json!({"start": "2019-02-01"}),
+            ),
+        ],
+        build,
+    );
     assert_eq!(names(&view.past), vec!["Late", "Early"]);
 }
 

@@ -82,6 +82,7 @@ fn performed(procedure: &Procedure) -> Recorded {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::summary::arrangements::built_in_any_order;
     use serde_json::json;
 
     fn procedure(id: &str, status: &str, extra: Value) -> Value {
@@ -100,15 +101,18 @@ mod tests {
 
     #[test]
     fn the_most_recent_procedure_comes_first_whichever_time_choice_dates_it() {
-        let view = build(&[
-            procedure("a", "completed", json!({"performedDateTime": "2001"})),
-            procedure("b", "completed", json!({"performedString": "as a child"})),
-            procedure(
-                "c",
-                "completed",
-                json!({"performedPeriod": {"start": "2020-02-01", "end": "2020-02-03"}}),
-            ),
-        ]);
+        let view = built_in_any_order(
+            &[
+                procedure("a", "completed", json!({"performedDateTime": "2001"})),
+                procedure("b", "completed", json!({"performedString": "as a child"})),
+                procedure(
+                    "c",
+                    "completed",
+                    json!({"performedPeriod": {"start": "2020-02-01", "end": "2020-02-03"}}),
+                ),
+            ],
+            build,
+        );
         assert_eq!(ids(&view), vec!["c", "a", "b"]);
         let when: Vec<_> = view.procedures.iter().map(|p| p.when.as_deref()).collect();
         assert_eq!(

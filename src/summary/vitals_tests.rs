@@ -1,4 +1,5 @@
 use super::*;
+use crate::summary::arrangements::built_in_any_order;
 use serde_json::json;
 
 fn now() -> FhirDateTime {
@@ -74,13 +75,13 @@ fn systolic_and_diastolic_from_different_times_are_not_paired() {
 
 #[test]
 fn the_latest_reading_wins_whatever_the_input_order() {
-    let view = build(
+    let view = built_in_any_order(
         &[
             vital("b", "8867-4", 88.0, "/min", Some("2026-11-28T08:00:00Z")),
             vital("a", "8867-4", 72.0, "/min", Some("2026-11-29T08:00:00Z")),
             vital("c", "8867-4", 60.0, "/min", Some("2025")),
         ],
-        now(),
+        |r| build(r, now()),
     );
     let heart_rate = latest(&view, VitalKind::HeartRate).unwrap();
     assert_eq!(
