@@ -1,7 +1,7 @@
 //! Observation (FHIR R4 §8.5 on clinical use, §2.36 on the resource): measurements and
 //! results, with `value[x]` kept for the choices the summary shows.
 
-use super::resource;
+use super::parse::resource;
 use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Quantity, Reference};
 use serde::Deserialize;
 
