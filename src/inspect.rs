@@ -1,7 +1,7 @@
 //! The launch inspector's record: every step of a launch (discovery, authorization, token,
 //! each FHIR request) with status, duration and size, for developers fitting Bedside to an
 //! EHR. Nothing secret enters it: only methods, redacted URLs and numbers, never bodies or
-//! headers, so it may cross the authorization redirect inside the in-flight record.
+//! headers, so it may cross the authorization redirect beside the in-flight record.
 
 use crate::http::{HttpRequest, Method};
 use crate::smart::authorize::LaunchKind;

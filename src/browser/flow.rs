@@ -113,8 +113,6 @@ impl Prepared {
             };
             navigation(Step::Authorize, method, &shown, world::now_ms())
         });
-        // The steps so far cross the redirect with the record (they hold no secrets).
-        record.inspector = inspector::snapshot();
         record.request_timeout_seconds = Some(self.request_timeout_seconds);
         (redirect, record)
     }
@@ -123,7 +121,8 @@ impl Prepared {
     pub fn redirect_here(&self) -> Result<(), Problem> {
         storage::discard_abandoned();
         let (redirect, record) = self.request();
-        storage::save(&record)?;
+        // The steps so far cross the redirect beside the record (they hold no secrets).
+        storage::save(&record, inspector::snapshot().as_ref())?;
         location::follow(&location::window(), &redirect);
         Ok(())
     }
@@ -210,13 +209,13 @@ pub async fn complete(url: &Url) -> Result<Arrival, Problem> {
     let response = parse_callback(url);
     location::replace_url(&cleaned_url(url));
     let response = response?;
-    let record = response.state().and_then(storage::take);
-    // An answer without state cannot be matched to a record, but in debug mode the tab's
-    // only record still carries the steps that led here, for the error page's inspector.
-    let carried = match (&record, response.state()) {
-        (Some(record), _) => record.inspector.clone(),
-        (None, None) => storage::take_sole().and_then(|sole| sole.inspector),
-        (None, Some(_)) => None,
+    let stored = response.state().and_then(storage::take);
+    // An answer without state cannot be matched to a record, but in debug mode the steps beside
+    // the tab's only record still led here, for the error page's inspector.
+    let (record, carried) = match (stored, response.state()) {
+        (Some(stored), _) => (Some(stored.record), stored.inspector),
+        (None, None) => (None, storage::take_sole().and_then(|sole| sole.inspector)),
+        (None, Some(_)) => (None, None),
     };
     storage::discard_abandoned();
     if let CallbackRole::HandBack(opener) = callback_role(record.is_some(), popup::bedside_opener())

@@ -6,7 +6,6 @@ use super::discovery::{Capability, Discovery};
 use super::pkce::CodeVerifier;
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::FhirBaseUrl;
-use crate::inspect::LaunchLog;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -105,9 +104,6 @@ pub struct InFlightRecord {
     /// What checking an id_token needs, when `openid` was requested.
     #[serde(default)]
     pub identity: Option<IdentityCheck>,
-    /// The launch inspector's steps so far, in debug mode only.
-    #[serde(default)]
-    pub inspector: Option<LaunchLog>,
     /// The request deadline `config.json` set, so that the callback page's token request keeps
     /// it without reading `config.json` again: that would be a round trip before the token.
     #[serde(default)]
@@ -243,7 +239,6 @@ pub fn authorization_request(
         created_at_ms: now_ms,
         capabilities: discovery.capabilities.clone(),
         identity,
-        inspector: None,
         request_timeout_seconds: None,
     };
     (redirect, record)
