@@ -4,7 +4,7 @@
 
 use bedside::browser::{http, location, storage};
 use bedside::fhir::FhirBaseUrl;
-use bedside::http::{FailureKind, HttpRequest, Method};
+use bedside::http::{FailureKind, HttpRequest, Method, Purpose};
 use bedside::inspect::{navigation, LaunchLog, Step};
 use bedside::smart::authorize::{
     authorization_request, ClientSettings, Entropy, InFlightRecord, LaunchKind,
@@ -129,7 +129,7 @@ fn the_stored_record_holds_no_access_or_refresh_token_fields() {
 #[wasm_bindgen_test]
 async fn the_http_shell_returns_status_content_type_and_body() {
     let url = Url::parse("data:application/json,%7B%22ok%22%3Atrue%7D").unwrap();
-    let response = http::send(&HttpRequest::get(url, "application/json"))
+    let response = http::send(&HttpRequest::get(Purpose::Config, url, "application/json"))
         .await
         .unwrap();
     assert_eq!(response.status, 200);
@@ -140,15 +140,17 @@ async fn the_http_shell_returns_status_content_type_and_body() {
 #[wasm_bindgen_test]
 async fn an_unreachable_server_is_a_network_failure_not_a_panic() {
     let url = Url::parse("http://127.0.0.1:9/unreachable").unwrap();
-    assert!(http::send(&HttpRequest::get(url, "application/json"))
-        .await
-        .is_err());
+    assert!(
+        http::send(&HttpRequest::get(Purpose::Config, url, "application/json"))
+            .await
+            .is_err()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_header_the_browser_refuses_is_a_typed_failure_not_a_panic() {
     let url = Url::parse("data:application/json,%7B%7D").unwrap();
-    let mut request = HttpRequest::get(url, "application/json");
+    let mut request = HttpRequest::get(Purpose::Config, url, "application/json");
     request
         .headers
         .push(("Authorization".into(), "Bearer a\r\nX-Injected: 1".into()));

@@ -8,7 +8,7 @@ use crate::config::{AppConfig, ConfigError};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{HttpRequest, Method};
+use crate::http::{HttpRequest, Method, Purpose};
 use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
 use crate::route::signed_in_url;
@@ -35,7 +35,7 @@ pub async fn load_config() -> Result<AppConfig, Problem> {
     let url = base
         .join("config.json")
         .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
-    let response = send(&HttpRequest::get(url, "application/json"))
+    let response = send(&HttpRequest::get(Purpose::Config, url, "application/json"))
         .await
         .map_err(|failure| ConfigError::Unavailable(failure.detail))?;
     if !response.is_success() {
@@ -279,11 +279,15 @@ async fn checked_identity(
 ) -> Result<UserIdentity, IdTokenError> {
     let signed = id_token::split(&id_token.ok_or(IdTokenError::Missing)?)?;
     let jwks_uri = check.jwks_uri.clone().ok_or(IdTokenError::NoKey)?;
-    let jwks = send(&HttpRequest::get(jwks_uri, "application/json"))
-        .await
-        .ok()
-        .filter(|response| response.is_success())
-        .ok_or(IdTokenError::NoKey)?;
+    let jwks = send(&HttpRequest::get(
+        Purpose::Identity,
+        jwks_uri,
+        "application/json",
+    ))
+    .await
+    .ok()
+    .filter(|response| response.is_success())
+    .ok_or(IdTokenError::NoKey)?;
     let key = id_token::select_key(&jwks.body, signed.kid.as_deref())?;
     if !webcrypto::verify_rs256(&key, &signed.signing_input, &signed.signature).await {
         return Err(IdTokenError::BadSignature);
@@ -306,7 +310,7 @@ pub async fn signed_in_as(session: &SharedSession, identity: &UserIdentity) -> S
         None => user_read(identity, &session.borrow()),
     };
     let body = match read {
-        Some(url) => match fetch(session, url).await {
+        Some(url) => match fetch(session, Purpose::FhirRead, url).await {
             Ok(Ok(response)) if response.is_success() => Some(response.body),
             _ => None,
         },
@@ -324,7 +328,7 @@ pub async fn read_patient(session: &SharedSession) -> Result<Patient, LoadError>
             .join(&format!("Patient/{}", current.patient_id()));
         (url, current.fhir_base.origin())
     };
-    let result = fetch(session, url).await?;
+    let result = fetch(session, Purpose::FhirRead, url).await?;
     Ok(patient_from_read(&origin, result)?)
 }
 

@@ -7,7 +7,7 @@ use super::oauth_error::OAuthErrorCode;
 use super::session::Session;
 use super::token::{parse_token_response, TokenError};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{FailureKind, HttpRequest, HttpResult};
+use crate::http::{FailureKind, HttpRequest, HttpResult, Purpose};
 use crate::problem::UserFacing;
 
 /// How long before expiry a refresh starts, unless the session is told otherwise.
@@ -208,6 +208,7 @@ impl Session {
         }
         let refresh_token = self.refresh_token.as_ref()?;
         let request = HttpRequest::post_form(
+            Purpose::Refresh,
             self.token_endpoint.clone(),
             &[
                 ("grant_type", "refresh_token"),

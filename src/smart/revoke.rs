@@ -2,7 +2,7 @@
 //! authorization server when discovery listed a `revocation_endpoint`.
 
 use super::session::Session;
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, Purpose};
 use url::Url;
 
 impl Session {
@@ -31,6 +31,7 @@ impl Session {
 
 fn revocation(endpoint: &Url, token: &str, hint: &str, client_id: &str) -> HttpRequest {
     HttpRequest::post_form(
+        Purpose::Revoke,
         endpoint.clone(),
         &[
             ("token", token),

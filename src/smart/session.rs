@@ -8,7 +8,7 @@ use super::scope::ScopeSet;
 use super::secret::{AccessToken, RefreshToken};
 use super::token::{ExchangeContext, FhirContextItem, TokenResponse};
 use crate::fhir::FhirBaseUrl;
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, Purpose};
 use crate::problem::UserFacing;
 use thiserror::Error;
 use url::Url;
@@ -150,6 +150,7 @@ impl Session {
     /// A FHIR read of `relative` (e.g. `Patient/123`) below the base, with the bearer token.
     pub fn read(&self, relative: &str) -> HttpRequest {
         self.authorize(HttpRequest::get(
+            Purpose::FhirRead,
             self.fhir_base.join(relative),
             "application/fhir+json",
         ))
@@ -256,7 +257,11 @@ mod tests {
             "https://ehr.example/other",
             "http://ehr.example/fhir/Patient/p-1",
         ] {
-            let request = HttpRequest::get(Url::parse(elsewhere).unwrap(), "application/fhir+json");
+            let request = HttpRequest::get(
+                Purpose::FhirSearch,
+                Url::parse(elsewhere).unwrap(),
+                "application/fhir+json",
+            );
             assert_eq!(bearer(&session.authorize(request)), None, "{elsewhere}");
         }
     }
@@ -269,7 +274,11 @@ mod tests {
             "https://ehr.example/fhir/%2e%2e%2Foutside",
             "https://ehr.example/fhir/..;/outside",
         ] {
-            let request = HttpRequest::get(Url::parse(escaping).unwrap(), "application/fhir+json");
+            let request = HttpRequest::get(
+                Purpose::FhirSearch,
+                Url::parse(escaping).unwrap(),
+                "application/fhir+json",
+            );
             assert_eq!(bearer(&session.authorize(request)), None, "{escaping}");
         }
     }

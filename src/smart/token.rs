@@ -8,7 +8,7 @@ use super::callback::StateVerified;
 use super::oauth_error::OAuthErrorCode;
 use super::secret::{AccessToken, IdToken, RefreshToken};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{FailureKind, HttpRequest, HttpResult};
+use crate::http::{FailureKind, HttpRequest, HttpResult, Purpose};
 use crate::problem::UserFacing;
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -35,6 +35,7 @@ pub struct ExchangeContext {
 pub fn token_request(verified: StateVerified) -> (HttpRequest, ExchangeContext) {
     let StateVerified { code, record } = verified;
     let request = HttpRequest::post_form(
+        Purpose::Token,
         record.token_endpoint.clone(),
         &[
             ("grant_type", "authorization_code"),
