@@ -312,8 +312,11 @@ pub fn session_facts(session: &Session, now_ms: u64) -> Vec<(&'static str, Strin
                 LaunchKind::Standalone => "standalone launch".into(),
             },
         ),
-        ("Patient", or_none(&context.patient)),
-        ("Encounter", or_none(&context.encounter)),
+        ("Patient", context.patient.to_string()),
+        (
+            "Encounter",
+            or_none(&context.encounter.as_ref().map(ToString::to_string)),
+        ),
         ("Intent", or_none(&context.intent)),
         ("Tenant", or_none(&context.tenant)),
         (

@@ -236,7 +236,7 @@ impl Session {
         let outcome = parse_token_response(&self.token_endpoint, result)
             .map_err(ReauthorizeCause::RefreshFailed)
             .and_then(|token| match &token.patient {
-                Some(patient) if patient != self.patient_id() => {
+                Some(patient) if patient != self.patient_id().as_str() => {
                     Err(ReauthorizeCause::PatientChanged)
                 }
                 _ => Ok(token),
@@ -271,7 +271,7 @@ impl Session {
             LaunchKind::Ehr { .. } => Restart::FromEhr { fhir_base },
             LaunchKind::Standalone => Restart::SignInAgain {
                 fhir_base,
-                patient: self.patient_id().to_owned(),
+                patient: self.patient_id().to_string(),
             },
         };
         ReauthorizeReason { cause, restart }

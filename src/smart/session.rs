@@ -7,7 +7,7 @@ use super::lifecycle::RefreshGate;
 use super::scope::ScopeSet;
 use super::secret::{AccessToken, RefreshToken};
 use super::token::{ExchangeContext, FhirContextItem, TokenResponse};
-use crate::fhir::FhirBaseUrl;
+use crate::fhir::{FhirBaseUrl, FhirId};
 use crate::http::{HttpRequest, Purpose};
 use crate::problem::UserFacing;
 use thiserror::Error;
@@ -16,10 +16,10 @@ use url::Url;
 /// The launch context the EHR or authorization server chose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchContext {
-    /// The patient in context, validated as a FHIR id.
-    pub patient: Option<String>,
-    /// The encounter in context.
-    pub encounter: Option<String>,
+    /// The patient in context: a session has one (see [`SessionError::NoPatient`]).
+    pub patient: FhirId,
+    /// The encounter in context, when the server named a valid one.
+    pub encounter: Option<FhirId>,
     /// Further context.
     pub fhir_context: Vec<FhirContextItem>,
     /// False when the EHR already shows the patient.
@@ -97,14 +97,6 @@ impl UserFacing for SessionError {
     }
 }
 
-/// True for a FHIR logical id.
-pub fn is_fhir_id(text: &str) -> bool {
-    (1..=64).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-}
-
 impl Session {
     /// Starts a session from a token response; `now_ms` fixes the expiry.
     pub fn start(
@@ -112,10 +104,8 @@ impl Session {
         token: TokenResponse,
         now_ms: u64,
     ) -> Result<Session, SessionError> {
-        let patient = token.patient.ok_or(SessionError::NoPatient)?;
-        if !is_fhir_id(&patient) {
-            return Err(SessionError::MalformedPatientId(patient));
-        }
+        let named = token.patient.ok_or(SessionError::NoPatient)?;
+        let patient = FhirId::parse(&named).ok_or(SessionError::MalformedPatientId(named))?;
         let granted_scope = if token.scope.is_empty() {
             exchange.requested_scope.clone()
         } else {
@@ -131,8 +121,8 @@ impl Session {
             requested_scope: exchange.requested_scope,
             granted_scope,
             context: LaunchContext {
-                patient: Some(patient),
-                encounter: token.encounter.filter(|e| is_fhir_id(e)),
+                patient,
+                encounter: token.encounter.as_deref().and_then(FhirId::parse),
                 fhir_context: token.fhir_context,
                 need_patient_banner: token.need_patient_banner,
                 smart_style_url: token.smart_style_url,
@@ -179,9 +169,9 @@ impl Session {
         self.access_token.expose().chars().count()
     }
 
-    /// The patient in context (always present in a started session).
-    pub fn patient_id(&self) -> &str {
-        self.context.patient.as_deref().unwrap_or_default()
+    /// The patient in context.
+    pub fn patient_id(&self) -> &FhirId {
+        &self.context.patient
     }
 }
 

@@ -41,7 +41,7 @@ pub fn SummaryPage(
     capabilities: Capabilities,
     identity: Option<PendingIdentity>,
 ) -> impl IntoView {
-    let plans = plan_summary(&capabilities, session.patient_id());
+    let plans = plan_summary(&capabilities, session.patient_id().as_str());
     let report = capability_report(&capabilities, &plans);
     let launch = match session.launch {
         LaunchKind::Ehr { .. } => "EHR launch",
@@ -80,7 +80,7 @@ pub fn SummaryPage(
     // Set when the patient is not on the server: the summary stops on one page.
     let patient_missing = RwSignal::new(None::<Problem>);
     let (patient_id, server_name) = (
-        session.get_value().borrow().patient_id().to_owned(),
+        session.get_value().borrow().patient_id().to_string(),
         server.clone(),
     );
     spawn_local(async move {
