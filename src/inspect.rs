@@ -304,7 +304,7 @@ pub fn session_facts(session: &Session, now_ms: u64) -> Vec<(&'static str, Strin
     let or_none = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".into());
     let mut facts = vec![
         ("FHIR server", session.fhir_base.to_string()),
-        ("Client id", session.client_id.clone()),
+        ("Client id", session.client_id.to_string()),
         (
             "Launch",
             match &session.launch {

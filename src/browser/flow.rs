@@ -4,7 +4,7 @@
 use super::fetch::{fetch, LoadError, SharedSession};
 use super::popup::{self, NoAnswer};
 use super::{http::send, inspector, location, storage, webcrypto, world};
-use crate::config::{AppConfig, ConfigError};
+use crate::config::{AppConfig, ClientId, ConfigError};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
@@ -189,7 +189,7 @@ pub struct Completed {
 #[derive(Clone)]
 pub struct PendingIdentity {
     check: IdentityCheck,
-    client_id: String,
+    client_id: ClientId,
     id_token: Option<IdToken>,
 }
 
@@ -265,7 +265,7 @@ pub async fn confirm_identity(pending: PendingIdentity) -> Result<UserIdentity, 
         client_id,
         id_token,
     } = pending;
-    checked_identity(&check, &client_id, id_token)
+    checked_identity(&check, client_id.as_str(), id_token)
         .await
         .map_err(Problem::from)
 }

@@ -4,6 +4,7 @@
 
 use super::discovery::{Capability, Discovery};
 use super::pkce::CodeVerifier;
+use crate::config::ClientId;
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::FhirBaseUrl;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -64,7 +65,7 @@ pub struct Entropy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientSettings {
     /// The registered client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The registered redirect URI, exactly.
     pub redirect_uri: Url,
     /// The scope string to request.
@@ -88,7 +89,7 @@ pub struct InFlightRecord {
     /// Where to revoke tokens, if offered.
     pub revocation_endpoint: Option<Url>,
     /// The client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The redirect URI the request named (this server's own when configured): the answer
     /// must arrive there, and the token request repeats it.
     pub redirect_uri: Url,
@@ -190,7 +191,7 @@ pub fn authorization_request(
     let verifier = CodeVerifier::from_random(entropy.verifier);
     let mut fields: Vec<(String, String)> = vec![
         ("response_type".into(), "code".into()),
-        ("client_id".into(), client.client_id.clone()),
+        ("client_id".into(), client.client_id.to_string()),
         ("redirect_uri".into(), client.redirect_uri.to_string()),
         ("scope".into(), client.scope.clone()),
         ("state".into(), state.as_str().to_owned()),

@@ -213,7 +213,7 @@ impl Session {
             &[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh_token.expose()),
-                ("client_id", &self.client_id),
+                ("client_id", self.client_id.as_str()),
             ],
         );
         self.gate.in_flight_since_ms = Some(now_ms);

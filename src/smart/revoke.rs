@@ -24,7 +24,7 @@ impl Session {
         refresh
             .into_iter()
             .chain(access)
-            .map(|(token, hint)| revocation(endpoint, token, hint, &self.client_id))
+            .map(|(token, hint)| revocation(endpoint, token, hint, self.client_id.as_str()))
             .collect()
     }
 }

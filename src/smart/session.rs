@@ -7,6 +7,7 @@ use super::lifecycle::RefreshGate;
 use super::scope::ScopeSet;
 use super::secret::{AccessToken, RefreshToken};
 use super::token::{ExchangeContext, FhirContextItem, TokenResponse};
+use crate::config::ClientId;
 use crate::fhir::{FhirBaseUrl, FhirId};
 use crate::http::{HttpRequest, Purpose};
 use crate::problem::UserFacing;
@@ -55,7 +56,7 @@ pub struct Session {
     /// The revocation endpoint.
     pub revocation_endpoint: Option<Url>,
     /// The client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Refresh bookkeeping: issue time, lead, the refresh in flight, failures.
     pub(super) gate: RefreshGate,
 }

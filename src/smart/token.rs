@@ -7,6 +7,7 @@ use super::bearer::{check_bearer_token, TokenDefect};
 use super::callback::StateVerified;
 use super::oauth_error::OAuthErrorCode;
 use super::secret::{AccessToken, IdToken, RefreshToken};
+use crate::config::ClientId;
 use crate::fhir::FhirBaseUrl;
 use crate::http::{FailureKind, HttpRequest, HttpResult, Purpose};
 use crate::problem::UserFacing;
@@ -24,7 +25,7 @@ pub struct ExchangeContext {
     /// The revocation endpoint, if any.
     pub revocation_endpoint: Option<Url>,
     /// The client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The scope that was asked for.
     pub requested_scope: String,
     /// EHR or standalone.
@@ -41,7 +42,7 @@ pub fn token_request(verified: StateVerified) -> (HttpRequest, ExchangeContext) 
             ("grant_type", "authorization_code"),
             ("code", code.expose()),
             ("redirect_uri", record.redirect_uri.as_str()),
-            ("client_id", &record.client_id),
+            ("client_id", record.client_id.as_str()),
             ("code_verifier", record.verifier.expose()),
         ],
     );
