@@ -4,6 +4,7 @@
 
 use super::discovery::{Capability, Discovery};
 use super::pkce::CodeVerifier;
+use super::scope::ScopeSet;
 use crate::config::ClientId;
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::FhirBaseUrl;
@@ -94,7 +95,7 @@ pub struct InFlightRecord {
     /// must arrive there, and the token request repeats it.
     pub redirect_uri: Url,
     /// The scope requested, to compare with what is granted.
-    pub requested_scope: String,
+    pub requested_scope: ScopeSet,
     /// EHR or standalone.
     pub launch: LaunchKind,
     /// Milliseconds since the Unix epoch when the request was built.
@@ -235,7 +236,7 @@ pub fn authorization_request(
         revocation_endpoint: discovery.revocation_endpoint.clone(),
         client_id: client.client_id.clone(),
         redirect_uri: client.redirect_uri.clone(),
-        requested_scope: client.scope.clone(),
+        requested_scope: ScopeSet::parse_lenient(&client.scope),
         launch,
         created_at_ms: now_ms,
         capabilities: discovery.capabilities.clone(),

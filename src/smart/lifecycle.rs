@@ -4,6 +4,7 @@
 
 use super::authorize::LaunchKind;
 use super::oauth_error::OAuthErrorCode;
+use super::scope::ScopeSet;
 use super::session::Session;
 use super::token::{parse_token_response, TokenError};
 use crate::fhir::FhirBaseUrl;
@@ -251,7 +252,7 @@ impl Session {
                     .expires_in
                     .map(|seconds| now_ms.saturating_add(seconds.saturating_mul(1000)));
                 if !token.scope.is_empty() {
-                    self.granted_scope = token.scope;
+                    self.granted_scope = ScopeSet::parse_lenient(&token.scope);
                 }
                 self.gate.issued_at_ms = now_ms;
                 self.gate.generation += 1;

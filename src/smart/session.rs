@@ -44,9 +44,10 @@ pub struct Session {
     /// When the access token expires, milliseconds since the epoch.
     pub expires_at_ms: Option<u64>,
     /// What was asked for.
-    pub requested_scope: String,
-    /// What was granted (the request, when the server does not say: RFC 6749 §5.1).
-    pub granted_scope: String,
+    pub requested_scope: ScopeSet,
+    /// What was granted (the request, when the server does not say: RFC 6749 §5.1), parsed
+    /// leniently: a malformed entry grants nothing.
+    pub granted_scope: ScopeSet,
     /// Context.
     pub context: LaunchContext,
     /// EHR or standalone.
@@ -110,7 +111,7 @@ impl Session {
         let granted_scope = if token.scope.is_empty() {
             exchange.requested_scope.clone()
         } else {
-            token.scope
+            ScopeSet::parse_lenient(&token.scope)
         };
         Ok(Session {
             fhir_base: exchange.fhir_base,
@@ -160,11 +161,6 @@ impl Session {
         request
     }
 
-    /// What was granted, parsed; a malformed entry grants nothing.
-    pub fn granted_scopes(&self) -> ScopeSet {
-        ScopeSet::parse_lenient(&self.granted_scope)
-    }
-
     /// The access token's length, for the launch inspector; the token itself stays here.
     pub fn access_token_length(&self) -> usize {
         self.access_token.expose().chars().count()
@@ -184,7 +180,7 @@ pub(crate) fn test_session(body: &str, revocation: Option<&str>) -> Session {
         token_endpoint: Url::parse("https://ehr.example/auth/token").unwrap(),
         revocation_endpoint: revocation.map(|u| Url::parse(u).unwrap()),
         client_id: "bedside".into(),
-        requested_scope: "launch patient/*.rs".into(),
+        requested_scope: ScopeSet::parse_lenient("launch patient/*.rs"),
         launch: LaunchKind::Standalone,
     };
     let response = Ok(crate::http::HttpResponse {
@@ -209,7 +205,7 @@ mod tests {
             token_endpoint: Url::parse("https://ehr.example/token").unwrap(),
             revocation_endpoint: None,
             client_id: "bedside".into(),
-            requested_scope: "launch patient/*.rs".into(),
+            requested_scope: ScopeSet::parse_lenient("launch patient/*.rs"),
             launch: LaunchKind::Standalone,
         }
     }
@@ -281,7 +277,7 @@ mod tests {
 
     #[test]
     fn the_granted_scope_defaults_to_the_requested_one_when_not_echoed() {
-        assert_eq!(session().granted_scope, "launch patient/*.rs");
+        assert_eq!(session().granted_scope.to_string(), "launch patient/*.rs");
     }
 
     #[test]
@@ -304,10 +300,7 @@ mod tests {
 
     #[test]
     fn granted_scopes_are_parsed_from_the_granted_scope_text() {
-        assert_eq!(
-            session().granted_scopes().to_string(),
-            "launch patient/*.rs"
-        );
+        assert_eq!(session().granted_scope.to_string(), "launch patient/*.rs");
     }
 
     #[test]

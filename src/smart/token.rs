@@ -6,6 +6,7 @@ use super::authorize::LaunchKind;
 use super::bearer::{check_bearer_token, TokenDefect};
 use super::callback::StateVerified;
 use super::oauth_error::OAuthErrorCode;
+use super::scope::ScopeSet;
 use super::secret::{AccessToken, IdToken, RefreshToken};
 use crate::config::ClientId;
 use crate::fhir::FhirBaseUrl;
@@ -27,7 +28,7 @@ pub struct ExchangeContext {
     /// The client id.
     pub client_id: ClientId,
     /// The scope that was asked for.
-    pub requested_scope: String,
+    pub requested_scope: ScopeSet,
     /// EHR or standalone.
     pub launch: LaunchKind,
 }

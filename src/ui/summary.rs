@@ -17,7 +17,6 @@ use crate::fhir::report::capability_report;
 use crate::problem::Problem;
 use crate::route::signed_out_url;
 use crate::smart::authorize::LaunchKind;
-use crate::smart::scope::ScopeSet;
 use crate::smart::scope_plan::granted_vs_requested;
 use crate::smart::session::Session;
 use crate::smart::user::SignedInAs;
@@ -48,17 +47,14 @@ pub fn SummaryPage(
         LaunchKind::Standalone => "Standalone launch",
     };
     let server = session.fhir_base.to_string();
-    let granted_scopes = session.granted_scopes();
-    let not_granted: Vec<String> = granted_vs_requested(
-        &ScopeSet::parse_lenient(&session.requested_scope),
-        &granted_scopes,
-    )
-    .not_granted
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    let granted = session.granted_scope.clone();
-    let requested = session.requested_scope.clone();
+    let granted_scopes = session.granted_scope.clone();
+    let not_granted: Vec<String> = granted_vs_requested(&session.requested_scope, &granted_scopes)
+        .not_granted
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let granted = session.granted_scope.to_string();
+    let requested = session.requested_scope.to_string();
     let inspected = inspector::enabled().then(|| (granted.clone(), not_granted.clone()));
     let show_banner = session.context.need_patient_banner;
     let standalone_restart = match session.launch {
