@@ -5,9 +5,36 @@ use crate::fhir::base_url::BaseUrlError;
 use crate::fhir::FhirBaseUrl;
 use crate::problem::UserFacing;
 use crate::route::{route, Route};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 use thiserror::Error;
 use url::Url;
+
+/// The client id a server's authorization server registered Bedside under, as `config.json`
+/// gives it. Travels typed from here to the authorization request, the in-flight record (as
+/// the same JSON string), the token, refresh and revocation requests and the id_token check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClientId(String);
+
+impl ClientId {
+    /// The id as registered.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for ClientId {
+    fn from(id: &str) -> Self {
+        ClientId(id.to_owned())
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// Scope strings that replace the defaults for one server.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -29,7 +56,7 @@ pub struct ServerEntry {
     #[serde(default)]
     pub name: Option<String>,
     /// The client id registered with its authorization server.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Listed in the standalone picker.
     #[serde(default = "listed_by_default")]
     pub standalone: bool,
@@ -67,7 +94,7 @@ impl ServerEntry {
 #[serde(deny_unknown_fields)]
 pub struct OtherServers {
     /// The client id to use with them.
-    pub client_id: String,
+    pub client_id: ClientId,
 }
 
 #[derive(Deserialize)]
@@ -114,7 +141,7 @@ impl AppConfig {
             detail: e.to_string(),
         })?;
         for server in &raw.servers {
-            if server.client_id.trim().is_empty() {
+            if server.client_id.as_str().trim().is_empty() {
                 return Err(ConfigError::EmptyClientId {
                     iss: server.iss.to_string(),
                 });
@@ -322,7 +349,7 @@ mod tests {
         );
         assert_eq!(config.standalone_servers().count(), 1);
         let iss = FhirBaseUrl::parse("https://ehr.example/fhir").unwrap();
-        assert_eq!(config.server(&iss).unwrap().client_id, "abc");
+        assert_eq!(config.server(&iss).unwrap().client_id.as_str(), "abc");
         assert_eq!(
             config.servers[1].scope.ehr.as_deref(),
             Some("launch patient/Patient.read")
@@ -368,6 +395,15 @@ mod tests {
         let text = r#"{"servers": [{"iss": "http://ehr.example/fhir", "client_id": "a"}]}"#;
         let error = AppConfig::parse(text, &app_base()).unwrap_err();
         assert!(error.message().contains("https://"), "{}", error.message());
+    }
+
+    // The in-flight record carries the client id across the redirect in sessionStorage; a record
+    // written as a plain string before the newtype still reads, and is written the same way.
+    #[test]
+    fn a_client_id_is_written_and_read_as_the_plain_string() {
+        let id: ClientId = serde_json::from_str(r#""bedside app""#).unwrap();
+        assert_eq!(id.as_str(), "bedside app");
+        assert_eq!(serde_json::to_string(&id).unwrap(), r#""bedside app""#);
     }
 
     #[test]

@@ -12,9 +12,37 @@ pub enum Method {
     Post,
 }
 
+/// What a request is for, named where it is built, so that nothing downstream (the launch
+/// inspector) has to guess it from the request's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The app's own `config.json`.
+    Config,
+    /// The FHIR server's `.well-known/smart-configuration`.
+    SmartConfiguration,
+    /// The FHIR server's CapabilityStatement (`metadata`).
+    CapabilityStatement,
+    /// The authorization code exchanged for tokens.
+    Token,
+    /// A refresh token exchanged for a new access token.
+    Refresh,
+    /// A token revoked at sign-out (RFC 7009).
+    Revoke,
+    /// The signing keys (JWKS) that check an id_token.
+    Identity,
+    /// A FHIR read of one resource.
+    FhirRead,
+    /// A FHIR search, or a further page of one.
+    FhirSearch,
+    /// The EHR's style document.
+    Style,
+}
+
 /// A request to be performed by the shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// What it is for.
+    pub purpose: Purpose,
     /// GET or POST.
     pub method: Method,
     /// Absolute target URL.
@@ -26,9 +54,10 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
-    /// A GET that asks for the given media type.
-    pub fn get(url: Url, accept: &str) -> Self {
+    /// A GET for `purpose` that asks for the given media type.
+    pub fn get(purpose: Purpose, url: Url, accept: &str) -> Self {
         HttpRequest {
+            purpose,
             method: Method::Get,
             url,
             headers: vec![("Accept".into(), accept.into())],
@@ -36,13 +65,14 @@ impl HttpRequest {
         }
     }
 
-    /// A POST of `application/x-www-form-urlencoded` pairs, escaped per the HTML form rules
-    /// that RFC 6749 §B requires.
-    pub fn post_form(url: Url, pairs: &[(&str, &str)]) -> Self {
+    /// A POST for `purpose` of `application/x-www-form-urlencoded` pairs, escaped per the HTML
+    /// form rules that RFC 6749 §B requires.
+    pub fn post_form(purpose: Purpose, url: Url, pairs: &[(&str, &str)]) -> Self {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
         HttpRequest {
+            purpose,
             method: Method::Post,
             url,
             headers: vec![
@@ -158,12 +188,12 @@ mod tests {
 
     #[test]
     fn a_get_without_credentials_may_follow_redirects() {
-        assert!(HttpRequest::get(url(), "application/json").may_follow_redirects());
+        assert!(HttpRequest::get(Purpose::Config, url(), "application/json").may_follow_redirects());
     }
 
     #[test]
     fn a_request_with_a_bearer_token_never_follows_redirects() {
-        let mut request = HttpRequest::get(url(), "application/fhir+json");
+        let mut request = HttpRequest::get(Purpose::FhirRead, url(), "application/fhir+json");
         request
             .headers
             .push(("authorization".into(), "Bearer abc".into()));
@@ -172,7 +202,7 @@ mod tests {
 
     #[test]
     fn a_form_post_never_follows_redirects() {
-        let request = HttpRequest::post_form(url(), &[("code", "c")]);
+        let request = HttpRequest::post_form(Purpose::Token, url(), &[("code", "c")]);
         assert!(!request.may_follow_redirects());
     }
 

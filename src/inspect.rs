@@ -1,9 +1,9 @@
 //! The launch inspector's record: every step of a launch (discovery, authorization, token,
 //! each FHIR request) with status, duration and size, for developers fitting Bedside to an
 //! EHR. Nothing secret enters it: only methods, redacted URLs and numbers, never bodies or
-//! headers, so it may cross the authorization redirect inside the in-flight record.
+//! headers, so it may cross the authorization redirect beside the in-flight record.
 
-use crate::http::{HttpRequest, Method};
+use crate::http::{HttpRequest, Method, Purpose};
 use crate::smart::authorize::LaunchKind;
 use crate::smart::session::Session;
 use serde::{Deserialize, Serialize};
@@ -182,36 +182,17 @@ pub fn redacted_url(url: &Url) -> String {
     shown.to_string()
 }
 
-/// What kind of step `request` is, from its shape alone: the bearer header marks FHIR
-/// requests, the form's `grant_type` or `token` field the token endpoint's three uses, and the
-/// well-known paths discovery and identity.
-pub fn classify(request: &HttpRequest) -> Step {
-    let path = request.url.path();
-    if request.header("Authorization").is_some() {
-        return Step::Fhir;
-    }
-    if request.method == Method::Post {
-        let body = request.body.as_deref().unwrap_or_default();
-        let field = |name: &str| {
-            url::form_urlencoded::parse(body.as_bytes())
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.into_owned())
-        };
-        return match field("grant_type").as_deref() {
-            Some("authorization_code") => Step::Token,
-            Some("refresh_token") => Step::Refresh,
-            _ if field("token").is_some() => Step::Revoke,
-            _ => Step::Other,
-        };
-    }
-    if path.ends_with("/.well-known/smart-configuration") || path.ends_with("/metadata") {
-        Step::Discovery
-    } else if path.ends_with("/.well-known/openid-configuration") || path.contains("jwks") {
-        Step::Identity
-    } else if path.ends_with("/config.json") {
-        Step::Config
-    } else {
-        Step::Other
+/// The timeline step a request belongs to, from the purpose it was built for.
+pub fn step_of(purpose: Purpose) -> Step {
+    match purpose {
+        Purpose::Config => Step::Config,
+        Purpose::SmartConfiguration | Purpose::CapabilityStatement => Step::Discovery,
+        Purpose::Token => Step::Token,
+        Purpose::Refresh => Step::Refresh,
+        Purpose::Revoke => Step::Revoke,
+        Purpose::Identity => Step::Identity,
+        Purpose::FhirRead | Purpose::FhirSearch => Step::Fhir,
+        Purpose::Style => Step::Other,
     }
 }
 
@@ -224,7 +205,7 @@ pub fn entry_for(
     bytes: usize,
 ) -> Entry {
     Entry {
-        step: classify(request),
+        step: step_of(request.purpose),
         method: method_name(request.method).into(),
         url: redacted_url(&request.url),
         outcome,
@@ -323,7 +304,7 @@ pub fn session_facts(session: &Session, now_ms: u64) -> Vec<(&'static str, Strin
     let or_none = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".into());
     let mut facts = vec![
         ("FHIR server", session.fhir_base.to_string()),
-        ("Client id", session.client_id.clone()),
+        ("Client id", session.client_id.to_string()),
         (
             "Launch",
             match &session.launch {
@@ -331,8 +312,11 @@ pub fn session_facts(session: &Session, now_ms: u64) -> Vec<(&'static str, Strin
                 LaunchKind::Standalone => "standalone launch".into(),
             },
         ),
-        ("Patient", or_none(&context.patient)),
-        ("Encounter", or_none(&context.encounter)),
+        ("Patient", context.patient.to_string()),
+        (
+            "Encounter",
+            or_none(&context.encounter.as_ref().map(ToString::to_string)),
+        ),
         ("Intent", or_none(&context.intent)),
         ("Tenant", or_none(&context.tenant)),
         (
@@ -446,59 +430,53 @@ mod tests {
         );
     }
 
+    // The step comes from what the request was built for, even where its shape would mislead:
+    // a style document on the FHIR server carries the bearer token, a FHIR read does not yet.
     #[test]
-    fn requests_are_classified_by_their_shape() {
-        let get = |text: &str| HttpRequest::get(url(text), "application/json");
+    fn a_request_is_shown_as_the_step_it_was_built_for() {
+        let style = url("https://ehr.example/r4/style.json");
+        let mut styled = HttpRequest::get(Purpose::Style, style, "application/json");
+        styled
+            .headers
+            .push(("Authorization".into(), "Bearer x".into()));
         assert_eq!(
-            classify(&get(
-                "https://ehr.example/r4/.well-known/smart-configuration"
-            )),
-            Step::Discovery
-        );
-        assert_eq!(
-            classify(&get("https://ehr.example/r4/metadata")),
-            Step::Discovery
-        );
-        assert_eq!(
-            classify(&get("https://ehr.example/.well-known/openid-configuration")),
-            Step::Identity
-        );
-        assert_eq!(
-            classify(&get("https://ehr.example/auth/jwks")),
-            Step::Identity
-        );
-        assert_eq!(
-            classify(&get("https://app.example/config.json")),
-            Step::Config
-        );
-        assert_eq!(
-            classify(&get("https://ehr.example/style.json")),
+            entry_for(&styled, Outcome::Status(200), 0, 1, 0).step,
             Step::Other
         );
-
-        let mut fhir = get("https://ehr.example/r4/Observation?patient=1");
-        fhir.headers
-            .push(("Authorization".into(), "Bearer x".into()));
-        assert_eq!(classify(&fhir), Step::Fhir);
-
-        let token = url("https://ehr.example/token");
-        let code = HttpRequest::post_form(
-            token.clone(),
-            &[("grant_type", "authorization_code"), ("code", "c")],
+        let read = HttpRequest::get(
+            Purpose::FhirRead,
+            url("https://ehr.example/r4/Patient/1"),
+            "application/fhir+json",
         );
-        assert_eq!(classify(&code), Step::Token);
-        let refresh = HttpRequest::post_form(
-            token.clone(),
-            &[("grant_type", "refresh_token"), ("refresh_token", "r")],
+        assert_eq!(
+            entry_for(&read, Outcome::Status(200), 0, 1, 0).step,
+            Step::Fhir
         );
-        assert_eq!(classify(&refresh), Step::Refresh);
-        let revoke = HttpRequest::post_form(token, &[("token", "t"), ("client_id", "c")]);
-        assert_eq!(classify(&revoke), Step::Revoke);
+    }
+
+    #[test]
+    fn each_purpose_has_its_step() {
+        let expected = [
+            (Purpose::Config, Step::Config),
+            (Purpose::SmartConfiguration, Step::Discovery),
+            (Purpose::CapabilityStatement, Step::Discovery),
+            (Purpose::Token, Step::Token),
+            (Purpose::Refresh, Step::Refresh),
+            (Purpose::Revoke, Step::Revoke),
+            (Purpose::Identity, Step::Identity),
+            (Purpose::FhirRead, Step::Fhir),
+            (Purpose::FhirSearch, Step::Fhir),
+            (Purpose::Style, Step::Other),
+        ];
+        for (purpose, step) in expected {
+            assert_eq!(step_of(purpose), step, "{purpose:?}");
+        }
     }
 
     #[test]
     fn an_entry_never_holds_headers_or_bodies() {
         let mut request = HttpRequest::post_form(
+            Purpose::Refresh,
             url("https://ehr.example/token"),
             &[
                 ("grant_type", "refresh_token"),
@@ -520,7 +498,11 @@ mod tests {
 
     #[test]
     fn the_log_sums_its_span_and_bytes_and_stops_growing_when_full() {
-        let request = HttpRequest::get(url("https://ehr.example/r4/metadata"), "x");
+        let request = HttpRequest::get(
+            Purpose::CapabilityStatement,
+            url("https://ehr.example/r4/metadata"),
+            "x",
+        );
         let mut log = LaunchLog::default();
         assert_eq!(log.span_ms(), 0);
         log.push(entry_for(&request, Outcome::Status(200), 100, 150, 10));
@@ -535,7 +517,11 @@ mod tests {
 
     #[test]
     fn rows_count_from_the_first_step_and_mark_failures() {
-        let get = HttpRequest::get(url("https://ehr.example/r4/metadata"), "x");
+        let get = HttpRequest::get(
+            Purpose::CapabilityStatement,
+            url("https://ehr.example/r4/metadata"),
+            "x",
+        );
         let mut log = LaunchLog::default();
         log.push(entry_for(&get, Outcome::Status(200), 1_000, 1_045, 12_345));
         log.push(navigation(

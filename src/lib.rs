@@ -3,7 +3,9 @@
 //! The pure layers (`clinical_codes`, `smart`, `fhir`, `summary`, `config`, `http`, `inspect`,
 //! `problem`, `route`, `registration`, `sort`) hold every protocol
 //! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
-//! `ui` renders their view models. See `../shared/DESIGN.md` for the reasons.
+//! `ui` renders their view models. A rule that needs a browser to be tested is in the wrong place.
+//! `tests/layers.rs` holds the pure layers to this (no web API crates) and the whole crate to
+//! imports without circles; README.md's "Layout" names what each module holds.
 
 /// The clinical code table (vital-sign LOINC codes) that the planner and the view models share.
 pub mod clinical_codes;

@@ -4,7 +4,8 @@
 
 use bedside::browser::{http, location, storage};
 use bedside::fhir::FhirBaseUrl;
-use bedside::http::{FailureKind, HttpRequest};
+use bedside::http::{FailureKind, HttpRequest, Method, Purpose};
+use bedside::inspect::{navigation, LaunchLog, Step};
 use bedside::smart::authorize::{
     authorization_request, ClientSettings, Entropy, InFlightRecord, LaunchKind,
     MAX_IN_FLIGHT_AGE_MS,
@@ -54,10 +55,13 @@ fn session_storage() -> web_sys::Storage {
 fn an_in_flight_record_can_be_taken_once_only() {
     let saved = record(1, 1_000);
     let state = saved.state.clone();
-    storage::save(&saved).unwrap();
+    storage::save(&saved, None).unwrap();
     let key = InFlightRecord::storage_key(&state);
     assert!(session_storage().get_item(&key).unwrap().is_some());
-    assert_eq!(storage::take(&state), Some(record(1, 1_000)));
+    assert_eq!(
+        storage::take(&state).map(|stored| stored.record),
+        Some(record(1, 1_000))
+    );
     assert_eq!(session_storage().get_item(&key).unwrap(), None);
     assert_eq!(storage::take(&state), None);
 }
@@ -66,8 +70,8 @@ fn an_in_flight_record_can_be_taken_once_only() {
 fn discarding_abandoned_records_removes_every_in_flight_record_and_nothing_else() {
     let first = record(2, 0);
     let second = record(3, MAX_IN_FLIGHT_AGE_MS);
-    storage::save(&first).unwrap();
-    storage::save(&second).unwrap();
+    storage::save(&first, None).unwrap();
+    storage::save(&second, None).unwrap();
     session_storage().set_item("unrelated", "kept").unwrap();
 
     storage::discard_abandoned();
@@ -84,20 +88,35 @@ fn discarding_abandoned_records_removes_every_in_flight_record_and_nothing_else(
 #[wasm_bindgen_test]
 fn the_sole_record_of_the_tab_is_taken_and_two_records_give_none() {
     let only = record(5, 1);
-    storage::save(&only).unwrap();
-    assert_eq!(storage::take_sole(), Some(record(5, 1)));
+    storage::save(&only, None).unwrap();
+    assert_eq!(
+        storage::take_sole().map(|stored| stored.record),
+        Some(record(5, 1))
+    );
     assert_eq!(storage::take(&only.state), None);
     let (one, two) = (record(6, 1), record(7, 1));
-    storage::save(&one).unwrap();
-    storage::save(&two).unwrap();
+    storage::save(&one, None).unwrap();
+    storage::save(&two, None).unwrap();
     assert_eq!(storage::take_sole(), None);
     storage::discard_abandoned();
 }
 
 #[wasm_bindgen_test]
+fn the_inspectors_steps_are_taken_with_the_record_they_were_stored_beside() {
+    let saved = record(8, 1);
+    let mut steps = LaunchLog::default();
+    let authorize = Url::parse("https://auth.example/authorize").unwrap();
+    steps.push(navigation(Step::Authorize, Method::Get, &authorize, 1));
+    storage::save(&saved, Some(&steps)).unwrap();
+    let taken = storage::take(&saved.state).unwrap();
+    assert_eq!(taken.record, record(8, 1));
+    assert_eq!(taken.inspector, Some(steps));
+}
+
+#[wasm_bindgen_test]
 fn the_stored_record_holds_no_access_or_refresh_token_fields() {
     let saved = record(4, 1);
-    storage::save(&saved).unwrap();
+    storage::save(&saved, None).unwrap();
     let text = session_storage()
         .get_item(&InFlightRecord::storage_key(&saved.state))
         .unwrap()
@@ -110,7 +129,7 @@ fn the_stored_record_holds_no_access_or_refresh_token_fields() {
 #[wasm_bindgen_test]
 async fn the_http_shell_returns_status_content_type_and_body() {
     let url = Url::parse("data:application/json,%7B%22ok%22%3Atrue%7D").unwrap();
-    let response = http::send(&HttpRequest::get(url, "application/json"))
+    let response = http::send(&HttpRequest::get(Purpose::Config, url, "application/json"))
         .await
         .unwrap();
     assert_eq!(response.status, 200);
@@ -121,15 +140,17 @@ async fn the_http_shell_returns_status_content_type_and_body() {
 #[wasm_bindgen_test]
 async fn an_unreachable_server_is_a_network_failure_not_a_panic() {
     let url = Url::parse("http://127.0.0.1:9/unreachable").unwrap();
-    assert!(http::send(&HttpRequest::get(url, "application/json"))
-        .await
-        .is_err());
+    assert!(
+        http::send(&HttpRequest::get(Purpose::Config, url, "application/json"))
+            .await
+            .is_err()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_header_the_browser_refuses_is_a_typed_failure_not_a_panic() {
     let url = Url::parse("data:application/json,%7B%7D").unwrap();
-    let mut request = HttpRequest::get(url, "application/json");
+    let mut request = HttpRequest::get(Purpose::Config, url, "application/json");
     request
         .headers
         .push(("Authorization".into(), "Bearer a\r\nX-Injected: 1".into()));

@@ -10,7 +10,7 @@ use crate::fhir::outcome::{check_read, FhirReadError};
 use crate::fhir::plan::{
     has_category, medication_followups, medication_references, Query, SectionPlan,
 };
-use crate::http::{HttpRequest, HttpResult};
+use crate::http::{HttpRequest, HttpResult, Purpose};
 use crate::problem::Problem;
 use crate::smart::driver::{Ended, TokenDriver, Transport};
 use crate::smart::lifecycle::ReauthorizeReason;
@@ -185,8 +185,11 @@ pub async fn load_section(
                 // A read answers one resource, not a Bundle.
                 Some(_) => {
                     let url = query.url(&base);
-                    let body =
-                        check_read("a medication", &origin(&url), fetch(session, url).await?)?;
+                    let body = check_read(
+                        "a medication",
+                        &origin(&url),
+                        fetch(session, Purpose::FhirRead, url).await?,
+                    )?;
                     if let Ok(resource) = serde_json::from_str(&body) {
                         data.included.push(resource);
                     }
@@ -289,7 +292,11 @@ async fn fetch_page(
     what: &str,
     room: usize,
 ) -> Result<(SearchPage, bool), LoadError> {
-    let body = check_read(what, &origin(&url), fetch(session, url).await?)?;
+    let body = check_read(
+        what,
+        &origin(&url),
+        fetch(session, Purpose::FhirSearch, url).await?,
+    )?;
     let read = read_page(&body, room)
         .await
         .map_err(|error| FhirReadError::Malformed {
@@ -302,8 +309,12 @@ async fn fetch_page(
 /// One GET with the bearer token (attached only because the URL is this server's). The token
 /// is renewed before it expires and once after a 401 (SMART App Launch "Refresh access
 /// token"); 429/503 are retried as `retry_delay_ms` decides.
-pub async fn fetch(session: &SharedSession, url: Url) -> Result<HttpResult, LoadError> {
-    let request = HttpRequest::get(url, "application/fhir+json");
+pub async fn fetch(
+    session: &SharedSession,
+    purpose: Purpose,
+    url: Url,
+) -> Result<HttpResult, LoadError> {
+    let request = HttpRequest::get(purpose, url, "application/fhir+json");
     Ok(session.driver.send(request).await?)
 }
 

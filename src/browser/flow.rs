@@ -4,11 +4,11 @@
 use super::fetch::{fetch, LoadError, SharedSession};
 use super::popup::{self, NoAnswer};
 use super::{http::send, inspector, location, storage, webcrypto, world};
-use crate::config::{AppConfig, ConfigError};
+use crate::config::{AppConfig, ClientId, ConfigError};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{HttpRequest, Method};
+use crate::http::{HttpRequest, Method, Purpose};
 use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
 use crate::route::signed_in_url;
@@ -35,7 +35,7 @@ pub async fn load_config() -> Result<AppConfig, Problem> {
     let url = base
         .join("config.json")
         .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
-    let response = send(&HttpRequest::get(url, "application/json"))
+    let response = send(&HttpRequest::get(Purpose::Config, url, "application/json"))
         .await
         .map_err(|failure| ConfigError::Unavailable(failure.detail))?;
     if !response.is_success() {
@@ -113,8 +113,6 @@ impl Prepared {
             };
             navigation(Step::Authorize, method, &shown, world::now_ms())
         });
-        // The steps so far cross the redirect with the record (they hold no secrets).
-        record.inspector = inspector::snapshot();
         record.request_timeout_seconds = Some(self.request_timeout_seconds);
         (redirect, record)
     }
@@ -123,7 +121,8 @@ impl Prepared {
     pub fn redirect_here(&self) -> Result<(), Problem> {
         storage::discard_abandoned();
         let (redirect, record) = self.request();
-        storage::save(&record)?;
+        // The steps so far cross the redirect beside the record (they hold no secrets).
+        storage::save(&record, inspector::snapshot().as_ref())?;
         location::follow(&location::window(), &redirect);
         Ok(())
     }
@@ -190,7 +189,7 @@ pub struct Completed {
 #[derive(Clone)]
 pub struct PendingIdentity {
     check: IdentityCheck,
-    client_id: String,
+    client_id: ClientId,
     id_token: Option<IdToken>,
 }
 
@@ -210,13 +209,13 @@ pub async fn complete(url: &Url) -> Result<Arrival, Problem> {
     let response = parse_callback(url);
     location::replace_url(&cleaned_url(url));
     let response = response?;
-    let record = response.state().and_then(storage::take);
-    // An answer without state cannot be matched to a record, but in debug mode the tab's
-    // only record still carries the steps that led here, for the error page's inspector.
-    let carried = match (&record, response.state()) {
-        (Some(record), _) => record.inspector.clone(),
-        (None, None) => storage::take_sole().and_then(|sole| sole.inspector),
-        (None, Some(_)) => None,
+    let stored = response.state().and_then(storage::take);
+    // An answer without state cannot be matched to a record, but in debug mode the steps beside
+    // the tab's only record still led here, for the error page's inspector.
+    let (record, carried) = match (stored, response.state()) {
+        (Some(stored), _) => (Some(stored.record), stored.inspector),
+        (None, None) => (None, storage::take_sole().and_then(|sole| sole.inspector)),
+        (None, Some(_)) => (None, None),
     };
     storage::discard_abandoned();
     if let CallbackRole::HandBack(opener) = callback_role(record.is_some(), popup::bedside_opener())
@@ -266,7 +265,7 @@ pub async fn confirm_identity(pending: PendingIdentity) -> Result<UserIdentity, 
         client_id,
         id_token,
     } = pending;
-    checked_identity(&check, &client_id, id_token)
+    checked_identity(&check, client_id.as_str(), id_token)
         .await
         .map_err(Problem::from)
 }
@@ -280,11 +279,15 @@ async fn checked_identity(
 ) -> Result<UserIdentity, IdTokenError> {
     let signed = id_token::split(&id_token.ok_or(IdTokenError::Missing)?)?;
     let jwks_uri = check.jwks_uri.clone().ok_or(IdTokenError::NoKey)?;
-    let jwks = send(&HttpRequest::get(jwks_uri, "application/json"))
-        .await
-        .ok()
-        .filter(|response| response.is_success())
-        .ok_or(IdTokenError::NoKey)?;
+    let jwks = send(&HttpRequest::get(
+        Purpose::Identity,
+        jwks_uri,
+        "application/json",
+    ))
+    .await
+    .ok()
+    .filter(|response| response.is_success())
+    .ok_or(IdTokenError::NoKey)?;
     let key = id_token::select_key(&jwks.body, signed.kid.as_deref())?;
     if !webcrypto::verify_rs256(&key, &signed.signing_input, &signed.signature).await {
         return Err(IdTokenError::BadSignature);
@@ -307,7 +310,7 @@ pub async fn signed_in_as(session: &SharedSession, identity: &UserIdentity) -> S
         None => user_read(identity, &session.borrow()),
     };
     let body = match read {
-        Some(url) => match fetch(session, url).await {
+        Some(url) => match fetch(session, Purpose::FhirRead, url).await {
             Ok(Ok(response)) if response.is_success() => Some(response.body),
             _ => None,
         },
@@ -325,7 +328,7 @@ pub async fn read_patient(session: &SharedSession) -> Result<Patient, LoadError>
             .join(&format!("Patient/{}", current.patient_id()));
         (url, current.fhir_base.origin())
     };
-    let result = fetch(session, url).await?;
+    let result = fetch(session, Purpose::FhirRead, url).await?;
     Ok(patient_from_read(&origin, result)?)
 }
 

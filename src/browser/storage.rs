@@ -1,11 +1,27 @@
 //! sessionStorage holds two kinds of thing: in-flight authorization records, keyed by state,
-//! taken (read and deleted) at the callback; and the tab's last launch (its server and whether
+//! taken (read and deleted) at the callback, each with the launch inspector's steps so far
+//! beside it in debug mode; and the tab's last launch (its server and whether
 //! it came from an EHR: no secret), so a reload can offer the way back. Tokens are never
 //! written anywhere.
 
+use crate::inspect::LaunchLog;
 use crate::problem::UserFacing;
 use crate::smart::authorize::{InFlightRecord, State};
 use crate::smart::reentry::LastLaunch;
+use serde::{Deserialize, Serialize};
+
+/// What is stored under a state: the protocol's record and, beside it, the inspector's steps,
+/// which cross the redirect too (they hold no secrets). One JSON object, the record's fields
+/// and `inspector`, so a record stored before the two were apart still reads.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stored {
+    /// The in-flight authorization record.
+    #[serde(flatten)]
+    pub record: InFlightRecord,
+    /// The launch inspector's steps so far, in debug mode only.
+    #[serde(default)]
+    pub inspector: Option<LaunchLog>,
+}
 
 /// sessionStorage is unavailable (disabled, or a sandboxed frame without storage).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +49,20 @@ fn session_storage() -> Result<web_sys::Storage, StorageUnavailable> {
         .ok_or(StorageUnavailable)
 }
 
-/// Stores the record under its state before the redirect.
-pub fn save(record: &InFlightRecord) -> Result<(), StorageUnavailable> {
-    let text = serde_json::to_string(record).map_err(|_| StorageUnavailable)?;
+/// Stores the record, and the inspector's steps when there are any, under the record's state
+/// before the redirect.
+pub fn save(
+    record: &InFlightRecord,
+    inspector: Option<&LaunchLog>,
+) -> Result<(), StorageUnavailable> {
+    #[derive(Serialize)]
+    struct Saving<'a> {
+        #[serde(flatten)]
+        record: &'a InFlightRecord,
+        inspector: Option<&'a LaunchLog>,
+    }
+    let text =
+        serde_json::to_string(&Saving { record, inspector }).map_err(|_| StorageUnavailable)?;
     session_storage()?
         .set_item(&InFlightRecord::storage_key(&record.state), &text)
         .map_err(|_| StorageUnavailable)
@@ -43,7 +70,7 @@ pub fn save(record: &InFlightRecord) -> Result<(), StorageUnavailable> {
 
 /// Reads and deletes the record for `state`; a second take finds nothing, which is what
 /// makes each state single-use. An unreadable record is deleted and treated as absent.
-pub fn take(state: &State) -> Option<InFlightRecord> {
+pub fn take(state: &State) -> Option<Stored> {
     let storage = session_storage().ok()?;
     let key = InFlightRecord::storage_key(state);
     let text = storage.get_item(&key).ok().flatten();
@@ -56,7 +83,7 @@ pub fn take(state: &State) -> Option<InFlightRecord> {
 /// Takes the tab's in-flight record when there is exactly one. It is never used to complete a
 /// sign-in (nothing ties an answer without `state` to it), only to carry the launch
 /// inspector's steps onto the error page in debug mode.
-pub fn take_sole() -> Option<InFlightRecord> {
+pub fn take_sole() -> Option<Stored> {
     let storage = session_storage().ok()?;
     let keys = in_flight_keys(&storage);
     let [key] = keys.as_slice() else {

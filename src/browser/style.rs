@@ -2,7 +2,7 @@
 
 use super::http::send;
 use crate::fhir::base_url::secure_transport;
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, Purpose};
 use crate::smart::session::Session;
 use crate::smart::style::{style_overrides, ColorScheme};
 use url::Url;
@@ -21,7 +21,7 @@ pub async fn apply_ehr_style(session: &Session) {
         ));
     };
     // The style document is usually public; the token goes along only to the FHIR server itself.
-    let request = session.authorize(HttpRequest::get(url, "application/json"));
+    let request = session.authorize(HttpRequest::get(Purpose::Style, url, "application/json"));
     let body = match send(&request).await {
         Ok(response) if response.is_success() => response.body,
         Ok(response) => return warn(format!("{address} answered {}; ignored", response.status)),

@@ -6,8 +6,6 @@ use super::lenient::{Lenient, LenientList};
 use serde::de::Deserializer;
 use serde::Deserialize;
 
-pub use super::dosage::{Dosage, Timing};
-
 /// Reads an optional element leniently: an element of the wrong shape is read as absent, so
 /// one malformed element makes that element unknown, never its whole record unreadable (for
 /// `#[serde(deserialize_with = "lenient")]` on a resource's `Option` fields).

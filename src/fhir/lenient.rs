@@ -151,37 +151,3 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
         LenientList::deserialize(deserializer)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::fhir::model::{parse_resource, Condition, Observation};
-    use serde_json::json;
-
-    #[test]
-    fn an_element_that_fails_halfway_is_unknown_and_the_elements_around_it_are_read() {
-        let value = json!({"resourceType": "Observation", "status": "final",
-            "code": {"coding": [{"code": 5}], "text": "Potassium"},
-            "valueQuantity": {"unit": "mmol/L", "value": "high"}, "issued": "2020-01-01"});
-        let observation: Observation = parse_resource(&value).unwrap();
-        assert_eq!(observation.code, None);
-        assert_eq!(observation.value.value_quantity, None);
-        assert_eq!(observation.status.as_deref(), Some("final"));
-        assert_eq!(observation.issued.as_deref(), Some("2020-01-01"));
-    }
-
-    #[test]
-    fn an_array_is_never_read_positionally_into_a_single_element() {
-        let value =
-            json!({"resourceType": "Condition", "code": ["http://snomed.info/sct", "1", "Asthma"]});
-        let condition: Condition = parse_resource(&value).unwrap();
-        assert_eq!(condition.code, None);
-    }
-
-    #[test]
-    fn null_reads_as_absent() {
-        let value = json!({"resourceType": "Condition", "code": null, "note": null});
-        let condition: Condition = parse_resource(&value).unwrap();
-        assert_eq!(condition.code, None);
-        assert!(condition.note.is_empty());
-    }
-}

@@ -12,12 +12,15 @@ pub mod date;
 pub mod decimal;
 /// Dosage and Timing, and the dosage in words.
 pub mod dosage;
+/// FHIR logical ids, checked once where they enter.
+pub mod id;
 /// OperationOutcome bodies and the errors a FHIR read can end in.
 pub mod outcome;
 /// The Patient resource, as far as the banner needs it.
 pub mod patient;
 
 pub use base_url::FhirBaseUrl;
+pub use id::FhirId;
 /// Search result pages, paging and retry decisions.
 pub mod bundle;
 /// Shared FHIR datatypes: CodeableConcept, Coding, HumanName, Identifier, ContactPoint.

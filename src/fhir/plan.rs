@@ -347,7 +347,7 @@ pub fn medication_followups(lookup: MedicationLookup, references: &[&str]) -> Ve
     let mut ids: Vec<&str> = references
         .iter()
         .filter_map(|r| r.strip_prefix("Medication/"))
-        .filter(|id| crate::smart::session::is_fhir_id(id))
+        .filter(|id| crate::fhir::FhirId::parse(id).is_some())
         .collect();
     ids.sort_unstable();
     ids.dedup();

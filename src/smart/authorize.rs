@@ -4,9 +4,10 @@
 
 use super::discovery::{Capability, Discovery};
 use super::pkce::CodeVerifier;
+use super::scope::ScopeSet;
+use crate::config::ClientId;
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::FhirBaseUrl;
-use crate::inspect::LaunchLog;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -65,7 +66,7 @@ pub struct Entropy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientSettings {
     /// The registered client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The registered redirect URI, exactly.
     pub redirect_uri: Url,
     /// The scope string to request.
@@ -89,12 +90,12 @@ pub struct InFlightRecord {
     /// Where to revoke tokens, if offered.
     pub revocation_endpoint: Option<Url>,
     /// The client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The redirect URI the request named (this server's own when configured): the answer
     /// must arrive there, and the token request repeats it.
     pub redirect_uri: Url,
     /// The scope requested, to compare with what is granted.
-    pub requested_scope: String,
+    pub requested_scope: ScopeSet,
     /// EHR or standalone.
     pub launch: LaunchKind,
     /// Milliseconds since the Unix epoch when the request was built.
@@ -105,9 +106,6 @@ pub struct InFlightRecord {
     /// What checking an id_token needs, when `openid` was requested.
     #[serde(default)]
     pub identity: Option<IdentityCheck>,
-    /// The launch inspector's steps so far, in debug mode only.
-    #[serde(default)]
-    pub inspector: Option<LaunchLog>,
     /// The request deadline `config.json` set, so that the callback page's token request keeps
     /// it without reading `config.json` again: that would be a round trip before the token.
     #[serde(default)]
@@ -194,7 +192,7 @@ pub fn authorization_request(
     let verifier = CodeVerifier::from_random(entropy.verifier);
     let mut fields: Vec<(String, String)> = vec![
         ("response_type".into(), "code".into()),
-        ("client_id".into(), client.client_id.clone()),
+        ("client_id".into(), client.client_id.to_string()),
         ("redirect_uri".into(), client.redirect_uri.to_string()),
         ("scope".into(), client.scope.clone()),
         ("state".into(), state.as_str().to_owned()),
@@ -238,12 +236,11 @@ pub fn authorization_request(
         revocation_endpoint: discovery.revocation_endpoint.clone(),
         client_id: client.client_id.clone(),
         redirect_uri: client.redirect_uri.clone(),
-        requested_scope: client.scope.clone(),
+        requested_scope: ScopeSet::parse_lenient(&client.scope),
         launch,
         created_at_ms: now_ms,
         capabilities: discovery.capabilities.clone(),
         identity,
-        inspector: None,
         request_timeout_seconds: None,
     };
     (redirect, record)

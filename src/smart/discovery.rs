@@ -7,7 +7,7 @@ use crate::fhir::capabilities::{
     Capabilities, CapabilityNotice, CapabilityParseError, FhirRelease,
 };
 use crate::fhir::FhirBaseUrl;
-use crate::http::{FailureKind, HttpRequest, HttpResult, NetworkFailure};
+use crate::http::{FailureKind, HttpRequest, HttpResult, NetworkFailure, Purpose};
 use crate::problem::UserFacing;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -311,10 +311,15 @@ impl Discovery {
 pub fn discovery_requests(base: &FhirBaseUrl) -> [HttpRequest; 2] {
     [
         HttpRequest::get(
+            Purpose::SmartConfiguration,
             base.join(".well-known/smart-configuration"),
             "application/json",
         ),
-        HttpRequest::get(base.join("metadata"), "application/fhir+json"),
+        HttpRequest::get(
+            Purpose::CapabilityStatement,
+            base.join("metadata"),
+            "application/fhir+json",
+        ),
     ]
 }
 

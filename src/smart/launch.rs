@@ -314,7 +314,7 @@ mod tests {
             settings.scope,
             "launch patient/Patient.read openid fhirUser"
         );
-        assert_eq!(settings.client_id, "xyz");
+        assert_eq!(settings.client_id.as_str(), "xyz");
     }
 
     #[test]
@@ -332,6 +332,6 @@ mod tests {
             &LaunchKind::Standalone,
             &discovery(iss.as_str(), &[]),
         );
-        assert_eq!(settings.unwrap().client_id, "any");
+        assert_eq!(settings.unwrap().client_id.as_str(), "any");
     }
 }

@@ -4,10 +4,11 @@
 
 use super::authorize::LaunchKind;
 use super::oauth_error::OAuthErrorCode;
+use super::scope::ScopeSet;
 use super::session::Session;
 use super::token::{parse_token_response, TokenError};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{FailureKind, HttpRequest, HttpResult};
+use crate::http::{FailureKind, HttpRequest, HttpResult, Purpose};
 use crate::problem::UserFacing;
 
 /// How long before expiry a refresh starts, unless the session is told otherwise.
@@ -208,11 +209,12 @@ impl Session {
         }
         let refresh_token = self.refresh_token.as_ref()?;
         let request = HttpRequest::post_form(
+            Purpose::Refresh,
             self.token_endpoint.clone(),
             &[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh_token.expose()),
-                ("client_id", &self.client_id),
+                ("client_id", self.client_id.as_str()),
             ],
         );
         self.gate.in_flight_since_ms = Some(now_ms);
@@ -235,7 +237,7 @@ impl Session {
         let outcome = parse_token_response(&self.token_endpoint, result)
             .map_err(ReauthorizeCause::RefreshFailed)
             .and_then(|token| match &token.patient {
-                Some(patient) if patient != self.patient_id() => {
+                Some(patient) if patient != self.patient_id().as_str() => {
                     Err(ReauthorizeCause::PatientChanged)
                 }
                 _ => Ok(token),
@@ -250,7 +252,7 @@ impl Session {
                     .expires_in
                     .map(|seconds| now_ms.saturating_add(seconds.saturating_mul(1000)));
                 if !token.scope.is_empty() {
-                    self.granted_scope = token.scope;
+                    self.granted_scope = ScopeSet::parse_lenient(&token.scope);
                 }
                 self.gate.issued_at_ms = now_ms;
                 self.gate.generation += 1;
@@ -270,7 +272,7 @@ impl Session {
             LaunchKind::Ehr { .. } => Restart::FromEhr { fhir_base },
             LaunchKind::Standalone => Restart::SignInAgain {
                 fhir_base,
-                patient: self.patient_id().to_owned(),
+                patient: self.patient_id().to_string(),
             },
         };
         ReauthorizeReason { cause, restart }

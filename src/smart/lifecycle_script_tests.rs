@@ -181,6 +181,7 @@ type Outcome = Result<u16, Ended>;
 
 fn lab_search() -> HttpRequest {
     HttpRequest::get(
+        Purpose::FhirSearch,
         Url::parse("https://ehr.example/fhir/Observation?category=laboratory").unwrap(),
         "application/fhir+json",
     )

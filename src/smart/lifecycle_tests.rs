@@ -16,7 +16,7 @@ fn exchange(launch: LaunchKind) -> ExchangeContext {
         token_endpoint: Url::parse("https://ehr.example/auth/token").unwrap(),
         revocation_endpoint: None,
         client_id: "bedside".into(),
-        requested_scope: "launch patient/*.rs".into(),
+        requested_scope: ScopeSet::parse_lenient("launch patient/*.rs"),
         launch,
     }
 }
@@ -131,7 +131,7 @@ fn the_refresh_request_is_a_form_post_of_the_refresh_grant_with_the_client_id() 
 #[test]
 fn refresh_token_is_used_even_when_scope_lacks_offline_access() {
     let mut session = session();
-    assert!(!session.granted_scope.contains("_access"));
+    assert!(!session.granted_scope.to_string().contains("_access"));
     assert!(matches!(session.next_step(250 * S), NextStep::Refresh(_)));
 }
 
@@ -224,7 +224,10 @@ fn a_refresh_response_with_a_narrower_scope_narrows_the_grant() {
     let mut session = session();
     let body = token("at-2", None, r#","scope":"launch patient/Patient.rs""#);
     refreshed(&mut session, 250 * S, &body).unwrap();
-    assert_eq!(session.granted_scope, "launch patient/Patient.rs");
+    assert_eq!(
+        session.granted_scope.to_string(),
+        "launch patient/Patient.rs"
+    );
 }
 
 #[test]
@@ -232,7 +235,7 @@ fn a_refresh_response_without_scope_keeps_the_grant() {
     // RFC 6749 §5.1: scope may be omitted when identical to what was requested.
     let mut session = session();
     refreshed(&mut session, 250 * S, &token("at-2", None, "")).unwrap();
-    assert_eq!(session.granted_scope, "launch patient/*.rs");
+    assert_eq!(session.granted_scope.to_string(), "launch patient/*.rs");
 }
 
 #[test]

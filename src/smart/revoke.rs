@@ -2,7 +2,7 @@
 //! authorization server when discovery listed a `revocation_endpoint`.
 
 use super::session::Session;
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, Purpose};
 use url::Url;
 
 impl Session {
@@ -24,13 +24,14 @@ impl Session {
         refresh
             .into_iter()
             .chain(access)
-            .map(|(token, hint)| revocation(endpoint, token, hint, &self.client_id))
+            .map(|(token, hint)| revocation(endpoint, token, hint, self.client_id.as_str()))
             .collect()
     }
 }
 
 fn revocation(endpoint: &Url, token: &str, hint: &str, client_id: &str) -> HttpRequest {
     HttpRequest::post_form(
+        Purpose::Revoke,
         endpoint.clone(),
         &[
             ("token", token),

@@ -4,6 +4,7 @@
 //! scopes kept as written. A [`ScopeSet`] answers what a grant allows.
 
 use crate::problem::UserFacing;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use thiserror::Error;
 
@@ -544,6 +545,20 @@ impl fmt::Display for ScopeSet {
             write!(f, "{scope}")?;
         }
         Ok(())
+    }
+}
+
+// Stored (in the in-flight record) as the space-separated string a scope request is on the
+// wire, and read back leniently, as what a server grants is read.
+impl Serialize for ScopeSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ScopeSet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| ScopeSet::parse_lenient(&text))
     }
 }
 

@@ -384,3 +384,14 @@ mod properties {
         }
     }
 }
+
+// The in-flight record stores the requested scope in sessionStorage: the same string the
+// request sent, read back as a set (and a record stored as a plain string before still reads).
+#[test]
+fn a_scope_set_is_stored_as_its_space_separated_string_and_read_back() {
+    let text = "launch/patient patient/Observation.rs?category=vital-signs openid";
+    let set = ScopeSet::parse(text).unwrap();
+    let json = serde_json::to_string(&set).unwrap();
+    assert_eq!(json, format!("\"{text}\""));
+    assert_eq!(serde_json::from_str::<ScopeSet>(&json).unwrap(), set);
+}

@@ -7,8 +7,9 @@ use super::lifecycle::RefreshGate;
 use super::scope::ScopeSet;
 use super::secret::{AccessToken, RefreshToken};
 use super::token::{ExchangeContext, FhirContextItem, TokenResponse};
-use crate::fhir::FhirBaseUrl;
-use crate::http::HttpRequest;
+use crate::config::ClientId;
+use crate::fhir::{FhirBaseUrl, FhirId};
+use crate::http::{HttpRequest, Purpose};
 use crate::problem::UserFacing;
 use thiserror::Error;
 use url::Url;
@@ -16,10 +17,10 @@ use url::Url;
 /// The launch context the EHR or authorization server chose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchContext {
-    /// The patient in context, validated as a FHIR id.
-    pub patient: Option<String>,
-    /// The encounter in context.
-    pub encounter: Option<String>,
+    /// The patient in context: a session has one (see [`SessionError::NoPatient`]).
+    pub patient: FhirId,
+    /// The encounter in context, when the server named a valid one.
+    pub encounter: Option<FhirId>,
     /// Further context.
     pub fhir_context: Vec<FhirContextItem>,
     /// False when the EHR already shows the patient.
@@ -43,9 +44,10 @@ pub struct Session {
     /// When the access token expires, milliseconds since the epoch.
     pub expires_at_ms: Option<u64>,
     /// What was asked for.
-    pub requested_scope: String,
-    /// What was granted (the request, when the server does not say: RFC 6749 §5.1).
-    pub granted_scope: String,
+    pub requested_scope: ScopeSet,
+    /// What was granted (the request, when the server does not say: RFC 6749 §5.1), parsed
+    /// leniently: a malformed entry grants nothing.
+    pub granted_scope: ScopeSet,
     /// Context.
     pub context: LaunchContext,
     /// EHR or standalone.
@@ -55,7 +57,7 @@ pub struct Session {
     /// The revocation endpoint.
     pub revocation_endpoint: Option<Url>,
     /// The client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Refresh bookkeeping: issue time, lead, the refresh in flight, failures.
     pub(super) gate: RefreshGate,
 }
@@ -97,14 +99,6 @@ impl UserFacing for SessionError {
     }
 }
 
-/// True for a FHIR logical id.
-pub fn is_fhir_id(text: &str) -> bool {
-    (1..=64).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-}
-
 impl Session {
     /// Starts a session from a token response; `now_ms` fixes the expiry.
     pub fn start(
@@ -112,14 +106,12 @@ impl Session {
         token: TokenResponse,
         now_ms: u64,
     ) -> Result<Session, SessionError> {
-        let patient = token.patient.ok_or(SessionError::NoPatient)?;
-        if !is_fhir_id(&patient) {
-            return Err(SessionError::MalformedPatientId(patient));
-        }
+        let named = token.patient.ok_or(SessionError::NoPatient)?;
+        let patient = FhirId::parse(&named).ok_or(SessionError::MalformedPatientId(named))?;
         let granted_scope = if token.scope.is_empty() {
             exchange.requested_scope.clone()
         } else {
-            token.scope
+            ScopeSet::parse_lenient(&token.scope)
         };
         Ok(Session {
             fhir_base: exchange.fhir_base,
@@ -131,8 +123,8 @@ impl Session {
             requested_scope: exchange.requested_scope,
             granted_scope,
             context: LaunchContext {
-                patient: Some(patient),
-                encounter: token.encounter.filter(|e| is_fhir_id(e)),
+                patient,
+                encounter: token.encounter.as_deref().and_then(FhirId::parse),
                 fhir_context: token.fhir_context,
                 need_patient_banner: token.need_patient_banner,
                 smart_style_url: token.smart_style_url,
@@ -150,6 +142,7 @@ impl Session {
     /// A FHIR read of `relative` (e.g. `Patient/123`) below the base, with the bearer token.
     pub fn read(&self, relative: &str) -> HttpRequest {
         self.authorize(HttpRequest::get(
+            Purpose::FhirRead,
             self.fhir_base.join(relative),
             "application/fhir+json",
         ))
@@ -168,19 +161,14 @@ impl Session {
         request
     }
 
-    /// What was granted, parsed; a malformed entry grants nothing.
-    pub fn granted_scopes(&self) -> ScopeSet {
-        ScopeSet::parse_lenient(&self.granted_scope)
-    }
-
     /// The access token's length, for the launch inspector; the token itself stays here.
     pub fn access_token_length(&self) -> usize {
         self.access_token.expose().chars().count()
     }
 
-    /// The patient in context (always present in a started session).
-    pub fn patient_id(&self) -> &str {
-        self.context.patient.as_deref().unwrap_or_default()
+    /// The patient in context.
+    pub fn patient_id(&self) -> &FhirId {
+        &self.context.patient
     }
 }
 
@@ -192,7 +180,7 @@ pub(crate) fn test_session(body: &str, revocation: Option<&str>) -> Session {
         token_endpoint: Url::parse("https://ehr.example/auth/token").unwrap(),
         revocation_endpoint: revocation.map(|u| Url::parse(u).unwrap()),
         client_id: "bedside".into(),
-        requested_scope: "launch patient/*.rs".into(),
+        requested_scope: ScopeSet::parse_lenient("launch patient/*.rs"),
         launch: LaunchKind::Standalone,
     };
     let response = Ok(crate::http::HttpResponse {
@@ -217,7 +205,7 @@ mod tests {
             token_endpoint: Url::parse("https://ehr.example/token").unwrap(),
             revocation_endpoint: None,
             client_id: "bedside".into(),
-            requested_scope: "launch patient/*.rs".into(),
+            requested_scope: ScopeSet::parse_lenient("launch patient/*.rs"),
             launch: LaunchKind::Standalone,
         }
     }
@@ -256,7 +244,11 @@ mod tests {
             "https://ehr.example/other",
             "http://ehr.example/fhir/Patient/p-1",
         ] {
-            let request = HttpRequest::get(Url::parse(elsewhere).unwrap(), "application/fhir+json");
+            let request = HttpRequest::get(
+                Purpose::FhirSearch,
+                Url::parse(elsewhere).unwrap(),
+                "application/fhir+json",
+            );
             assert_eq!(bearer(&session.authorize(request)), None, "{elsewhere}");
         }
     }
@@ -269,7 +261,11 @@ mod tests {
             "https://ehr.example/fhir/%2e%2e%2Foutside",
             "https://ehr.example/fhir/..;/outside",
         ] {
-            let request = HttpRequest::get(Url::parse(escaping).unwrap(), "application/fhir+json");
+            let request = HttpRequest::get(
+                Purpose::FhirSearch,
+                Url::parse(escaping).unwrap(),
+                "application/fhir+json",
+            );
             assert_eq!(bearer(&session.authorize(request)), None, "{escaping}");
         }
     }
@@ -281,7 +277,7 @@ mod tests {
 
     #[test]
     fn the_granted_scope_defaults_to_the_requested_one_when_not_echoed() {
-        assert_eq!(session().granted_scope, "launch patient/*.rs");
+        assert_eq!(session().granted_scope.to_string(), "launch patient/*.rs");
     }
 
     #[test]
@@ -304,10 +300,7 @@ mod tests {
 
     #[test]
     fn granted_scopes_are_parsed_from_the_granted_scope_text() {
-        assert_eq!(
-            session().granted_scopes().to_string(),
-            "launch patient/*.rs"
-        );
+        assert_eq!(session().granted_scope.to_string(), "launch patient/*.rs");
     }
 
     #[test]

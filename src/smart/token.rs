@@ -6,9 +6,11 @@ use super::authorize::LaunchKind;
 use super::bearer::{check_bearer_token, TokenDefect};
 use super::callback::StateVerified;
 use super::oauth_error::OAuthErrorCode;
+use super::scope::ScopeSet;
 use super::secret::{AccessToken, IdToken, RefreshToken};
+use crate::config::ClientId;
 use crate::fhir::FhirBaseUrl;
-use crate::http::{FailureKind, HttpRequest, HttpResult};
+use crate::http::{FailureKind, HttpRequest, HttpResult, Purpose};
 use crate::problem::UserFacing;
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -24,9 +26,9 @@ pub struct ExchangeContext {
     /// The revocation endpoint, if any.
     pub revocation_endpoint: Option<Url>,
     /// The client id.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The scope that was asked for.
-    pub requested_scope: String,
+    pub requested_scope: ScopeSet,
     /// EHR or standalone.
     pub launch: LaunchKind,
 }
@@ -35,12 +37,13 @@ pub struct ExchangeContext {
 pub fn token_request(verified: StateVerified) -> (HttpRequest, ExchangeContext) {
     let StateVerified { code, record } = verified;
     let request = HttpRequest::post_form(
+        Purpose::Token,
         record.token_endpoint.clone(),
         &[
             ("grant_type", "authorization_code"),
             ("code", code.expose()),
             ("redirect_uri", record.redirect_uri.as_str()),
-            ("client_id", &record.client_id),
+            ("client_id", record.client_id.as_str()),
             ("code_verifier", record.verifier.expose()),
         ],
     );

@@ -58,7 +58,7 @@ pub fn user_read(identity: &UserIdentity, session: &Session) -> Option<Url> {
         }
         _ => false,
     };
-    let granted = session.granted_scopes();
+    let granted = &session.granted_scope;
     (granted.contains(&Scope::FhirUser) || granted.iter().any(by_type)).then_some(url)
 }
 

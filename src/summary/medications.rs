@@ -9,8 +9,9 @@
 
 use super::status::{status_is_entered_in_error, status_label};
 use super::when::{sort_newest_first, Recorded};
-use crate::fhir::datatypes::{non_blank, CodeableConcept, Dosage};
+use crate::fhir::datatypes::{non_blank, CodeableConcept};
 use crate::fhir::date::FhirDateTime;
+use crate::fhir::dosage::Dosage;
 use crate::fhir::model::medication::NamesMedication;
 use crate::fhir::model::{parse_all, MalformedResource, Medication, MedicationRequest};
 use crate::fhir::model::{MedicationStatement, Resource};

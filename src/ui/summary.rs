@@ -17,7 +17,6 @@ use crate::fhir::report::capability_report;
 use crate::problem::Problem;
 use crate::route::signed_out_url;
 use crate::smart::authorize::LaunchKind;
-use crate::smart::scope::ScopeSet;
 use crate::smart::scope_plan::granted_vs_requested;
 use crate::smart::session::Session;
 use crate::smart::user::SignedInAs;
@@ -41,24 +40,21 @@ pub fn SummaryPage(
     capabilities: Capabilities,
     identity: Option<PendingIdentity>,
 ) -> impl IntoView {
-    let plans = plan_summary(&capabilities, session.patient_id());
+    let plans = plan_summary(&capabilities, session.patient_id().as_str());
     let report = capability_report(&capabilities, &plans);
     let launch = match session.launch {
         LaunchKind::Ehr { .. } => "EHR launch",
         LaunchKind::Standalone => "Standalone launch",
     };
     let server = session.fhir_base.to_string();
-    let granted_scopes = session.granted_scopes();
-    let not_granted: Vec<String> = granted_vs_requested(
-        &ScopeSet::parse_lenient(&session.requested_scope),
-        &granted_scopes,
-    )
-    .not_granted
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    let granted = session.granted_scope.clone();
-    let requested = session.requested_scope.clone();
+    let granted_scopes = session.granted_scope.clone();
+    let not_granted: Vec<String> = granted_vs_requested(&session.requested_scope, &granted_scopes)
+        .not_granted
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let granted = session.granted_scope.to_string();
+    let requested = session.requested_scope.to_string();
     let inspected = inspector::enabled().then(|| (granted.clone(), not_granted.clone()));
     let show_banner = session.context.need_patient_banner;
     let standalone_restart = match session.launch {
@@ -80,7 +76,7 @@ pub fn SummaryPage(
     // Set when the patient is not on the server: the summary stops on one page.
     let patient_missing = RwSignal::new(None::<Problem>);
     let (patient_id, server_name) = (
-        session.get_value().borrow().patient_id().to_owned(),
+        session.get_value().borrow().patient_id().to_string(),
         server.clone(),
     );
     spawn_local(async move {

@@ -9,7 +9,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
 
-/// Trunk 0.22 needs a newer rustc than this project's; see `../shared/TOOLCHAIN.md`.
+/// Trunk 0.22 needs a newer rustc (1.96.1) than this project's 1.95 and refuses to install.
 const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen (108) turns wasm-bindgen's externref table into one the browser refuses
 /// ("WebAssembly.Table.set(): Argument 1 is invalid"); npm's binaryen is current.

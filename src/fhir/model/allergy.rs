@@ -1,6 +1,6 @@
 //! AllergyIntolerance (FHIR R4 §9.1): a propensity to an adverse reaction to a substance.
 
-use super::resource;
+use super::parse::resource;
 use crate::fhir::datatypes::{concept_or_code, lenient, lenient_list, Annotation, CodeableConcept};
 use serde::Deserialize;
 

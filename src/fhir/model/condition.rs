@@ -1,7 +1,7 @@
 //! Condition (FHIR R4 §9.2): a problem, diagnosis or health concern. STU3 leftovers read as
 //! what they mean: `clinicalStatus` and `verificationStatus` as plain codes, `assertedDate`.
 
-use super::resource;
+use super::parse::resource;
 use crate::fhir::datatypes::{concept_or_code, lenient, lenient_list};
 use crate::fhir::datatypes::{Annotation, CodeableConcept, Period, Quantity, Range};
 use serde::Deserialize;

@@ -1,6 +1,6 @@
 //! DiagnosticReport (FHIR R4 §9.8): a panel of results, such as a basic metabolic panel.
 
-use super::resource;
+use super::parse::resource;
 use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Reference};
 use serde::Deserialize;
 

@@ -1,6 +1,6 @@
 //! Encounter (FHIR R4 §11.1): a visit, stay or contact.
 
-use super::resource;
+use super::parse::resource;
 use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Coding, Period};
 use serde::Deserialize;
 

@@ -1,7 +1,7 @@
 //! Immunization (FHIR R4 §9.6): a vaccine given, or recorded as not given. STU3 leftovers read
 //! as what they mean: `date`, `notGiven`, `explanation.reasonNotGiven`.
 
-use super::resource;
+use super::parse::resource;
 use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept};
 use serde::Deserialize;
 

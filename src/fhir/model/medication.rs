@@ -1,8 +1,9 @@
 //! Medication (FHIR R4 §10.4), MedicationRequest (§10.2, an order) and MedicationStatement
 //! (§10.6, what the patient is taking as reported).
 
-use super::{find_contained, resource};
-use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Dosage, Period, Reference};
+use super::parse::{find_contained, resource};
+use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Reference};
+use crate::fhir::dosage::Dosage;
 use serde::Deserialize;
 use serde_json::Value;
 

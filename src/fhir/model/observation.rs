@@ -1,9 +1,10 @@
 //! Observation (FHIR R4 §8.5 on clinical use, §2.36 on the resource): measurements and
 //! results, with `value[x]` kept for the choices the summary shows.
 
-use super::resource;
-use crate::fhir::datatypes::Reference;
-use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Meta, Period, Quantity};
+use super::parse::resource;
+use crate::fhir::datatypes::{
+    lenient, lenient_list, CodeableConcept, Meta, Period, Quantity, Reference,
+};
 use serde::Deserialize;
 
 /// The observation elements the summary shows.

@@ -1,6 +1,6 @@
 //! Procedure (FHIR R4 §9.3): something done to or for the patient.
 
-use super::resource;
+use super::parse::resource;
 use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Quantity, Range};
 use serde::Deserialize;
 
