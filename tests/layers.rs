@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-const PURE: [&str; 8] = [
+const PURE: [&str; 9] = [
     "src/clinical_codes.rs",
+    "src/sections",
     "src/smart",
     "src/fhir",
     "src/summary",

@@ -1,17 +1,17 @@
 //! Loads one section: runs its planned searches, follows `next` pages on the same server,
 //! retries 429/503 after `Retry-After`, fetches referenced Medications that did not come with
 //! the requests, and applies the client-side filter. Decisions come from `fhir::bundle` and
-//! `fhir::plan`; this file only performs them.
+//! `sections::plan`; this file only performs them.
 
 use super::slices::read_page;
 use super::{http::exchange, world};
 use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress, SearchPage};
 use crate::fhir::outcome::{check_read, FhirReadError};
-use crate::fhir::plan::{
-    has_category, medication_followups, medication_references, Query, SectionPlan,
-};
 use crate::http::{HttpRequest, HttpResult};
 use crate::problem::Problem;
+use crate::sections::plan::{
+    has_category, medication_followups, medication_references, Query, SectionPlan,
+};
 use crate::smart::lifecycle::{NextStep, ReauthorizeReason, RequestAttempt, Verdict};
 use crate::smart::session::Session;
 use futures::future::try_join_all;

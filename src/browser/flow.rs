@@ -12,6 +12,7 @@ use crate::http::{HttpRequest, Method};
 use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
 use crate::route::signed_in_url;
+use crate::sections::summary_needs;
 use crate::smart::authorize::{
     authorization_request, AuthorizationRedirect, ClientSettings, IdentityCheck, InFlightRecord,
     LaunchKind,
@@ -75,7 +76,7 @@ pub async fn prepare(
     let [well_known, metadata] = discovery_requests(&iss);
     let (well_known, metadata) = join(send(&well_known), send(&metadata)).await;
     let discovery = resolve(&iss, well_known, metadata)?;
-    let client = client_settings(config, &iss, &kind, &discovery)?;
+    let client = client_settings(config, &iss, &kind, &discovery, &summary_needs())?;
     let frame_allowed = config.server(&iss).is_some_and(|s| s.sign_in_in_frame);
     let place = sign_in_place(popup::is_framed(), frame_allowed);
     Ok(Prepared {

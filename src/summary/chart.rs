@@ -65,7 +65,7 @@ pub struct ChartLayout {
 
 /// At most this many of the most recent values are plotted: a trend a clinician can read, and
 /// a bounded number of elements however long the record.
-pub const MAX_POINTS: usize = crate::fhir::plan::TREND_POINTS;
+pub const MAX_POINTS: usize = 50;
 
 /// At most this many value ticks are drawn, whatever the values: the tick count is computed,
 /// never reached by adding a step (which adds nothing to 1e17, and loops forever).

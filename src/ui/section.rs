@@ -5,8 +5,8 @@
 use super::problem::ProblemPanel;
 use crate::browser::fetch::SectionData;
 use crate::fhir::bundle::Progress;
-use crate::fhir::plan::Section;
 use crate::problem::Problem;
+use crate::sections::Section;
 use leptos::prelude::*;
 
 /// Where one section stands.

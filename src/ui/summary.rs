@@ -12,10 +12,11 @@ use crate::browser::flow::PendingIdentity;
 use crate::browser::{fetch, flow, inspector, location, style, world};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::PatientUnavailable;
-use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
-use crate::fhir::report::capability_report;
 use crate::problem::Problem;
 use crate::route::signed_out_url;
+use crate::sections::plan::{plan_summary, within_grant, SectionPlan};
+use crate::sections::report::capability_report;
+use crate::sections::{in_column, Column, Section};
 use crate::smart::authorize::LaunchKind;
 use crate::smart::scope::ScopeSet;
 use crate::smart::scope_plan::granted_vs_requested;
@@ -120,7 +121,7 @@ pub fn SummaryPage(
             Err(unavailable) => {
                 states.insert(
                     unavailable.section,
-                    RwSignal::new(SectionState::Unavailable(unavailable.reason)),
+                    RwSignal::new(SectionState::Unavailable(unavailable.reason.wording())),
                 );
             }
         }
@@ -219,20 +220,9 @@ pub fn SummaryPage(
                 </div>
             })}
             <Show when=move || patient_missing.with(Option::is_none)>
-                <div class="overview">
-                    {frame(Section::Problems)}
-                    {frame(Section::Medications)}
-                    {frame(Section::Allergies)}
-                </div>
-                <div class="measurements">
-                    {frame(Section::VitalSigns)}
-                    {frame(Section::Labs)}
-                </div>
-                <div class="history">
-                    {frame(Section::Immunizations)}
-                    {frame(Section::Encounters)}
-                    {frame(Section::Procedures)}
-                </div>
+                {Column::ALL.into_iter().map(|column| view! {
+                    <div class=column.class()>{in_column(column).map(&frame).collect_view()}</div>
+                }).collect_view()}
             </Show>
             <footer class="session" data-testid="session">
                 {move || match identity_state.get() {

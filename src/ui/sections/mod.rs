@@ -11,7 +11,7 @@ mod vitals;
 
 use crate::browser::fetch::SectionData;
 use crate::fhir::model::MalformedResource;
-use crate::fhir::plan::Section;
+use crate::sections::Section;
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
