@@ -6,7 +6,6 @@ use super::inspector::InspectorPanel;
 use super::problem::ProblemPanel;
 use super::report::CapabilityPanel;
 use super::section::{SectionFrame, SectionState};
-use super::sections::body_for;
 use crate::browser::fetch::{LoadError, SharedSession};
 use crate::browser::flow::PendingIdentity;
 use crate::browser::{fetch, flow, inspector, location, style, world};
@@ -121,7 +120,7 @@ pub fn SummaryPage(
             Err(unavailable) => {
                 states.insert(
                     unavailable.section,
-                    RwSignal::new(SectionState::Unavailable(unavailable.reason.wording())),
+                    RwSignal::new(SectionState::Unavailable(unavailable.reason)),
                 );
             }
         }
@@ -163,7 +162,7 @@ pub fn SummaryPage(
                 load(session, plan, state, access_ended);
             }
         });
-        view! { <SectionFrame section=section state=state body=body_for(section) on_retry=retry /> }
+        view! { <SectionFrame section=section state=state on_retry=retry /> }
     };
 
     let sign_out = move |_| {
@@ -275,16 +274,16 @@ fn load(
         let current = session.get_value();
         let progress = move |p| state.set(SectionState::Loading(Some(p)));
         let outcome = fetch::load_section(&current, &plan, &progress).await;
-        // Reading the last page and drawing the section are each a long piece of work on a
-        // large record: a new task for the drawing lets the browser paint and handle input
-        // between them instead of freezing for both.
+        // Building the view model and drawing it are each a long piece of work on a large
+        // record: a new task for the drawing lets the browser paint and handle input between
+        // them instead of freezing for both.
         world::sleep(0).await;
         // A stopped session means the user left this record: nothing is left to show.
         if current.stopped() {
             return;
         }
         state.set(match outcome {
-            Ok(data) => SectionState::Loaded(data),
+            Ok(loaded) => SectionState::Loaded(std::sync::Arc::new(loaded)),
             Err(LoadError::Reauthorize(reason)) => {
                 access_ended.set(Some((*reason).into()));
                 SectionState::Stopped

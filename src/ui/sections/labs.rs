@@ -2,17 +2,12 @@
 
 use super::super::chart::TrendChart;
 use super::unreadable_notice;
-use super::vitals::chart_points;
-use crate::browser::fetch::SectionData;
-use crate::browser::world;
-use crate::summary::chart::ChartInput;
-use crate::summary::labs::{build, LabGroup, LabResult};
+use crate::summary::chart::{chart_points, ChartInput};
+use crate::summary::labs::{LabGroup, LabResult, LabsView};
 use crate::summary::listing::nothing_listed;
 use leptos::prelude::*;
 
-pub fn render(data: &SectionData) -> (usize, AnyView) {
-    let view_model = build(&data.matches, world::now());
-    let count: usize = view_model.groups.iter().map(|g| g.results.len()).sum();
+pub fn render(view_model: LabsView) -> AnyView {
     let unreadable = view_model.unreadable.len();
     let groups: Vec<AnyView> = view_model.groups.into_iter().map(group).collect();
     let body = view! {
@@ -23,7 +18,7 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         }}
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }
 
 fn group(group: LabGroup) -> AnyView {
@@ -54,8 +49,7 @@ fn row(result: LabResult) -> AnyView {
         points: chart_points(None, &result.series, result.unit.as_deref().unwrap_or("")),
         reference: None,
     });
-    // "N" beside every normal value is noise; only flags that say something are shown.
-    let flag = result.flag.as_ref().filter(|f| f.short() != "N").map(|f| {
+    let flag = result.flag.as_ref().filter(|f| f.is_noteworthy()).map(|f| {
         let computed = if result.flag_computed {
             " (from range)"
         } else {
