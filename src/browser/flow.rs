@@ -27,11 +27,36 @@ use crate::smart::secret::IdToken;
 use crate::smart::session::Session;
 use crate::smart::token::{parse_token_response, token_request};
 use crate::smart::user::{self, user_read, SignedInAs};
-use futures::future::join;
+use futures::future::{join, LocalBoxFuture, Shared};
+use futures::FutureExt;
 use url::Url;
 
+/// `config.json`, fetched the first time a page asks for it and then kept: every page of the
+/// tab reads the one copy. Nothing is fetched until asked, so the callback page, which needs
+/// none before its token request, adds no request wave.
+#[derive(Clone)]
+pub struct ConfigSource(Shared<LocalBoxFuture<'static, Result<AppConfig, Problem>>>);
+
+impl ConfigSource {
+    /// A source that has fetched nothing yet.
+    pub fn new() -> Self {
+        ConfigSource(load_config().boxed_local().shared())
+    }
+
+    /// The configuration, fetched and validated on the first call.
+    pub async fn get(&self) -> Result<AppConfig, Problem> {
+        self.0.clone().await
+    }
+}
+
+impl Default for ConfigSource {
+    fn default() -> Self {
+        ConfigSource::new()
+    }
+}
+
 /// Fetches and validates `config.json` from next to the app.
-pub async fn load_config() -> Result<AppConfig, Problem> {
+async fn load_config() -> Result<AppConfig, Problem> {
     let base = location::app_base();
     let url = base
         .join("config.json")
