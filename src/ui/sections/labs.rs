@@ -5,6 +5,7 @@ use super::unreadable_notice;
 use crate::summary::chart::{chart_points, ChartInput};
 use crate::summary::labs::{LabGroup, LabResult, LabsView};
 use crate::summary::listing::nothing_listed;
+use crate::ui::paged::ShowMore;
 use leptos::prelude::*;
 
 pub fn render(view_model: LabsView) -> AnyView {
@@ -21,8 +22,14 @@ pub fn render(view_model: LabsView) -> AnyView {
     body.into_any()
 }
 
+/// Rows of a lab table drawn at first: every test of an ordered panel (a CBC has about a
+/// dozen); a category of thousands of distinct tests is drawn a page at a time.
+const FIRST_LAB_ROWS: usize = 20;
+
 fn group(group: LabGroup) -> AnyView {
-    let rows: Vec<AnyView> = group.results.into_iter().map(row).collect();
+    let total = group.results.len();
+    let shown = RwSignal::new(FIRST_LAB_ROWS.min(total));
+    let results = StoredValue::new(group.results);
     view! {
         <div class="table-scroll">
             <table class="labs">
@@ -35,8 +42,14 @@ fn group(group: LabGroup) -> AnyView {
                         <th scope="col">"When"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    // Keyed by position, so rows already drawn (and their open trends) stay.
+                    <For each=move || 0..shown.get() key=|index| *index let:index>
+                        {results.with_value(|all| row(all[index].clone()))}
+                    </For>
+                </tbody>
             </table>
+            <ShowMore shown=shown first=FIRST_LAB_ROWS total=total />
         </div>
     }
     .into_any()
