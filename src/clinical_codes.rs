@@ -1,5 +1,5 @@
 //! The clinical code table: which LOINC codes name each vital sign Bedside shows, and which
-//! codes are searched together. The query planner (`fhir::plan`) asks for exactly these codes
+//! codes are searched together. The query planner (`sections::plan`) asks for exactly these codes
 //! and the view models (`summary::vitals`) recognise exactly these codes, so the two cannot
 //! disagree. A leaf module: it imports nothing from the crate, so both layers can read it.
 //!

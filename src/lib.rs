@@ -1,7 +1,7 @@
 //! Bedside: a SMART on FHIR patient summary.
 //!
 //! The pure layers (`clinical_codes`, `smart`, `fhir`, `summary`, `config`, `http`, `inspect`,
-//! `problem`, `route`, `registration`, `sort`) hold every protocol
+//! `problem`, `route`, `registration`, `sort`, `sections`) hold every protocol
 //! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
 //! `ui` renders their view models. A rule that needs a browser to be tested is in the wrong place.
 //! `tests/layers.rs` holds the pure layers to this (no web API crates) and the whole crate to
@@ -23,6 +23,8 @@ pub mod problem;
 pub mod registration;
 /// Which page the address shows.
 pub mod route;
+/// The summary's sections: one table row each, and the plan, scopes and layout derived from it.
+pub mod sections;
 /// SMART App Launch: discovery, PKCE, authorization, callback, token, session.
 pub mod smart;
 /// Stable sorting through one shared routine (keeps the wasm small).

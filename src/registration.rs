@@ -2,7 +2,7 @@
 //! `config.json`, so a team can register Bedside without reading its code.
 
 use crate::config::AppConfig;
-use crate::fhir::capabilities::SUMMARY_RESOURCE_TYPES;
+use crate::sections::{resource_types, summary_needs};
 use crate::smart::authorize::LaunchKind;
 use crate::smart::launch::summary_scope;
 use crate::smart::scope::ScopeSyntax;
@@ -69,11 +69,7 @@ pub fn registration_sheet(config: &AppConfig, app_url: &Url) -> String {
         sheet,
         "Launch types:    EHR launch (in an iframe or tab) and standalone launch"
     );
-    let _ = writeln!(
-        sheet,
-        "Resources read:  {}",
-        SUMMARY_RESOURCE_TYPES.join(", ")
-    );
+    let _ = writeln!(sheet, "Resources read:  {}", resource_types().join(", "));
     let _ = writeln!(sheet, "Writes:          none (read-only app)");
     let _ = writeln!(
         sheet,
@@ -124,8 +120,9 @@ pub fn registration_sheet(config: &AppConfig, app_url: &Url) -> String {
                 (false, _) => {}
                 (true, Some(scope)) => scope_lines(&mut sheet, &format!("Scopes, {label}"), scope),
                 (true, None) => {
-                    let v2 = summary_scope(&kind, ScopeSyntax::V2, true, true);
-                    let v1 = summary_scope(&kind, ScopeSyntax::V1, false, false);
+                    let needs = summary_needs();
+                    let v2 = summary_scope(&needs, &kind, ScopeSyntax::V2, true, true);
+                    let v1 = summary_scope(&needs, &kind, ScopeSyntax::V1, false, false);
                     scope_lines(
                         &mut sheet,
                         &format!("Scopes, {label} (SMART v2 servers)"),

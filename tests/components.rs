@@ -1,11 +1,16 @@
-//! Component tests in headless Chromium: the trend plot and the paged list, mounted into a
+//! Component tests in headless Chromium: the trend plot, the paged list and the paged lab table, mounted into a
 //! real document and driven through the DOM as a user (or assistive technology) would.
 #![cfg(target_arch = "wasm32")]
 
+use bedside::fhir::date::FhirDateTime;
+use bedside::sections::view::SectionView;
 use bedside::summary::chart::{ChartInput, ChartPoint};
+use bedside::summary::labs;
 use bedside::ui::chart::TrendChart;
 use bedside::ui::paged::{ListItem, PagedList, FIRST_PAGE};
+use bedside::ui::sections::render;
 use leptos::prelude::*;
+use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, SvgElement};
@@ -178,4 +183,34 @@ async fn the_last_page_removes_the_button_and_an_empty_list_says_so() {
         Some("No encounters recorded.")
     );
     assert!(all(&empty, "li").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_long_lab_table_renders_its_first_rows_until_more_is_asked_for() {
+    let observations: Vec<serde_json::Value> = (0..45)
+        .map(|i| {
+            json!({"resourceType": "Observation", "id": format!("o{i}"), "status": "final",
+                "category": [{"coding": [{"code": "laboratory"}]}],
+                "code": {"text": format!("Test {i:02}")},
+                "effectiveDateTime": "2024-01-01",
+                "valueQuantity": {"value": i, "unit": "mg"}})
+        })
+        .collect();
+    let now = FhirDateTime::parse("2024-06-01T00:00:00Z").unwrap();
+    let view_model = labs::build(&observations, now);
+    let root = container();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        render(SectionView::Labs(view_model.clone()))
+    });
+    assert_eq!(all(&root, "[data-testid=lab-row]").len(), 20);
+    let more: HtmlElement = one(&root, "button.more").unchecked_into();
+    assert!(
+        more.text_content().unwrap().contains("20 of 45"),
+        "{:?}",
+        more.text_content()
+    );
+    more.click();
+    settle().await;
+    assert_eq!(all(&root, "[data-testid=lab-row]").len(), 45);
+    assert!(root.query_selector("button.more").unwrap().is_none());
 }

@@ -10,7 +10,7 @@ use bedside::clinical_codes::{LOINC, VITAL_SIGN_SEARCHES};
 use bedside::fhir::date::{FhirDate, FhirDateTime};
 use bedside::fhir::decimal::shown;
 use bedside::fhir::patient::Patient;
-use bedside::fhir::plan::TREND_POINTS;
+use bedside::sections::plan::TREND_POINTS;
 use bedside::summary::vital_kinds::VitalKind;
 use bedside::summary::{
     allergies, banner, encounters, immunizations, labs, medications, problems, procedures, vitals,

@@ -1,17 +1,18 @@
 //! Loads one section: runs its planned searches, follows `next` pages on the same server,
 //! retries 429/503 after `Retry-After`, fetches referenced Medications that did not come with
 //! the requests, and applies the client-side filter. Decisions come from `fhir::bundle` and
-//! `fhir::plan`; this file only performs them.
+//! `sections::plan`; this file only performs them.
 
 use super::slices::read_page;
 use super::{http::exchange, world};
 use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress, SearchPage};
 use crate::fhir::outcome::{check_read, FhirReadError};
-use crate::fhir::plan::{
-    has_category, medication_followups, medication_references, Query, SectionPlan,
-};
 use crate::http::{HttpRequest, HttpResult, Purpose};
 use crate::problem::Problem;
+use crate::sections::plan::{
+    has_category, medication_followups, medication_references, Query, SectionPlan,
+};
+use crate::sections::view::{LoadedSection, Notice, SectionView};
 use crate::smart::driver::{Ended, TokenDriver, Transport};
 use crate::smart::lifecycle::ReauthorizeReason;
 use crate::smart::session::Session;
@@ -127,25 +128,26 @@ impl From<LoadError> for Problem {
 /// A section's page cap: 60,000 observations at 500 per page.
 pub const MAX_PAGES: usize = 120;
 
-/// What arrived for a section.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SectionData {
+/// What arrived for a section, before its view model is built.
+#[derive(Debug, Default)]
+struct SectionData {
     /// Matching resources (after the client-side category filter).
-    pub matches: Vec<Value>,
+    matches: Vec<Value>,
     /// Included or separately fetched resources (Medications).
-    pub included: Vec<Value>,
-    /// Server warnings and paging notices, in plain words.
-    pub notices: Vec<String>,
+    included: Vec<Value>,
+    /// Server warnings and paging notices.
+    notices: Vec<Notice>,
     /// Searches cut short by a failed later page: what they read is above, more exists.
-    pub incomplete: Vec<Incomplete>,
+    incomplete: Vec<Incomplete>,
 }
 
-/// Loads `plan`'s data; `on_progress` hears how much has arrived after each page.
+/// Loads `plan`'s data and builds the section's view model from it; `on_progress` hears how
+/// much has arrived after each page.
 pub async fn load_section(
     session: &SharedSession,
     plan: &SectionPlan,
     on_progress: &dyn Fn(Progress),
-) -> Result<SectionData, LoadError> {
+) -> Result<LoadedSection, LoadError> {
     let base = session.borrow().fhir_base.clone();
     let what = format!("the {} list", plan.section.title().to_lowercase());
     // The section's searches run at once (e.g. MedicationRequest beside MedicationStatement),
@@ -214,7 +216,14 @@ pub async fn load_section(
         data.matches
             .retain(|resource| has_category(resource, category));
     }
-    Ok(data)
+    // Reading the last page and building the view model are each a long piece of work on a
+    // large record: a task of its own for each lets the browser paint and handle input.
+    world::sleep(0).await;
+    Ok(LoadedSection {
+        view: SectionView::build(plan.section, &data.matches, &data.included, world::now()),
+        notices: data.notices,
+        incomplete: data.incomplete,
+    })
 }
 
 async fn search_all_pages(
@@ -242,16 +251,14 @@ async fn search_all_pages(
         let step = paging.after(&page, &base);
         data.matches.extend(page.matches);
         data.included.extend(page.included);
-        data.notices.extend(page.warnings);
+        data.notices
+            .extend(page.warnings.into_iter().map(Notice::Server));
         on_progress(paging.progress());
         if cut_short || (data.matches.len() >= kept && matches!(step, PageStep::Next(_))) {
-            let of = page
-                .total
-                .map_or(String::new(), |total| format!(" of {total}"));
-            data.notices.push(format!(
-                "This list is very long: Bedside kept the first {kept}{of} entries and \
-                 shows only those."
-            ));
+            data.notices.push(Notice::KeptFirst {
+                kept,
+                total: page.total,
+            });
             return Ok(());
         }
         match step {
@@ -260,24 +267,18 @@ async fn search_all_pages(
             PageStep::Next(next) => url = next,
             PageStep::Done => return Ok(()),
             PageStep::LoopDetected => {
-                data.notices.push(
-                    "The server's pages led back to a page already loaded, so loading stopped there."
-                        .into(),
-                );
+                data.notices.push(Notice::PagesLoop);
                 return Ok(());
             }
             PageStep::CapReached => {
-                data.notices.push(format!(
-                    "Only the first {MAX_PAGES} pages were loaded ({}).",
-                    paging.progress().describe()
-                ));
+                data.notices.push(Notice::PageCap {
+                    pages: MAX_PAGES,
+                    progress: paging.progress(),
+                });
                 return Ok(());
             }
             PageStep::ForeignLink(link) => {
-                data.notices.push(format!(
-                    "The server's next page is at another address ({link}); Bedside did not follow \
-                     it, so your access token stays with this server."
-                ));
+                data.notices.push(Notice::ForeignLink(link));
                 return Ok(());
             }
         }

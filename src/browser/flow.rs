@@ -12,6 +12,7 @@ use crate::http::{HttpRequest, Method, Purpose};
 use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
 use crate::route::signed_in_url;
+use crate::sections::summary_needs;
 use crate::smart::authorize::{
     authorization_request, AuthorizationRedirect, ClientSettings, IdentityCheck, InFlightRecord,
     LaunchKind,
@@ -26,11 +27,36 @@ use crate::smart::secret::IdToken;
 use crate::smart::session::Session;
 use crate::smart::token::{parse_token_response, token_request};
 use crate::smart::user::{self, user_read, SignedInAs};
-use futures::future::join;
+use futures::future::{join, LocalBoxFuture, Shared};
+use futures::FutureExt;
 use url::Url;
 
+/// `config.json`, fetched the first time a page asks for it and then kept: every page of the
+/// tab reads the one copy. Nothing is fetched until asked, so the callback page, which needs
+/// none before its token request, adds no request wave.
+#[derive(Clone)]
+pub struct ConfigSource(Shared<LocalBoxFuture<'static, Result<AppConfig, Problem>>>);
+
+impl ConfigSource {
+    /// A source that has fetched nothing yet.
+    pub fn new() -> Self {
+        ConfigSource(load_config().boxed_local().shared())
+    }
+
+    /// The configuration, fetched and validated on the first call.
+    pub async fn get(&self) -> Result<AppConfig, Problem> {
+        self.0.clone().await
+    }
+}
+
+impl Default for ConfigSource {
+    fn default() -> Self {
+        ConfigSource::new()
+    }
+}
+
 /// Fetches and validates `config.json` from next to the app.
-pub async fn load_config() -> Result<AppConfig, Problem> {
+async fn load_config() -> Result<AppConfig, Problem> {
     let base = location::app_base();
     let url = base
         .join("config.json")
@@ -75,7 +101,7 @@ pub async fn prepare(
     let [well_known, metadata] = discovery_requests(&iss);
     let (well_known, metadata) = join(send(&well_known), send(&metadata)).await;
     let discovery = resolve(&iss, well_known, metadata)?;
-    let client = client_settings(config, &iss, &kind, &discovery)?;
+    let client = client_settings(config, &iss, &kind, &discovery, &summary_needs())?;
     let frame_allowed = config.server(&iss).is_some_and(|s| s.sign_in_in_frame);
     let place = sign_in_place(popup::is_framed(), frame_allowed);
     Ok(Prepared {

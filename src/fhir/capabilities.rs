@@ -117,6 +117,9 @@ pub struct Capabilities {
     pub oauth: OAuthUris,
     /// Set when this model is a conservative guess.
     pub notice: Option<CapabilityNotice>,
+    /// What a conservative guess assumes of every resource type it is asked about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<ResourceCapability>,
 }
 
 /// Why a metadata body is unusable.
@@ -127,22 +130,6 @@ pub enum CapabilityParseError {
     /// JSON, but not a CapabilityStatement.
     WrongResourceType(String),
 }
-
-/// The resource types the summary reads. A conservative model assumes each can be searched by
-/// `patient`, since that is the least a SMART patient app needs (SMART App Launch, US Core).
-pub const SUMMARY_RESOURCE_TYPES: [&str; 11] = [
-    "Patient",
-    "AllergyIntolerance",
-    "Condition",
-    "MedicationRequest",
-    "MedicationStatement",
-    "Medication",
-    "Immunization",
-    "Observation",
-    "Encounter",
-    "Procedure",
-    "DiagnosticReport",
-];
 
 impl Capabilities {
     /// Parses a CapabilityStatement body.
@@ -199,11 +186,13 @@ impl Capabilities {
                 .map(read_oauth_uris)
                 .unwrap_or_default(),
             notice: None,
+            assumed: None,
         })
     }
 
-    /// The model used when the CapabilityStatement is missing or broken: every summary resource
-    /// can be read and searched by `patient`, and nothing else is assumed.
+    /// The model used when the CapabilityStatement is missing or broken: every resource type
+    /// can be read and searched by `patient` (the least a SMART patient app needs: SMART App
+    /// Launch, US Core), and nothing else is assumed.
     pub fn conservative(notice: CapabilityNotice) -> Self {
         let basic = ResourceCapability {
             interactions: vec!["read".into(), "search-type".into()],
@@ -216,20 +205,18 @@ impl Capabilities {
         Capabilities {
             release: None,
             formats: Vec::new(),
-            resources: SUMMARY_RESOURCE_TYPES
-                .iter()
-                .map(|t| (t.to_string(), basic.clone()))
-                .collect(),
+            resources: BTreeMap::new(),
             common_search_params: Vec::new(),
             system_operations: Vec::new(),
             oauth: OAuthUris::default(),
             notice: Some(notice),
+            assumed: Some(basic),
         }
     }
 
     /// The capability of one resource type, if the server has it.
     pub fn resource(&self, resource_type: &str) -> Option<&ResourceCapability> {
-        self.resources.get(resource_type)
+        self.resources.get(resource_type).or(self.assumed.as_ref())
     }
 
     /// True when the type can be searched (a `search-type` interaction).

@@ -29,9 +29,5 @@ pub mod datatypes;
 pub mod lenient;
 /// Lenient models of the clinical resources the summary reads, and per-resource parse errors.
 pub mod model;
-/// Query planning: which searches each summary section sends to this server.
-pub mod plan;
-/// The capability report: what the server supports and where Bedside fell back.
-pub mod report;
 /// A searchset page cut at its entries, to be read a slice at a time.
 pub mod slices;

@@ -5,9 +5,8 @@
 use super::authorize::{ClientSettings, LaunchKind};
 use super::discovery::{Capability, Discovery};
 use super::scope::ScopeSyntax;
-use super::scope_plan::{plan_scopes, syntax_for, RefreshAccess, ScopeRequest};
+use super::scope_plan::{plan_scopes, syntax_for, DataNeed, RefreshAccess, ScopeRequest};
 use crate::config::AppConfig;
-use crate::fhir::plan::summary_needs;
 use crate::fhir::FhirBaseUrl;
 use crate::problem::{quoted, UserFacing};
 use thiserror::Error;
@@ -38,13 +37,15 @@ pub fn parse_ehr_launch(url: &Url) -> Result<EhrLaunch, LaunchError> {
     Ok(EhrLaunch { iss, launch })
 }
 
-/// The client settings for a launch of `kind` against `iss`; refused when the server is not
-/// configured (and, for standalone, when unlisted servers are not allowed either).
+/// The client settings for a launch of `kind` against `iss`, whose default scopes cover
+/// `needs` (what the app reads); refused when the server is not configured (and, for
+/// standalone, when unlisted servers are not allowed either).
 pub fn client_settings(
     config: &AppConfig,
     iss: &FhirBaseUrl,
     kind: &LaunchKind,
     discovery: &Discovery,
+    needs: &[DataNeed],
 ) -> Result<ClientSettings, LaunchError> {
     let entry = config.server(iss);
     let (client_id, overrides) = match (entry, kind, &config.other_servers) {
@@ -71,7 +72,7 @@ pub fn client_settings(
                     .supports_search("Observation", "category");
             // `openid fhirUser` only where the server offers OpenID Connect: others refuse it.
             let identity = discovery.has(&Capability::SsoOpenIdConnect);
-            summary_scope(kind, syntax, granular, identity)
+            summary_scope(needs, kind, syntax, granular, identity)
         }),
     })
 }
@@ -94,18 +95,18 @@ pub fn check_allowed(
 }
 
 /// The scope asked for when config.json sets none: the context scope of the launch, read
-/// access to exactly what the summary shows (narrowed to Observation categories where the
+/// access to exactly `needs`, what the summary shows (narrowed to Observation categories where the
 /// server can search by category and speaks SMART v2), and `online_access` so that an expiring
 /// token can be renewed without a relaunch.
 pub fn summary_scope(
+    needs: &[DataNeed],
     kind: &LaunchKind,
     syntax: ScopeSyntax,
     granular: bool,
     identity: bool,
 ) -> String {
-    let needs = summary_needs();
     plan_scopes(&ScopeRequest {
-        needs: &needs,
+        needs,
         syntax,
         granular,
         launch: kind,
@@ -203,6 +204,22 @@ mod tests {
         }
     }
 
+    // What a summary reads, in the shape the scopes are planned from: a plain search, and
+    // Observations narrowed to two categories.
+    fn needs() -> Vec<DataNeed> {
+        let category = "http://terminology.hl7.org/CodeSystem/observation-category";
+        vec![
+            DataNeed::read("Patient"),
+            DataNeed::search("Condition"),
+            DataNeed::search_where(
+                "Observation",
+                "category",
+                &format!("{category}|vital-signs"),
+            ),
+            DataNeed::search_where("Observation", "category", &format!("{category}|laboratory")),
+        ]
+    }
+
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
     }
@@ -269,6 +286,7 @@ mod tests {
             &iss,
             &ehr,
             &discovery(iss.as_str(), &["permission-v2"]),
+            &needs(),
         );
         let v2 = v2.unwrap().scope;
         assert!(v2.starts_with("launch "), "{v2}");
@@ -279,6 +297,7 @@ mod tests {
             &iss,
             &LaunchKind::Standalone,
             &discovery(iss.as_str(), &[]),
+            &needs(),
         )
         .unwrap()
         .scope;
@@ -290,17 +309,17 @@ mod tests {
     #[test]
     fn observations_are_asked_for_by_category_only_where_the_server_searches_by_category() {
         let kind = LaunchKind::Standalone;
-        let granular = summary_scope(&kind, ScopeSyntax::V2, true, false);
+        let granular = summary_scope(&needs(), &kind, ScopeSyntax::V2, true, false);
         assert!(
             granular.contains("patient/Observation.rs?category="),
             "{granular}"
         );
         assert!(granular.contains("|laboratory"), "{granular}");
-        let plain = summary_scope(&kind, ScopeSyntax::V2, false, false);
+        let plain = summary_scope(&needs(), &kind, ScopeSyntax::V2, false, false);
         assert!(plain.contains("patient/Observation.rs"), "{plain}");
         assert!(!plain.contains("?category"), "{plain}");
         assert!(!plain.contains("openid"), "{plain}");
-        let identified = summary_scope(&kind, ScopeSyntax::V2, false, true);
+        let identified = summary_scope(&needs(), &kind, ScopeSyntax::V2, false, true);
         assert!(identified.contains("openid fhirUser"), "{identified}");
     }
 
@@ -308,8 +327,14 @@ mod tests {
     fn configured_scopes_win_over_defaults() {
         let iss = FhirBaseUrl::parse("https://custom.example/fhir").unwrap();
         let ehr = LaunchKind::Ehr { launch: "x".into() };
-        let settings =
-            client_settings(&config(), &iss, &ehr, &discovery(iss.as_str(), &[])).unwrap();
+        let settings = client_settings(
+            &config(),
+            &iss,
+            &ehr,
+            &discovery(iss.as_str(), &[]),
+            &needs(),
+        )
+        .unwrap();
         assert_eq!(
             settings.scope,
             "launch patient/Patient.read openid fhirUser"
@@ -331,6 +356,7 @@ mod tests {
             &iss,
             &LaunchKind::Standalone,
             &discovery(iss.as_str(), &[]),
+            &needs(),
         );
         assert_eq!(settings.unwrap().client_id.as_str(), "any");
     }

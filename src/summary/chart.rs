@@ -2,6 +2,29 @@
 //! "nice" value ticks and an optional reference band. Pure, so the layout rules are tested
 //! without a browser; `ui::chart` only draws what this computes.
 
+use super::observations::TrendPoint;
+use super::vital_kinds::VitalKind;
+use crate::fhir::decimal::shown;
+
+const DAY_MS: f64 = 86_400_000.0;
+
+/// Chart points from a series: in `kind`'s display unit for a vital sign, else the value
+/// as written with `unit` (a lab test).
+pub fn chart_points(kind: Option<VitalKind>, points: &[TrendPoint], unit: &str) -> Vec<ChartPoint> {
+    points
+        .iter()
+        .map(|p| ChartPoint {
+            day: p.at.epoch_millis() as f64 / DAY_MS,
+            value: p.value,
+            value_text: match kind {
+                Some(kind) => kind.format(p.value),
+                None => format!("{} {unit}", shown(p.value)),
+            },
+            date_text: p.at.to_string(),
+        })
+        .collect()
+}
+
 /// One measured value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartPoint {
@@ -65,7 +88,7 @@ pub struct ChartLayout {
 
 /// At most this many of the most recent values are plotted: a trend a clinician can read, and
 /// a bounded number of elements however long the record.
-pub const MAX_POINTS: usize = crate::fhir::plan::TREND_POINTS;
+pub const MAX_POINTS: usize = 50;
 
 /// At most this many value ticks are drawn, whatever the values: the tick count is computed,
 /// never reached by adding a step (which adds nothing to 1e17, and loops forever).
@@ -463,5 +486,17 @@ mod tests {
             chart.summary,
             "Systolic: 2 values from day 1 to day 9; latest 135 mmHg."
         );
+    }
+
+    #[test]
+    fn chart_points_place_each_reading_on_its_day_and_word_it_like_the_summary() {
+        use crate::fhir::date::FhirDateTime;
+        let at = FhirDateTime::parse("1970-01-03T12:00:00Z").unwrap();
+        let series = [TrendPoint { at, value: 5.25 }];
+        let lab = chart_points(None, &series, "mmol/L");
+        assert_eq!(lab[0].day, 2.5);
+        assert_eq!(lab[0].value_text, "5.25 mmol/L");
+        let vital = chart_points(Some(VitalKind::HeartRate), &series, "ignored");
+        assert_eq!(vital[0].value_text, VitalKind::HeartRate.format(5.25));
     }
 }

@@ -50,6 +50,12 @@ impl Flag {
     pub fn is_abnormal(&self) -> bool {
         !matches!(self, Flag::Normal | Flag::Other(_))
     }
+
+    /// Whether the flag is worth showing beside a value: every flag but "normal", whose "N"
+    /// beside every normal value would be noise.
+    pub fn is_noteworthy(&self) -> bool {
+        *self != Flag::Normal
+    }
 }
 
 /// The flag the server gives: the first interpretation with a known v3 code (a coding without

@@ -125,3 +125,16 @@ fn a_range_reads_as_its_text_else_its_bounds() {
     );
     assert_eq!(range_text(&[]), None);
 }
+
+#[test]
+fn every_flag_but_normal_is_worth_showing_beside_the_value() {
+    assert!(!Flag::Normal.is_noteworthy());
+    for flag in [
+        Flag::Low,
+        Flag::CriticalHigh,
+        Flag::Abnormal,
+        Flag::Other("Detected".into()),
+    ] {
+        assert!(flag.is_noteworthy(), "{flag:?}");
+    }
+}

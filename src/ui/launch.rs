@@ -32,10 +32,11 @@ pub fn LaunchPage(url: Url) -> impl IntoView {
     let server = parse_ehr_launch(&url)
         .map(|launch| launch.iss.to_string())
         .unwrap_or_else(|_| "your EHR".into());
+    let source = super::app::config();
     spawn_local(async move {
         let outcome = async {
             let launch = parse_ehr_launch(&url)?;
-            let config = flow::load_config().await?;
+            let config = source.get().await?;
             let kind = LaunchKind::Ehr {
                 launch: launch.launch,
             };

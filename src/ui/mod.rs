@@ -14,7 +14,8 @@ mod problem;
 mod reentry;
 mod report;
 mod section;
-mod sections;
+/// One renderer per section, drawing its view model.
+pub mod sections;
 mod start;
 mod summary;
 

@@ -51,11 +51,22 @@ pub fn PagedList(
                 </li>
             }).collect_view())}
         </ul>
-        {move || (shown.get() < total).then(|| view! {
-            <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + first * 2).min(total))>
-                {format!("Show more ({} of {total} shown)", shown.get())}
-            </button>
-        })}
+        <ShowMore shown=shown first=first total=total />
     }
     .into_any()
+}
+
+/// "Show more" below a paged list or table of `total` rows, of which `shown` are drawn; each
+/// click adds twice `first`. Gone once every row is drawn; its label says how many there are.
+#[component]
+pub fn ShowMore(shown: RwSignal<usize>, first: usize, total: usize) -> impl IntoView {
+    move || {
+        (shown.get() < total).then(|| {
+            view! {
+                <button class="link more" on:click=move |_| shown.update(|n| *n = (*n + first * 2).min(total))>
+                    {format!("Show more ({} of {total} shown)", shown.get())}
+                </button>
+            }
+        })
+    }
 }

@@ -16,10 +16,12 @@ pub fn ReentryPage() -> impl IntoView {
     let decided = RwSignal::new(None::<Result<Reentry, Problem>>);
     let problem = RwSignal::new(None::<Problem>);
     let signing_in = RwSignal::new(false);
+    let source = super::app::config();
     spawn_local(async move {
         let remembered = storage::remembered_launch();
         decided.set(Some(
-            flow::load_config()
+            source
+                .get()
                 .await
                 .map(|config| reentry(remembered.as_deref(), &config)),
         ));
@@ -48,12 +50,14 @@ fn next_step(
 ) -> impl IntoView {
     match decision {
         Reentry::SignInAgain { iss, name } => {
+            let source = super::app::config();
             let sign_in = move |_| {
                 let iss = iss.clone();
+                let source = source.clone();
                 signing_in.set(true);
                 problem.set(None);
                 spawn_local(async move {
-                    let begun = match flow::load_config().await {
+                    let begun = match source.get().await {
                         Ok(config) => flow::begin(&config, iss, LaunchKind::Standalone).await,
                         Err(found) => Err(found),
                     };

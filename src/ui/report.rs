@@ -1,6 +1,6 @@
 //! The capability report panel, opened from the footer.
 
-use crate::fhir::report::CapabilityReport;
+use crate::sections::report::CapabilityReport;
 use leptos::prelude::*;
 
 /// What the server supports that Bedside uses, and where it fell back.
@@ -29,10 +29,10 @@ pub fn CapabilityPanel(report: CapabilityReport) -> impl IntoView {
                         <tr>
                             <th scope="row">{row.section}</th>
                             <td>{match row.unavailable {
-                                Some(reason) => view! { <span>{reason}</span> }.into_any(),
+                                Some(reason) => view! { <span>{reason.wording()}</span> }.into_any(),
                                 None => row.requests.into_iter().map(|r| view! { <code>{r}</code><br/> }).collect_view().into_any(),
                             }}</td>
-                            <td>{if row.fallbacks.is_empty() { "\u{2014}".to_owned() } else { row.fallbacks.join(" ") }}</td>
+                            <td>{if row.fallbacks.is_empty() { "\u{2014}".to_owned() } else { row.fallbacks.iter().map(|f| f.wording()).collect::<Vec<_>>().join(" ") }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

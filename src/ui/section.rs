@@ -3,11 +3,14 @@
 //! retry too when a later page failed and only part of it arrived).
 
 use super::problem::ProblemPanel;
-use crate::browser::fetch::SectionData;
+use super::sections::render;
 use crate::fhir::bundle::Progress;
-use crate::fhir::plan::Section;
 use crate::problem::Problem;
+use crate::sections::plan::UnavailableReason;
+use crate::sections::view::LoadedSection;
+use crate::sections::Section;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Where one section stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,21 +20,21 @@ pub enum SectionState {
     /// The launch's scopes do not cover this section's data; nothing was requested.
     NotGranted,
     /// The server cannot answer this section.
-    Unavailable(String),
+    Unavailable(UnavailableReason),
     /// A request failed.
     Failed(Problem),
     /// Access ended before this section loaded; the page says why once, above the sections.
     Stopped,
-    /// Everything arrived.
-    Loaded(SectionData),
+    /// Everything arrived, built into the section's view model (shared, not copied, when the
+    /// state is read).
+    Loaded(Arc<LoadedSection>),
 }
 
-/// A section with its state; `body` renders loaded data and returns the item count to show.
+/// A section with its state.
 #[component]
 pub fn SectionFrame(
     section: Section,
     state: RwSignal<SectionState>,
-    body: fn(&SectionData) -> (usize, AnyView),
     on_retry: Callback<()>,
 ) -> impl IntoView {
     let id = format!(
@@ -49,16 +52,15 @@ pub fn SectionFrame(
                     crate::browser::marks::section_settled(section.title());
                 }
                 let (count, content) = match &current {
-                    SectionState::Loaded(data) => {
-                        let (count, view) = body(data);
-                        (Some(count), view)
+                    SectionState::Loaded(loaded) => {
+                        (Some(loaded.view.count()), render(loaded.view.clone()))
                     }
                     SectionState::Loading(progress) => (None, skeleton(*progress)),
                     SectionState::NotGranted => (None, view! {
                         <p class="muted" data-testid="not-granted">"Not shared by this launch."</p>
                     }.into_any()),
                     SectionState::Unavailable(reason) => (None, view! {
-                        <p class="muted" data-testid="unavailable">{reason.clone()}</p>
+                        <p class="muted" data-testid="unavailable">{reason.wording()}</p>
                     }.into_any()),
                     SectionState::Stopped => (None, view! {
                         <p class="muted" data-testid="stopped">"Not loaded: access to the record ended."</p>
@@ -69,9 +71,9 @@ pub fn SectionFrame(
                     }.into_any()),
                 };
                 let (notices, incomplete) = match &current {
-                    SectionState::Loaded(data) => (
-                        data.notices.clone(),
-                        data.incomplete.iter().map(|cut| cut.describe()).collect::<Vec<_>>(),
+                    SectionState::Loaded(loaded) => (
+                        loaded.notices.iter().map(|n| n.wording()).collect(),
+                        loaded.incomplete.iter().map(|cut| cut.describe()).collect::<Vec<_>>(),
                     ),
                     _ => (Vec::new(), Vec::new()),
                 };

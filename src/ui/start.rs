@@ -18,7 +18,8 @@ pub fn StartPage() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let connecting = RwSignal::new(None::<String>);
     let typed = RwSignal::new(String::new());
-    spawn_local(async move { config.set(Some(flow::load_config().await)) });
+    let source = super::app::config();
+    spawn_local(async move { config.set(Some(source.get().await)) });
 
     let connect = move |text: String| {
         let Some(Ok(loaded)) = config.get_untracked() else {

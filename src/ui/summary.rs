@@ -1,23 +1,24 @@
 //! The summary page: the banner and every section load at once, in one parallel wave after
 //! the token, and each shows its own state.
 
+use super::app::config;
 use super::banner::PatientBanner;
 use super::inspector::InspectorPanel;
 use super::problem::ProblemPanel;
 use super::report::CapabilityPanel;
 use super::section::{SectionFrame, SectionState};
-use super::sections::body_for;
 use crate::browser::fetch::{LoadError, SharedSession};
 use crate::browser::flow::PendingIdentity;
 use crate::browser::{fetch, flow, inspector, location, style, world};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::PatientUnavailable;
-use crate::fhir::plan::{plan_summary, within_grant, Section, SectionPlan};
-use crate::fhir::report::capability_report;
+use crate::fhir::FhirBaseUrl;
 use crate::problem::Problem;
 use crate::route::signed_out_url;
+use crate::sections::plan::SectionPlan;
+use crate::sections::summary_model::{SectionStart, SummaryModel};
+use crate::sections::{in_column, Column, Section};
 use crate::smart::authorize::LaunchKind;
-use crate::smart::scope_plan::granted_vs_requested;
 use crate::smart::session::Session;
 use crate::smart::user::SignedInAs;
 use crate::summary::banner::{banner, Banner};
@@ -40,27 +41,8 @@ pub fn SummaryPage(
     capabilities: Capabilities,
     identity: Option<PendingIdentity>,
 ) -> impl IntoView {
-    let plans = plan_summary(&capabilities, session.patient_id().as_str());
-    let report = capability_report(&capabilities, &plans);
-    let launch = match session.launch {
-        LaunchKind::Ehr { .. } => "EHR launch",
-        LaunchKind::Standalone => "Standalone launch",
-    };
-    let server = session.fhir_base.to_string();
-    let granted_scopes = session.granted_scope.clone();
-    let not_granted: Vec<String> = granted_vs_requested(&session.requested_scope, &granted_scopes)
-        .not_granted
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let granted = session.granted_scope.to_string();
-    let requested = session.requested_scope.to_string();
-    let inspected = inspector::enabled().then(|| (granted.clone(), not_granted.clone()));
-    let show_banner = session.context.need_patient_banner;
-    let standalone_restart = match session.launch {
-        LaunchKind::Standalone => Some(session.fhir_base.clone()),
-        LaunchKind::Ehr { .. } => None,
-    };
+    let model = SummaryModel::new(&session, &capabilities);
+    let show_banner = model.show_banner;
     // The session (with its token) lives only in memory, owned by this page and shared by
     // every section so that refreshes happen once.
     let session: StoredValue<SharedSession, LocalStorage> =
@@ -77,7 +59,7 @@ pub fn SummaryPage(
     let patient_missing = RwSignal::new(None::<Problem>);
     let (patient_id, server_name) = (
         session.get_value().borrow().patient_id().to_string(),
-        server.clone(),
+        model.server.clone(),
     );
     spawn_local(async move {
         let current = session.get_value();
@@ -103,40 +85,24 @@ pub fn SummaryPage(
 
     let mut states: HashMap<Section, RwSignal<SectionState>> = HashMap::new();
     let mut section_plans: HashMap<Section, SectionPlan> = HashMap::new();
-    for plan in plans {
-        match plan.map(|plan| (plan.section, within_grant(plan, &granted_scopes))) {
-            Ok((section, None)) => {
-                states.insert(section, RwSignal::new(SectionState::NotGranted));
-            }
-            Ok((_, Some(plan))) => {
+    for (section, start) in model.sections.clone() {
+        let state = RwSignal::new(match start {
+            SectionStart::Load(plan) => {
                 let state = RwSignal::new(SectionState::Loading(None));
                 load(session, plan.clone(), state, access_ended);
-                states.insert(plan.section, state);
-                section_plans.insert(plan.section, plan);
+                section_plans.insert(section, plan);
+                states.insert(section, state);
+                continue;
             }
-            Err(unavailable) => {
-                states.insert(
-                    unavailable.section,
-                    RwSignal::new(SectionState::Unavailable(unavailable.reason)),
-                );
-            }
-        }
+            SectionStart::NotGranted => SectionState::NotGranted,
+            SectionStart::Unavailable(reason) => SectionState::Unavailable(reason),
+        });
+        states.insert(section, state);
     }
     // After the sections' requests are on their way, so the EHR's style document and the
     // JWKS join their wave instead of making one of their own.
     let for_style = session.get_value().borrow().clone();
     spawn_local(async move { style::apply_ehr_style(&for_style).await });
-    let identity_state = RwSignal::new(None::<Result<SignedInAs, Problem>>);
-    let asked_for_identity = identity.is_some();
-    if let Some(pending) = identity {
-        spawn_local(async move {
-            let shown = match flow::confirm_identity(pending).await {
-                Ok(user) => Ok(flow::signed_in_as(&session.get_value(), &user).await),
-                Err(problem) => Err(problem),
-            };
-            identity_state.set(Some(shown));
-        });
-    }
     // Bench mark `bedside:all-sections`, once, when no section is loading (browser::marks).
     let all: Vec<RwSignal<SectionState>> = states.values().copied().collect();
     Effect::new(move |marked: Option<bool>| {
@@ -159,46 +125,12 @@ pub fn SummaryPage(
                 load(session, plan, state, access_ended);
             }
         });
-        view! { <SectionFrame section=section state=state body=body_for(section) on_retry=retry /> }
-    };
-
-    let sign_out = move |_| {
-        let shared = session.get_value();
-        shared.stop();
-        let current = shared.borrow().clone();
-        spawn_local(async move {
-            flow::sign_out(current).await;
-            // Leaving the page discards the app's memory, and with it the session.
-            location::navigate(&signed_out_url(&location::app_base()));
-        });
-    };
-    let can_sign_in_again = standalone_restart.is_some();
-    let standalone_restart = StoredValue::new(standalone_restart);
-    let sign_in_again = move |_| {
-        if let Some(fhir_base) = standalone_restart.get_value() {
-            session.get_value().stop();
-            spawn_local(async move {
-                let restarted = async {
-                    let config = flow::load_config().await?;
-                    flow::begin(&config, fhir_base, LaunchKind::Standalone).await
-                };
-                if let Err(problem) = restarted.await {
-                    access_ended.set(Some(problem));
-                }
-            });
-        }
+        view! { <SectionFrame section=section state=state on_retry=retry /> }
     };
 
     view! {
         <div class="summary" data-testid="summary">
-            {move || access_ended.get().map(|problem| view! {
-                <div class="access-ended" data-testid="access-ended">
-                    <ProblemPanel problem=problem no_restart=true />
-                    {can_sign_in_again.then(|| view! {
-                        <button data-testid="sign-in-again" on:click=sign_in_again>"Sign in again"</button>
-                    })}
-                </div>
-            })}
+            <AccessEnded problem=access_ended session=session restart=model.restart.clone() />
             {move || match banner_state.get() {
                 BannerState::Loading => view! {
                     <div class="banner-placeholder skeleton" aria-busy="true" aria-label="Loading the patient"></div>
@@ -216,58 +148,142 @@ pub fn SummaryPage(
                 </div>
             })}
             <Show when=move || patient_missing.with(Option::is_none)>
-                <div class="overview">
-                    {frame(Section::Problems)}
-                    {frame(Section::Medications)}
-                    {frame(Section::Allergies)}
-                </div>
-                <div class="measurements">
-                    {frame(Section::VitalSigns)}
-                    {frame(Section::Labs)}
-                </div>
-                <div class="history">
-                    {frame(Section::Immunizations)}
-                    {frame(Section::Encounters)}
-                    {frame(Section::Procedures)}
-                </div>
+                {Column::ALL.into_iter().map(|column| view! {
+                    <div class=column.class()>{in_column(column).map(&frame).collect_view()}</div>
+                }).collect_view()}
             </Show>
-            <footer class="session" data-testid="session">
-                {move || match identity_state.get() {
-                    Some(Ok(SignedInAs::Named(name))) => view! {
-                        <span data-testid="signed-in-as">"Signed in as "<strong>{name}</strong></span>
-                    }.into_any(),
-                    Some(Ok(role)) => view! {
-                        <span data-testid="signed-in-as">{role.lead()}</span>
-                    }.into_any(),
-                    Some(Err(problem)) => view! {
-                        <span class="identity-warning" data-testid="identity-warning" title=problem.message>
-                            {problem.title}
-                        </span>
-                    }.into_any(),
-                    None if asked_for_identity => view! {
-                        <span class="identity-pending">"Checking who signed in\u{2026}"</span>
-                    }.into_any(),
-                    None => ().into_any(),
-                }}
-                <span>{launch}" \u{b7} "{server}</span>
-                <details class="scopes" data-testid="scopes">
-                    <summary>{if not_granted.is_empty() {
-                        "All requested access was granted".to_owned()
-                    } else {
-                        format!("{} requested permission(s) not granted", not_granted.len())
-                    }}</summary>
-                    <p>"Granted: "<code>{granted}</code></p>
-                    {(!not_granted.is_empty()).then(|| view! {
-                        <p data-testid="not-granted-scopes">"Not granted: "<code>{not_granted.join(" ")}</code></p>
-                    })}
-                </details>
-                <CapabilityPanel report=report />
-                {inspected.map(|(granted, not_granted)| view! {
-                    <InspectorPanel session=session requested=requested granted=granted not_granted=not_granted />
-                })}
-                <button class="link" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
-            </footer>
+            <SummaryFooter model=model session=session identity=identity />
         </div>
+    }
+}
+
+/// Why access ended, above the sections, with "Sign in again" after a standalone launch
+/// (`restart` is its server).
+#[component]
+fn AccessEnded(
+    problem: RwSignal<Option<Problem>>,
+    session: StoredValue<SharedSession, LocalStorage>,
+    restart: Option<FhirBaseUrl>,
+) -> impl IntoView {
+    let can_sign_in_again = restart.is_some();
+    let restart = StoredValue::new(restart);
+    let config = StoredValue::new_local(config());
+    let sign_in_again = move |_| {
+        if let Some(fhir_base) = restart.get_value() {
+            session.get_value().stop();
+            let config = config.get_value();
+            spawn_local(async move {
+                let restarted = async {
+                    let config = config.get().await?;
+                    flow::begin(&config, fhir_base, LaunchKind::Standalone).await
+                };
+                if let Err(found) = restarted.await {
+                    problem.set(Some(found));
+                }
+            });
+        }
+    };
+    move || {
+        problem.get().map(|problem| {
+            view! {
+                <div class="access-ended" data-testid="access-ended">
+                    <ProblemPanel problem=problem no_restart=true />
+                    {can_sign_in_again.then(|| view! {
+                        <button data-testid="sign-in-again" on:click=sign_in_again>"Sign in again"</button>
+                    })}
+                </div>
+            }
+        })
+    }
+}
+
+/// Who signed in, as the id_token and the user's resource say (`pending` when the launch
+/// asked for an identity).
+#[component]
+fn Identity(
+    session: StoredValue<SharedSession, LocalStorage>,
+    pending: Option<PendingIdentity>,
+) -> impl IntoView {
+    let shown = RwSignal::new(None::<Result<SignedInAs, Problem>>);
+    let asked = pending.is_some();
+    if let Some(pending) = pending {
+        spawn_local(async move {
+            let found = match flow::confirm_identity(pending).await {
+                Ok(user) => Ok(flow::signed_in_as(&session.get_value(), &user).await),
+                Err(problem) => Err(problem),
+            };
+            shown.set(Some(found));
+        });
+    }
+    move || match shown.get() {
+        Some(Ok(SignedInAs::Named(name))) => view! {
+            <span data-testid="signed-in-as">"Signed in as "<strong>{name}</strong></span>
+        }
+        .into_any(),
+        Some(Ok(role)) => view! {
+            <span data-testid="signed-in-as">{role.lead()}</span>
+        }
+        .into_any(),
+        Some(Err(problem)) => view! {
+            <span class="identity-warning" data-testid="identity-warning" title=problem.message>
+                {problem.title}
+            </span>
+        }
+        .into_any(),
+        None if asked => view! {
+            <span class="identity-pending">"Checking who signed in\u{2026}"</span>
+        }
+        .into_any(),
+        None => ().into_any(),
+    }
+}
+
+/// The footer: who signed in, the launch and server, the access granted, the capability
+/// report, the inspector in debug mode, and sign-out.
+#[component]
+fn SummaryFooter(
+    model: SummaryModel,
+    session: StoredValue<SharedSession, LocalStorage>,
+    identity: Option<PendingIdentity>,
+) -> impl IntoView {
+    let access_summary = model.access_summary();
+    let SummaryModel {
+        report,
+        launch,
+        server,
+        granted,
+        requested,
+        not_granted,
+        ..
+    } = model;
+    let inspected = inspector::enabled().then(|| (granted.clone(), not_granted.clone()));
+    let sign_out = move |_| {
+        let shared = session.get_value();
+        shared.stop();
+        let current = shared.borrow().clone();
+        spawn_local(async move {
+            flow::sign_out(current).await;
+            // Leaving the page discards the app's memory, and with it the session.
+            location::navigate(&signed_out_url(&location::app_base()));
+        });
+    };
+    view! {
+        <footer class="session" data-testid="session">
+            <Identity session=session pending=identity />
+            <span>{launch}" \u{b7} "{server}</span>
+            <details class="scopes" data-testid="scopes">
+                <summary>{access_summary}</summary>
+                <p>"Granted: "<code>{granted}</code></p>
+                {(!not_granted.is_empty()).then(|| view! {
+                    <p data-testid="not-granted-scopes">"Not granted: "<code>{not_granted.join(" ")}</code></p>
+                })}
+            </details>
+            <CapabilityPanel report=report />
+            {inspected.map(|(granted, not_granted)| view! {
+                <InspectorPanel session=session requested=requested granted=granted not_granted=not_granted />
+            })}
+            <button class="link" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
+        </footer>
     }
 }
 
@@ -282,16 +298,16 @@ fn load(
         let current = session.get_value();
         let progress = move |p| state.set(SectionState::Loading(Some(p)));
         let outcome = fetch::load_section(&current, &plan, &progress).await;
-        // Reading the last page and drawing the section are each a long piece of work on a
-        // large record: a new task for the drawing lets the browser paint and handle input
-        // between them instead of freezing for both.
+        // Building the view model and drawing it are each a long piece of work on a large
+        // record: a new task for the drawing lets the browser paint and handle input between
+        // them instead of freezing for both.
         world::sleep(0).await;
         // A stopped session means the user left this record: nothing is left to show.
         if current.stopped() {
             return;
         }
         state.set(match outcome {
-            Ok(data) => SectionState::Loaded(data),
+            Ok(loaded) => SectionState::Loaded(std::sync::Arc::new(loaded)),
             Err(LoadError::Reauthorize(reason)) => {
                 access_ended.set(Some((*reason).into()));
                 SectionState::Stopped

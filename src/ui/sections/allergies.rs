@@ -1,15 +1,12 @@
 //! The allergies list: "no known allergies" only when the server says so.
 
 use super::{meta, past_group, unreadable_notice};
-use crate::browser::fetch::SectionData;
-use crate::summary::allergies::{build, AllergyLine, AllergyListState, Criticality};
+use crate::summary::allergies::{AllergiesView, AllergyLine, AllergyListState, Criticality};
 use crate::summary::listing::nothing_listed;
 use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use leptos::prelude::*;
 
-pub fn render(data: &SectionData) -> (usize, AnyView) {
-    let view_model = build(&data.matches);
-    let count = view_model.current.len();
+pub fn render(view_model: AllergiesView) -> AnyView {
     let unreadable = view_model.unreadable.len();
     let headline = match view_model.state {
         AllergyListState::Listed => None,
@@ -32,7 +29,7 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         {past_group("Inactive and resolved", past, FIRST_PAGE)}
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }
 
 fn item(line: AllergyLine) -> ListItem {

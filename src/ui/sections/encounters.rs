@@ -1,15 +1,13 @@
 //! Encounters and procedures: most recent first, paginated so a long history stays light.
 
 use super::{meta, unreadable_notice};
-use crate::browser::fetch::SectionData;
+use crate::summary::encounters::EncountersView;
 use crate::summary::listing::nothing_listed;
-use crate::summary::{encounters, procedures};
+use crate::summary::procedures::ProceduresView;
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
-pub fn render_encounters(data: &SectionData) -> (usize, AnyView) {
-    let view_model = encounters::build(&data.matches);
-    let count = view_model.encounters.len();
+pub fn render_encounters(view_model: EncountersView) -> AnyView {
     let empty = nothing_listed("encounters", view_model.unreadable.len());
     let items: Vec<ListItem> = view_model
         .encounters
@@ -23,12 +21,10 @@ pub fn render_encounters(data: &SectionData) -> (usize, AnyView) {
         <PagedList items=items empty=empty />
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }
 
-pub fn render_procedures(data: &SectionData) -> (usize, AnyView) {
-    let view_model = procedures::build(&data.matches);
-    let count = view_model.procedures.len();
+pub fn render_procedures(view_model: ProceduresView) -> AnyView {
     let empty = nothing_listed("procedures", view_model.unreadable.len());
     let items: Vec<ListItem> = view_model
         .procedures
@@ -42,5 +38,5 @@ pub fn render_procedures(data: &SectionData) -> (usize, AnyView) {
         <PagedList items=items empty=empty />
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }

@@ -1,22 +1,19 @@
 //! Immunizations, one line per vaccine.
 
 use super::{meta, unreadable_notice};
-use crate::browser::fetch::SectionData;
-use crate::summary::immunizations::{build, DoseStatus, VaccineGroup};
+use crate::summary::immunizations::{DoseStatus, ImmunizationsView, VaccineGroup};
 use crate::summary::listing::nothing_listed;
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
-pub fn render(data: &SectionData) -> (usize, AnyView) {
-    let view_model = build(&data.matches);
-    let count = view_model.vaccines.len();
+pub fn render(view_model: ImmunizationsView) -> AnyView {
     let empty = nothing_listed("immunizations", view_model.unreadable.len());
     let items: Vec<ListItem> = view_model.vaccines.into_iter().map(item).collect();
     let body = view! {
         <PagedList items=items empty=empty />
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }
 
 fn item(group: VaccineGroup) -> ListItem {

@@ -2,18 +2,14 @@
 
 use super::super::chart::TrendChart;
 use super::unreadable_notice;
-use super::vitals::chart_points;
-use crate::browser::fetch::SectionData;
-use crate::browser::world;
-use crate::summary::chart::ChartInput;
-use crate::summary::labs::{build, LabGroup, LabResult};
+use crate::summary::chart::{chart_points, ChartInput};
+use crate::summary::labs::{LabGroup, LabResult, LabsView};
 use crate::summary::listing::nothing_listed;
 use crate::summary::observations::same_time_note;
+use crate::ui::paged::ShowMore;
 use leptos::prelude::*;
 
-pub fn render(data: &SectionData) -> (usize, AnyView) {
-    let view_model = build(&data.matches, world::now());
-    let count: usize = view_model.groups.iter().map(|g| g.results.len()).sum();
+pub fn render(view_model: LabsView) -> AnyView {
     let unreadable = view_model.unreadable.len();
     let groups: Vec<AnyView> = view_model.groups.into_iter().map(group).collect();
     let body = view! {
@@ -24,11 +20,17 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         }}
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }
 
+/// Rows of a lab table drawn at first: every test of an ordered panel (a CBC has about a
+/// dozen); a category of thousands of distinct tests is drawn a page at a time.
+const FIRST_LAB_ROWS: usize = 20;
+
 fn group(group: LabGroup) -> AnyView {
-    let rows: Vec<AnyView> = group.results.into_iter().map(row).collect();
+    let total = group.results.len();
+    let shown = RwSignal::new(FIRST_LAB_ROWS.min(total));
+    let results = StoredValue::new(group.results);
     view! {
         <div class="table-scroll">
             <table class="labs">
@@ -41,8 +43,14 @@ fn group(group: LabGroup) -> AnyView {
                         <th scope="col">"When"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    // Keyed by position, so rows already drawn (and their open trends) stay.
+                    <For each=move || 0..shown.get() key=|index| *index let:index>
+                        {results.with_value(|all| row(all[index].clone()))}
+                    </For>
+                </tbody>
             </table>
+            <ShowMore shown=shown first=FIRST_LAB_ROWS total=total />
         </div>
     }
     .into_any()
@@ -55,8 +63,7 @@ fn row(result: LabResult) -> AnyView {
         points: chart_points(None, &result.series, result.unit.as_deref().unwrap_or("")),
         reference: None,
     });
-    // "N" beside every normal value is noise; only flags that say something are shown.
-    let flag = result.flag.as_ref().filter(|f| f.short() != "N").map(|f| {
+    let flag = result.flag.as_ref().filter(|f| f.is_noteworthy()).map(|f| {
         let computed = if result.flag_computed {
             " (from range)"
         } else {

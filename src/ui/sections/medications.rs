@@ -1,18 +1,12 @@
 //! The medications list.
 
 use super::{meta, past_group, unreadable_notice};
-use crate::browser::fetch::SectionData;
 use crate::summary::listing::nothing_listed;
-use crate::summary::medications::{build, MedicationLine, MedicationSource};
+use crate::summary::medications::{MedicationLine, MedicationSource, MedicationsView};
 use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use leptos::prelude::*;
 
-pub fn render(data: &SectionData) -> (usize, AnyView) {
-    // Included Medications travel beside the requests that name them.
-    let resources: Vec<serde_json::Value> =
-        data.matches.iter().chain(&data.included).cloned().collect();
-    let view_model = build(&resources);
-    let count = view_model.current.len();
+pub fn render(view_model: MedicationsView) -> AnyView {
     let empty = nothing_listed("current medications", view_model.unreadable.len());
     let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
     let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
@@ -21,7 +15,7 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         {past_group("Stopped and completed", past, FIRST_PAGE)}
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }
 
 fn item(line: MedicationLine) -> ListItem {

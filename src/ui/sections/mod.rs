@@ -1,5 +1,5 @@
-//! One renderer per section: each turns the section's data into its view model (in `summary`)
-//! and draws it. Renderers return the count shown next to the heading.
+//! One renderer per section: each draws the section's view model, built by the load task
+//! (`sections::view`).
 
 mod allergies;
 mod encounters;
@@ -9,23 +9,22 @@ mod medications;
 mod problems;
 mod vitals;
 
-use crate::browser::fetch::SectionData;
 use crate::fhir::model::MalformedResource;
-use crate::fhir::plan::Section;
+use crate::sections::view::SectionView;
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
-/// The renderer of a section.
-pub fn body_for(section: Section) -> fn(&SectionData) -> (usize, AnyView) {
-    match section {
-        Section::Problems => problems::render,
-        Section::Medications => medications::render,
-        Section::Allergies => allergies::render,
-        Section::Immunizations => immunizations::render,
-        Section::VitalSigns => vitals::render,
-        Section::Labs => labs::render,
-        Section::Encounters => encounters::render_encounters,
-        Section::Procedures => encounters::render_procedures,
+/// Draws a section's view model.
+pub fn render(view: SectionView) -> AnyView {
+    match view {
+        SectionView::Problems(view) => problems::render(view),
+        SectionView::Medications(view) => medications::render(view),
+        SectionView::Allergies(view) => allergies::render(view),
+        SectionView::Immunizations(view) => immunizations::render(view),
+        SectionView::VitalSigns(view) => vitals::render(view),
+        SectionView::Labs(view) => labs::render(view),
+        SectionView::Encounters(view) => encounters::render_encounters(view),
+        SectionView::Procedures(view) => encounters::render_procedures(view),
     }
 }
 

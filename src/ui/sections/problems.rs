@@ -1,9 +1,8 @@
 //! The problems list, paged.
 
 use super::{meta, past_group, unreadable_notice};
-use crate::browser::fetch::SectionData;
 use crate::summary::listing::nothing_listed;
-use crate::summary::problems::{build, ProblemLine};
+use crate::summary::problems::{ProblemLine, ProblemsView};
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
@@ -11,9 +10,7 @@ use leptos::prelude::*;
 /// sending 90,000 Conditions) is drawn a page at a time, not all at once.
 const FIRST_PROBLEMS: usize = 100;
 
-pub fn render(data: &SectionData) -> (usize, AnyView) {
-    let view_model = build(&data.matches);
-    let count = view_model.current.len();
+pub fn render(view_model: ProblemsView) -> AnyView {
     let empty = nothing_listed("current problems", view_model.unreadable.len());
     let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
     let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
@@ -22,7 +19,7 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         {past_group("Resolved and inactive", past, FIRST_PROBLEMS)}
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
+    body.into_any()
 }
 
 fn item(line: ProblemLine) -> ListItem {

@@ -2,20 +2,13 @@
 
 use super::super::chart::TrendChart;
 use super::unreadable_notice;
-use crate::browser::fetch::SectionData;
-use crate::browser::world;
-use crate::summary::chart::{ChartInput, ChartPoint};
+use crate::summary::chart::{chart_points, ChartInput};
 use crate::summary::listing::nothing_listed;
 use crate::summary::observations::{same_time_note, TrendPoint};
-use crate::summary::vital_kinds::VitalKind;
-use crate::summary::vitals::{build, VitalReading};
+use crate::summary::vitals::{VitalReading, VitalsView};
 use leptos::prelude::*;
 
-const DAY_MS: f64 = 86_400_000.0;
-
-pub fn render(data: &SectionData) -> (usize, AnyView) {
-    let view_model = build(&data.matches, world::now());
-    let count = view_model.latest.len();
+pub fn render(view_model: VitalsView) -> AnyView {
     let series = view_model.series;
     let cards: Vec<AnyView> = view_model
         .latest
@@ -45,23 +38,7 @@ pub fn render(data: &SectionData) -> (usize, AnyView) {
         })}
         {unreadable_notice(&view_model.unreadable)}
     };
-    (count, body.into_any())
-}
-
-/// Chart points from a series, in the kind's display unit.
-pub fn chart_points(kind: Option<VitalKind>, points: &[TrendPoint], unit: &str) -> Vec<ChartPoint> {
-    points
-        .iter()
-        .map(|p| ChartPoint {
-            day: p.at.epoch_millis() as f64 / DAY_MS,
-            value: p.value,
-            value_text: match kind {
-                Some(kind) => kind.format(p.value),
-                None => format!("{} {unit}", crate::fhir::decimal::shown(p.value)),
-            },
-            date_text: p.at.to_string(),
-        })
-        .collect()
+    body.into_any()
 }
 
 fn card(reading: VitalReading, points: Vec<TrendPoint>) -> AnyView {

@@ -2,7 +2,9 @@
 //! meets (full SMART/US Core, no _sort, no _include, no MedicationStatement, none at all).
 
 use super::*;
+use crate::clinical_codes::VITAL_SIGN_SEARCHES;
 use crate::fhir::capabilities::CapabilityNotice;
+use crate::sections::{data_needs, summary_needs};
 use serde_json::json;
 
 fn resource(kind: &str, params: &[&str], includes: &[&str]) -> serde_json::Value {
@@ -283,9 +285,14 @@ fn medication_statements_are_asked_for_only_if_the_server_has_them() {
 fn a_section_whose_resource_the_server_lacks_is_unavailable_with_a_reason() {
     let capabilities = server(vec![resource("Condition", &["patient"], &[])]);
     let unavailable = plan_section(&capabilities, "p1", Section::Procedures).unwrap_err();
-    assert!(unavailable.reason.contains("Procedure"));
+    assert_eq!(
+        unavailable.reason,
+        UnavailableReason::NoPatientSearch("Procedure")
+    );
+    assert!(unavailable.reason.wording().contains("Procedure"));
     let none = plan_section(&capabilities, "p1", Section::Medications).unwrap_err();
-    assert!(none.reason.contains("medication"));
+    assert_eq!(none.reason, UnavailableReason::NoMedicationSearch);
+    assert!(none.reason.wording().contains("medication"));
 }
 
 #[test]
@@ -303,8 +310,11 @@ fn a_conservative_model_plans_every_section_with_client_side_work() {
     let capabilities = Capabilities::conservative(CapabilityNotice::Unavailable("404".into()));
     let plans = plan_summary(&capabilities, "p1");
     assert!(plans.iter().all(Result::is_ok));
-    let labs = plans[5].as_ref().unwrap();
-    assert_eq!(labs.section, Section::Labs);
+    let labs = plans
+        .iter()
+        .flatten()
+        .find(|plan| plan.section == Section::Labs)
+        .unwrap();
     assert_eq!(
         url_of(labs, 0),
         "https://ehr.example/fhir/Observation?patient=p1"

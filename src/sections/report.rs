@@ -2,8 +2,8 @@
 //! back to work on this device. It is the view a developer needs when an EHR behaves
 //! differently from the last one.
 
-use super::capabilities::{Capabilities, FhirRelease};
-use super::plan::{Query, SectionPlan, Unavailable};
+use super::plan::{Fallback, Query, SectionPlan, Unavailable, UnavailableReason};
+use crate::fhir::capabilities::{Capabilities, FhirRelease};
 
 /// One section's line in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,10 +12,10 @@ pub struct ReportRow {
     pub section: &'static str,
     /// The requests sent, relative to the FHIR base and decoded for reading.
     pub requests: Vec<String>,
-    /// Fallbacks in plain words; empty when the server does all the work.
-    pub fallbacks: Vec<String>,
+    /// Fallbacks; empty when the server does all the work.
+    pub fallbacks: Vec<Fallback>,
     /// Why the section is unavailable, if it is.
-    pub unavailable: Option<String>,
+    pub unavailable: Option<UnavailableReason>,
 }
 
 /// The whole report.
@@ -38,8 +38,8 @@ pub fn capability_report(
     capabilities: &Capabilities,
     plans: &[Result<SectionPlan, Unavailable>],
 ) -> CapabilityReport {
-    let (resources_listed, resources_missing) = super::capabilities::SUMMARY_RESOURCE_TYPES
-        .iter()
+    let (resources_listed, resources_missing) = super::resource_types()
+        .into_iter()
         .partition(|kind| capabilities.resource(kind).is_some());
     CapabilityReport {
         fhir_version: match &capabilities.release {
@@ -65,7 +65,7 @@ pub fn capability_report(
                     section: unavailable.section.title(),
                     requests: Vec::new(),
                     fallbacks: Vec::new(),
-                    unavailable: Some(unavailable.reason.clone()),
+                    unavailable: Some(unavailable.reason),
                 },
             })
             .collect(),
@@ -92,7 +92,7 @@ fn readable(query: &Query) -> String {
 mod tests {
     use super::*;
     use crate::fhir::capabilities::CapabilityNotice;
-    use crate::fhir::plan::plan_summary;
+    use crate::sections::plan::plan_summary;
 
     #[test]
     fn a_conservative_server_report_names_the_notice_and_every_fallback() {
@@ -106,7 +106,10 @@ mod tests {
             labs.requests,
             vec!["Observation?patient=p1", "DiagnosticReport?patient=p1"]
         );
-        assert!(labs.fallbacks.iter().any(|f| f.contains("laboratory")));
+        assert!(labs
+            .fallbacks
+            .iter()
+            .any(|f| f.wording().contains("laboratory")));
         assert!(report.resources_missing.is_empty());
     }
 
@@ -127,8 +130,8 @@ mod tests {
             .unwrap();
         assert!(procedures
             .unavailable
-            .as_ref()
             .unwrap()
+            .wording()
             .contains("Procedure"));
         let problems = report
             .rows
