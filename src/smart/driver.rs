@@ -5,7 +5,8 @@
 //! ends, never by a timer), refreshes once and retries once after a 401, and hands reauthorize
 //! verdicts to the caller.
 
-use super::lifecycle::{NextStep, ReauthorizeCause, ReauthorizeReason, RequestAttempt, Verdict};
+use super::lifecycle::{NextStep, ReauthorizeReason, RequestAttempt, Verdict};
+use super::refresh_gate::ReauthorizeCause;
 use super::session::Session;
 use crate::http::{HttpRequest, HttpResult};
 use crate::problem::UserFacing;

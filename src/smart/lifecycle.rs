@@ -4,47 +4,13 @@
 
 use super::authorize::LaunchKind;
 use super::oauth_error::OAuthErrorCode;
+use super::refresh_gate::ReauthorizeCause;
 use super::scope::ScopeSet;
 use super::session::Session;
 use super::token::{parse_token_response, TokenError};
 use crate::fhir::FhirBaseUrl;
 use crate::http::{FailureKind, HttpRequest, HttpResult, Purpose};
 use crate::problem::UserFacing;
-
-/// How long before expiry a refresh starts, unless the session is told otherwise.
-pub const DEFAULT_REFRESH_LEAD_MS: u64 = 60_000;
-
-/// A refresh with no outcome after this long is presumed lost (its answer never came), so
-/// another may start rather than leave every request waiting forever.
-pub const STALLED_REFRESH_MS: u64 = 30_000;
-
-/// Refresh bookkeeping carried by a [`Session`]: it lets one refresh be in flight at a time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefreshGate {
-    lead_ms: u64,
-    issued_at_ms: u64,
-    in_flight_since_ms: Option<u64>,
-    generation: u64,
-    failure: Option<ReauthorizeCause>,
-}
-
-impl RefreshGate {
-    /// The gate of a token issued at `issued_at_ms`.
-    pub(super) fn new(issued_at_ms: u64) -> Self {
-        RefreshGate {
-            lead_ms: DEFAULT_REFRESH_LEAD_MS,
-            issued_at_ms,
-            in_flight_since_ms: None,
-            generation: 0,
-            failure: None,
-        }
-    }
-
-    fn in_flight(&self, now_ms: u64) -> bool {
-        self.in_flight_since_ms
-            .is_some_and(|since| now_ms < since.saturating_add(STALLED_REFRESH_MS))
-    }
-}
 
 /// What to do before sending a FHIR request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,19 +23,6 @@ pub enum NextStep {
     AwaitRefresh,
     /// Access cannot be renewed: the user must sign in or launch again.
     Reauthorize(ReauthorizeReason),
-}
-
-/// Why access ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReauthorizeCause {
-    /// The token expired and there was no refresh token.
-    Expired,
-    /// The refresh request failed (e.g. `invalid_grant`, or no answer).
-    RefreshFailed(TokenError),
-    /// The FHIR server answered 401 and renewing did not help (or was impossible).
-    Rejected,
-    /// The refresh response named another patient than the session's.
-    PatientChanged,
 }
 
 /// How the user gets back in.

@@ -4,6 +4,7 @@
 use super::*;
 use crate::http::{FailureKind, HttpResponse, Method, NetworkFailure};
 use crate::smart::oauth_error::OAuthErrorCode;
+use crate::smart::refresh_gate::STALLED_REFRESH_MS;
 use crate::smart::token::ExchangeContext;
 use std::collections::HashMap;
 use url::Url;

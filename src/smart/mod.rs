@@ -27,6 +27,8 @@ pub mod pkce;
 pub mod popup;
 /// Coming back to the signed-in page after its memory is gone: what to say and offer.
 pub mod reentry;
+/// The refresh bookkeeping a session carries (one refresh at a time) and why access ended.
+pub mod refresh_gate;
 /// Sign-out: RFC 7009 token revocation requests.
 pub mod revoke;
 /// SMART scopes (v1 and v2, granular) parsed into types, and what a grant allows.

@@ -3,7 +3,7 @@
 //! sign-out decisions live in `lifecycle` and `revoke`.
 
 use super::authorize::LaunchKind;
-use super::lifecycle::RefreshGate;
+use super::refresh_gate::RefreshGate;
 use super::scope::ScopeSet;
 use super::secret::{AccessToken, RefreshToken};
 use super::token::{ExchangeContext, FhirContextItem, TokenResponse};

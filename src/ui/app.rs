@@ -1,7 +1,7 @@
 //! The page switch: one address, one page.
 
+use super::config::provide_config;
 use super::{callback::CallbackPage, launch::LaunchPage, reentry::ReentryPage, start::StartPage};
-use crate::browser::flow::ConfigSource;
 use crate::browser::{inspector, location};
 use crate::inspect;
 use crate::route::{route, Route};
@@ -15,7 +15,7 @@ pub fn App() -> impl IntoView {
     if inspect::requested_by(&url) {
         inspector::enable(Default::default());
     }
-    provide_context(StoredValue::new_local(ConfigSource::new()));
+    provide_config();
     let page = match route(&location::app_base(), &url) {
         Route::Launch => view! { <LaunchPage url=url /> }.into_any(),
         Route::Callback if is_return_after_sign_in(&url) => view! { <ReentryPage /> }.into_any(),
@@ -25,9 +25,4 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="app">{page}</main>
     }
-}
-
-/// The configuration every page shares (provided by [`App`]); fetched when first asked for.
-pub fn config() -> ConfigSource {
-    expect_context::<StoredValue<ConfigSource, LocalStorage>>().get_value()
 }

@@ -32,7 +32,7 @@ pub fn LaunchPage(url: Url) -> impl IntoView {
     let server = parse_ehr_launch(&url)
         .map(|launch| launch.iss.to_string())
         .unwrap_or_else(|_| "your EHR".into());
-    let source = super::app::config();
+    let source = super::config::config();
     spawn_local(async move {
         let outcome = async {
             let launch = parse_ehr_launch(&url)?;

@@ -6,6 +6,7 @@ mod banner;
 mod callback;
 /// The trend plot.
 pub mod chart;
+mod config;
 mod inspector;
 mod launch;
 /// Long lists, a page at a time.

@@ -16,7 +16,7 @@ pub fn ReentryPage() -> impl IntoView {
     let decided = RwSignal::new(None::<Result<Reentry, Problem>>);
     let problem = RwSignal::new(None::<Problem>);
     let signing_in = RwSignal::new(false);
-    let source = super::app::config();
+    let source = super::config::config();
     spawn_local(async move {
         let remembered = storage::remembered_launch();
         decided.set(Some(
@@ -50,7 +50,7 @@ fn next_step(
 ) -> impl IntoView {
     match decision {
         Reentry::SignInAgain { iss, name } => {
-            let source = super::app::config();
+            let source = super::config::config();
             let sign_in = move |_| {
                 let iss = iss.clone();
                 let source = source.clone();

@@ -18,7 +18,7 @@ pub fn StartPage() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let connecting = RwSignal::new(None::<String>);
     let typed = RwSignal::new(String::new());
-    let source = super::app::config();
+    let source = super::config::config();
     spawn_local(async move { config.set(Some(source.get().await)) });
 
     let connect = move |text: String| {

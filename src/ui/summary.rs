@@ -1,8 +1,8 @@
 //! The summary page: the banner and every section load at once, in one parallel wave after
 //! the token, and each shows its own state.
 
-use super::app::config;
 use super::banner::PatientBanner;
+use super::config::config;
 use super::inspector::InspectorPanel;
 use super::problem::ProblemPanel;
 use super::report::CapabilityPanel;

@@ -1,6 +1,6 @@
 //! The allergies list: "no known allergies" only when the server says so.
 
-use super::{meta, past_group, unreadable_notice};
+use super::parts::{meta, past_group, unreadable_notice};
 use crate::summary::allergies::{AllergiesView, AllergyLine, AllergyListState, Criticality};
 use crate::summary::listing::nothing_listed;
 use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};

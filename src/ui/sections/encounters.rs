@@ -1,6 +1,6 @@
 //! Encounters and procedures: most recent first, paginated so a long history stays light.
 
-use super::{meta, unreadable_notice};
+use super::parts::{meta, unreadable_notice};
 use crate::summary::encounters::EncountersView;
 use crate::summary::listing::nothing_listed;
 use crate::summary::procedures::ProceduresView;

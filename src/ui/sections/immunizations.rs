@@ -1,6 +1,6 @@
 //! Immunizations, one line per vaccine.
 
-use super::{meta, unreadable_notice};
+use super::parts::{meta, unreadable_notice};
 use crate::summary::immunizations::{DoseStatus, ImmunizationsView, VaccineGroup};
 use crate::summary::listing::nothing_listed;
 use crate::ui::paged::{ListItem, PagedList};

@@ -1,7 +1,7 @@
 //! Labs: latest result per test with range and flag, grouped by panel; a trend on demand.
 
 use super::super::chart::TrendChart;
-use super::unreadable_notice;
+use super::parts::unreadable_notice;
 use crate::summary::chart::{chart_points, ChartInput};
 use crate::summary::labs::{LabGroup, LabResult, LabsView};
 use crate::summary::listing::nothing_listed;

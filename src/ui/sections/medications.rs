@@ -1,6 +1,6 @@
 //! The medications list.
 
-use super::{meta, past_group, unreadable_notice};
+use super::parts::{meta, past_group, unreadable_notice};
 use crate::summary::listing::nothing_listed;
 use crate::summary::medications::{MedicationLine, MedicationSource, MedicationsView};
 use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};

@@ -1,6 +1,6 @@
 //! The problems list, paged.
 
-use super::{meta, past_group, unreadable_notice};
+use super::parts::{meta, past_group, unreadable_notice};
 use crate::summary::listing::nothing_listed;
 use crate::summary::problems::{ProblemLine, ProblemsView};
 use crate::ui::paged::{ListItem, PagedList};

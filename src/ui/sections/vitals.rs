@@ -1,7 +1,7 @@
 //! Vital signs: the latest of each, with a trend plot.
 
 use super::super::chart::TrendChart;
-use super::unreadable_notice;
+use super::parts::unreadable_notice;
 use crate::summary::chart::{chart_points, ChartInput};
 use crate::summary::listing::nothing_listed;
 use crate::summary::observations::{same_time_note, TrendPoint};
