@@ -18,15 +18,15 @@ use serde_json::{json, Value};
 
 use crate::cors::WithoutCors;
 use crate::data::compartment_owner;
-use crate::ehr::is_fhir_id;
-use crate::profile::{CorsStyle, Ctx, Profile};
+use crate::data::is_fhir_id;
+use crate::profile::{CorsStyle, Profile};
+use crate::registry::{self, Kind, Type};
 use crate::scope::{Access, Permissions};
-use crate::search::registry::{self, Kind, Type};
 use crate::search::{self, searchset, NextLinks, Query};
 use crate::simulate::{
     huge_searchset, Simulation, DEFAULT_FOREIGN_ORIGIN, NO_ANSWER_HOLD, RETRY_AFTER_SECONDS,
 };
-use crate::state::TokenGrant;
+use crate::state::{Ctx, TokenGrant};
 use crate::upstream::{Unusable, Upstream};
 
 /// Media type of FHIR JSON.
