@@ -69,7 +69,7 @@ mod user;
 pub use data::read_document;
 pub use data::PatientSummary;
 pub use options::{ExtraServer, Options, CLIENT_ID};
-pub use request_log::LoggedRequest;
+pub use request_log::{LoggedRequest, Withheld};
 pub use server::{start, Running};
 pub use simulate::Simulation;
 

@@ -4,6 +4,12 @@
 
 mod common;
 
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::Router;
 use common::*;
 use serde_json::Value;
 
@@ -275,4 +281,120 @@ async fn an_https_or_malformed_upstream_is_refused_at_start() {
         let error = started.expect_err("refused");
         assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{upstream}");
     }
+}
+
+/// A FHIR server that pages as helios-hfs does, with an opaque `_cursor` the sandbox's own
+/// search rules do not know: it serves `upstream`'s `open` profile, translating its `_offset`
+/// links into `_cursor` ones and back. Returns its base URL and the targets it was asked for.
+async fn cursor_paging(upstream: &Running) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let own = format!("http://{}/fhir", listener.local_addr().expect("an address"));
+    let behind = upstream.fhir_base_of("open");
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let state = (own.clone(), behind, asked.clone());
+    let app = Router::new()
+        .fallback(relay_with_cursors)
+        .with_state(Arc::new(state));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (own, asked)
+}
+
+async fn relay_with_cursors(
+    State(state): State<Arc<(String, String, Arc<Mutex<Vec<String>>>)>>,
+    uri: Uri,
+) -> impl IntoResponse {
+    let (own, behind, asked) = &*state;
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    asked.lock().expect("the log").push(target.to_owned());
+    let below_base = target.strip_prefix("/fhir").unwrap_or(target);
+    let url = format!("{behind}{}", below_base.replace("_cursor=", "_offset="));
+    let answer = http().get(url).send().await.expect("the upstream answers");
+    let status = answer.status().as_u16();
+    let body = answer.text().await.expect("a body");
+    let body = body
+        .replace(behind.as_str(), own)
+        .replace("_offset=", "_cursor=");
+    (
+        StatusCode::from_u16(status).expect("a status"),
+        [("content-type", "application/fhir+json")],
+        body,
+    )
+}
+
+/// A sandbox in front of a cursor-paging server in front of a default sandbox.
+async fn fronting_cursors() -> (Running, Running, Arc<Mutex<Vec<String>>>) {
+    let upstream = start().await;
+    let (base, asked) = cursor_paging(&upstream).await;
+    let front = start_with(Options {
+        upstream: Some(base),
+        ..Options::default()
+    })
+    .await;
+    (upstream, front, asked)
+}
+
+async fn bundle(url: &str, token: Option<&str>, front: &Running) -> (u16, Value) {
+    let response = get(url, token, front).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("FHIR JSON"))
+}
+
+#[tokio::test]
+async fn an_upstreams_next_link_with_an_opaque_cursor_is_relayed_and_pages_on() {
+    let (upstream, front, _) = fronting_cursors().await;
+    let patient = patient_with_conditions(&upstream);
+    let tokens = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let token = tokens["access_token"].as_str();
+    let first = format!("{}/Condition?patient={patient}&_count=2", front.fhir_base());
+    let (_, page) = bundle(&first, token, &front).await;
+    let next = next_link(&page).expect("a next link");
+    assert!(next.starts_with(&front.fhir_base()), "{next}");
+    assert!(next.contains("_cursor="), "{next}");
+    let (status, second) = bundle(&next, token, &front).await;
+    assert_eq!(status, 200, "{second}");
+    let expected = upstream.resources(&patient, "Condition");
+    assert_eq!(
+        entries(&second, "match"),
+        expected[2..expected.len().min(4)]
+    );
+}
+
+#[tokio::test]
+async fn a_paging_link_the_sandbox_did_not_hand_out_is_refused_and_never_relayed() {
+    let (upstream, front, asked) = fronting_cursors().await;
+    let patient = patient_with_conditions(&upstream);
+    let tokens = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let token = tokens["access_token"].as_str();
+    let base = front.fhir_base();
+    let forged = [
+        format!("{base}/Condition?patient={patient}&_count=2&_cursor=2"),
+        format!("{base}?_getpages=anything"),
+    ];
+    for url in &forged {
+        let (status, outcome) = bundle(url, token, &front).await;
+        assert_eq!(status, 400, "{url}");
+        assert_eq!(outcome["resourceType"], "OperationOutcome");
+    }
+    let relayed = asked.lock().expect("the log").clone();
+    assert!(
+        !relayed
+            .iter()
+            .any(|t| t.contains("_cursor") || t.contains("_getpages")),
+        "{relayed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_paging_link_works_only_for_the_token_family_it_was_handed_to() {
+    let (upstream, front, _) = fronting_cursors().await;
+    let patient = patient_with_conditions(&upstream);
+    let first_launch = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let second_launch = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let search = format!("{}/Condition?patient={patient}&_count=2", front.fhir_base());
+    let (_, page) = bundle(&search, first_launch["access_token"].as_str(), &front).await;
+    let next = next_link(&page).expect("a next link");
+    let (status, _) = bundle(&next, second_launch["access_token"].as_str(), &front).await;
+    assert_eq!(status, 400);
 }
