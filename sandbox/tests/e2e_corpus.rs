@@ -4,8 +4,8 @@
 //! headline facts a clinician reads in the bundles (`tests/corpus/*.json` at the workspace
 //! root), on the `reference` profile (vital signs searched per code; the older-format patient's
 //! vital signs, categorised under the pre-R4 system, withheld by its narrowed grant) and on
-//! `epic-like` (the whole category read). Also: a launch for a patient the server does not hold ends on one
-//! page naming the patient and the server. Run with `cargo xtask test`.
+//! `epic-like` (the whole category read). Also: a launch for a patient the server does not
+//! hold ends on one page naming the patient and the server. Run with `cargo xtask test`.
 
 mod e2e_support;
 
