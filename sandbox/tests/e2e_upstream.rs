@@ -147,8 +147,12 @@ async fn sections(harness: &Harness, patient: &str, profile: &str) -> Vec<String
     texts
 }
 
-/// Every section of every patient on both profiles, in one mode.
-async fn summaries(options: sandbox::Options, patients: &[String]) -> Vec<(String, Vec<String>)> {
+/// Every section of every patient on both profiles, in one mode, and the FHIR requests the
+/// sandbox answered meanwhile.
+async fn summaries(
+    options: sandbox::Options,
+    patients: &[String],
+) -> (Vec<(String, Vec<String>)>, Vec<sandbox::LoggedRequest>) {
     let harness = Harness::start_with(options).await;
     let mut all = Vec::new();
     for patient in patients {
@@ -157,8 +161,9 @@ async fn summaries(options: sandbox::Options, patients: &[String]) -> Vec<(Strin
             all.push((format!("{patient} on {profile}"), texts));
         }
     }
+    let requests = harness.sandbox.requests();
     harness.finish().await;
-    all
+    (all, requests)
 }
 
 #[tokio::test]
@@ -186,7 +191,7 @@ async fn every_section_reads_the_same_through_helios_hfs_as_from_the_same_bundle
                 .expect("BEDSIDE_UPSTREAM_PATIENTS is a number"),
         );
     }
-    let local = summaries(
+    let (local, _) = summaries(
         sandbox::Options {
             data_dir: Some(corpus()),
             ..sandbox::Options::default()
@@ -194,7 +199,7 @@ async fn every_section_reads_the_same_through_helios_hfs_as_from_the_same_bundle
         &patients,
     )
     .await;
-    let relayed = summaries(
+    let (relayed, requests) = summaries(
         sandbox::Options {
             upstream: Some(hfs.base.clone()),
             ..sandbox::Options::default()
@@ -202,6 +207,20 @@ async fn every_section_reads_the_same_through_helios_hfs_as_from_the_same_bundle
         &patients,
     )
     .await;
+    // hfs pages with `_cursor`: its links must have been followed through the sandbox.
+    let cursor_pages = requests
+        .iter()
+        .filter(|r| r.query.as_deref().is_some_and(|q| q.contains("_cursor=")) && r.status == 200);
+    assert!(
+        cursor_pages.count() > 0,
+        "no hfs paging link was followed: the corpus should need second pages"
+    );
+    let refused: Vec<String> = requests
+        .iter()
+        .filter(|r| r.path.contains("/fhir/") && r.status >= 400)
+        .map(|r| format!("{} {}", r.status, r.target()))
+        .collect();
+    assert!(refused.is_empty(), "FHIR requests failed: {refused:?}");
     let mut differences = Vec::new();
     for ((launch, here), (_, there)) in local.iter().zip(&relayed) {
         for ((id, here), there) in SECTIONS.iter().zip(here).zip(there) {
