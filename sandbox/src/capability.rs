@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use crate::discovery::json_response;
 use crate::fhir::serves;
 use crate::html::escape;
-use crate::profile::Ctx;
-use crate::search::registry::{Type, ID, TYPES};
+use crate::registry::{Type, ID, TYPES};
+use crate::state::Ctx;
 
 const OAUTH_URIS: &str = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 const SECURITY_SERVICE: &str = "http://terminology.hl7.org/CodeSystem/restful-security-service";

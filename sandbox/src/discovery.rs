@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 use crate::fhir::serves;
-use crate::profile::Ctx;
-use crate::search::registry::TYPES;
+use crate::registry::TYPES;
+use crate::state::Ctx;
 
 /// Launch and refresh scopes every secured profile accepts.
 const CONTEXT_SCOPES: &[&str] = &[

@@ -18,7 +18,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use url::Url;
 
-use crate::data::PatientSummary;
+use crate::data::{is_fhir_id, PatientSummary};
 use crate::html::{self, escape};
 use crate::params::Params;
 use crate::profile::{fhir_base, PROFILES};
@@ -291,12 +291,4 @@ fn embedded_page(
 
 fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-/// FHIR R4 `id`: 1 to 64 of `[A-Za-z0-9\-\.]`.
-pub(crate) fn is_fhir_id(text: &str) -> bool {
-    (1..=64).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }

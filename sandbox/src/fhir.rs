@@ -6,8 +6,10 @@
 //!
 //! In upstream mode (see `upstream`) the same checks run before a request is relayed (token,
 //! type scopes, the profile's search rules, a named patient, v2 restrictions), a search by a
-//! token limited to one patient is narrowed to that patient, and the answer is screened:
-//! entries the token may not see are removed, a read outside its reach answers 403.
+//! token limited to one patient is narrowed to that patient, and a paging link the sandbox
+//! handed out is relayed as it is. Every search answer, relayed or the store's own, is
+//! screened by the same rule (`screen`): entries the token may not see are removed and named
+//! in the request log; a read outside its reach answers 403.
 
 use std::collections::HashSet;
 
@@ -18,16 +20,17 @@ use serde_json::{json, Value};
 
 use crate::cors::WithoutCors;
 use crate::data::compartment_owner;
-use crate::ehr::is_fhir_id;
-use crate::profile::{CorsStyle, Ctx, Profile};
+use crate::data::is_fhir_id;
+use crate::profile::{CorsStyle, Profile};
+use crate::registry::{self, Kind, Type};
+use crate::request_log::{Withheld, WithheldEntries};
 use crate::scope::{Access, Permissions};
-use crate::search::registry::{self, Kind, Type};
 use crate::search::{self, searchset, NextLinks, Query};
 use crate::simulate::{
     huge_searchset, Simulation, DEFAULT_FOREIGN_ORIGIN, NO_ANSWER_HOLD, RETRY_AFTER_SECONDS,
 };
-use crate::state::TokenGrant;
-use crate::upstream::{Unusable, Upstream};
+use crate::state::{Ctx, TokenGrant};
+use crate::upstream::{LinkHolder, Unusable, Upstream};
 
 /// Media type of FHIR JSON.
 const FHIR_JSON: &str = "application/fhir+json";
@@ -60,6 +63,12 @@ pub(crate) async fn search_type(
         Err(response) => return *response,
     };
     let raw = raw.unwrap_or_default();
+    if let Some(upstream) = &ctx.sandbox.upstream {
+        let holder = holder(&ctx, reach.launch);
+        if let Some(path) = upstream.handed_out(holder, Some(ty.name), &raw) {
+            return relay_search(&ctx, &headers, upstream, &path, holder).await;
+        }
+    }
     let query = match search::parse(ty, &raw, ctx.profile) {
         Ok(query) => query,
         Err(message) => return outcome(StatusCode::BAD_REQUEST, "not-supported", &message),
@@ -115,7 +124,8 @@ pub(crate) async fn search_type(
             ty.name,
             upstream_query(&raw, ty, &query, compartment)
         );
-        return relay_search(&ctx, &headers, upstream, &path).await;
+        let holder = holder(&ctx, reach.launch);
+        return relay_search(&ctx, &headers, upstream, &path, holder).await;
     }
     let foreign_origin = ctx.sandbox.foreign_next_origin.as_deref();
     let next_links = match simulation {
@@ -145,8 +155,17 @@ pub(crate) async fn search_type(
     } else {
         Vec::new()
     };
-    let bundle = searchset(&ctx.fhir_base(), &query, &matches, &included, next_links);
-    fhir_json(StatusCode::OK, bundle.to_string())
+    let mut bundle = searchset(&ctx.fhir_base(), &query, &matches, &included, next_links);
+    let withheld = screen(&ctx, &headers, &mut bundle);
+    with_withheld(fhir_json(StatusCode::OK, bundle.to_string()), withheld)
+}
+
+/// Who a paging link handed out in answer to this token belongs to.
+fn holder(ctx: &Ctx, launch: Option<(u64, Option<Simulation>)>) -> LinkHolder {
+    LinkHolder {
+        profile: ctx.profile.name,
+        family: launch.map(|(family, _)| family),
+    }
 }
 
 /// The simulated `429 Too Many Requests` (RFC 6585 §4) with `Retry-After` (RFC 9110 §10.2.3).
@@ -225,39 +244,65 @@ fn refusal(
     resource: &Value,
     owner: Option<&str>,
 ) -> Option<Response> {
+    out_of_reach(reach, ty, resource, owner).map(|why| forbidden(&why))
+}
+
+/// Why the token does not reach `resource`, owned by `owner`, if it does not: the one rule
+/// for reads and for the entries of every search answer, relayed or the store's own.
+fn out_of_reach(
+    reach: &Reach,
+    ty: &'static Type,
+    resource: &Value,
+    owner: Option<&str>,
+) -> Option<String> {
     if let Some(patient) = reach.compartment.as_deref() {
         if ty.patient_path.is_some() && owner != Some(patient) {
-            return Some(forbidden(
-                "The access token's patient/ scopes reach only the patient in context.",
-            ));
+            return Some(
+                "The access token's patient/ scopes reach only the patient in context.".into(),
+            );
         }
     }
     (!search::satisfies(ty, resource, &reach.restrictions)).then(|| {
-        forbidden(&format!(
+        format!(
             "The access token's scopes allow reading {} only where: {}.",
             ty.name,
             describe(&reach.restrictions)
-        ))
+        )
     })
 }
 
 /// `GET {base}?{query}` in upstream mode: where servers such as HAPI put their paging links
-/// (`?_getpages=…`). The token must be valid; the entries are screened like a search's.
+/// (`?_getpages=…`). The token must be valid and the link one this sandbox handed out to its
+/// family; the entries are screened like a search's.
 pub(crate) async fn search_base(
     State(ctx): State<Ctx>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    if ctx.profile.secured {
-        if let Err(response) = authenticate(&ctx, &headers) {
-            return *response;
+    let family = if ctx.profile.secured {
+        match authenticate(&ctx, &headers) {
+            Ok(grant) => Some(grant.family),
+            Err(response) => return *response,
         }
-    }
+    } else {
+        None
+    };
     let Some(upstream) = &ctx.sandbox.upstream else {
         return not_supported().await;
     };
-    let path = format!("?{}", raw.unwrap_or_default());
-    relay_search(&ctx, &headers, upstream, &path).await
+    let holder = LinkHolder {
+        profile: ctx.profile.name,
+        family,
+    };
+    match upstream.handed_out(holder, None, &raw.unwrap_or_default()) {
+        Some(path) => relay_search(&ctx, &headers, upstream, &path, holder).await,
+        None => outcome(
+            StatusCode::BAD_REQUEST,
+            "not-supported",
+            "This server answers a search on its base only for the paging links it handed out \
+             to this access token; search a resource type instead.",
+        ),
+    }
 }
 
 /// The query relayed upstream: the app's, with `_count` capped as the profile caps it, and
@@ -290,40 +335,90 @@ fn upstream_query(raw: &str, ty: &Type, query: &Query, compartment: Option<&str>
     relayed.finish()
 }
 
-/// Relays a search upstream and screens the Bundle it answers.
-async fn relay_search(ctx: &Ctx, headers: &HeaderMap, upstream: &Upstream, path: &str) -> Response {
-    let (status, mut bundle) = match upstream.get(path, &ctx.fhir_base()).await {
+/// Relays a search upstream, remembers the paging links of its answer as handed out to
+/// `holder`, and screens its entries.
+async fn relay_search(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    upstream: &Upstream,
+    path: &str,
+    holder: LinkHolder,
+) -> Response {
+    let base = ctx.fhir_base();
+    let (status, mut bundle) = match upstream.get(path, &base).await {
         Ok(answer) => answer,
         Err(unusable) => return bad_gateway(&unusable),
     };
+    let mut withheld = Vec::new();
     if status.is_success() {
-        screen(ctx, headers, &mut bundle);
+        upstream.hand_out_links(&bundle, &base, holder);
+        withheld = screen(ctx, headers, &mut bundle);
     }
-    fhir_json(status, bundle.to_string())
+    with_withheld(fhir_json(status, bundle.to_string()), withheld)
 }
 
-/// Removes the entries the token may not see: of a type it may not search (matches) or read
-/// (`_include`d resources), outside the patient in context, or outside v2 restrictions.
-/// The upstream's `total` is left as it said.
-fn screen(ctx: &Ctx, headers: &HeaderMap, bundle: &mut Value) {
+/// Removes the entries the token may not see, from the store's own answers and relayed ones
+/// alike: of a type it may not search (matches) or read (`_include`d resources), outside the
+/// patient in context, or outside v2 restrictions. Says what it removed and why. A page
+/// emptied this way keeps its paging links, so later pages are still reached; its `total`
+/// goes, since it counted what the token may not see.
+fn screen(ctx: &Ctx, headers: &HeaderMap, bundle: &mut Value) -> Vec<Withheld> {
     let Some(entries) = bundle.get_mut("entry").and_then(Value::as_array_mut) else {
-        return;
+        return Vec::new();
     };
+    let mut withheld = Vec::new();
     entries.retain(|entry| {
         let resource = &entry["resource"];
-        let permission = if entry["search"]["mode"] == "include" {
-            Permissions::READ
-        } else {
-            Permissions::SEARCH
-        };
-        let ty = resource["resourceType"]
-            .as_str()
-            .and_then(|name| served_type(ctx.profile, name).ok());
-        ty.and_then(|ty| Some((ty, reach(ctx, headers, ty, permission).ok()?)))
-            .is_some_and(|(ty, reach)| {
-                refusal(&reach, ty, resource, compartment_owner(resource)).is_none()
-            })
+        let why = why_withheld(ctx, headers, entry);
+        if let Some(reason) = why.clone() {
+            let name = resource["resourceType"]
+                .as_str()
+                .unwrap_or("(no resourceType)");
+            let id = resource["id"].as_str().unwrap_or("(no id)");
+            withheld.push(Withheld {
+                resource: format!("{name}/{id}"),
+                reason,
+            });
+        }
+        why.is_none()
     });
+    if !withheld.is_empty() {
+        if let Some(fields) = bundle.as_object_mut() {
+            fields.remove("total");
+        }
+    }
+    withheld
+}
+
+/// Why the token may not see the resource of a search answer's `entry`, if it may not.
+fn why_withheld(ctx: &Ctx, headers: &HeaderMap, entry: &Value) -> Option<String> {
+    let resource = &entry["resource"];
+    let permission = if entry["search"]["mode"] == "include" {
+        Permissions::READ
+    } else {
+        Permissions::SEARCH
+    };
+    let name = resource["resourceType"].as_str().unwrap_or_default();
+    let Ok(ty) = served_type(ctx.profile, name) else {
+        return Some(format!(
+            "\"{name}\" is not a resource type this server serves."
+        ));
+    };
+    match reach(ctx, headers, ty, permission) {
+        Ok(reach) => out_of_reach(&reach, ty, resource, compartment_owner(resource)),
+        Err(_) => Some(format!(
+            "The access token's scopes do not allow {} {name} resources.",
+            verb(permission)
+        )),
+    }
+}
+
+/// The response, carrying what was withheld from it for the request log.
+fn with_withheld(mut response: Response, withheld: Vec<Withheld>) -> Response {
+    if !withheld.is_empty() {
+        response.extensions_mut().insert(WithheldEntries(withheld));
+    }
+    response
 }
 
 /// Relays a read upstream; the resource must be of the type asked for and within reach.
@@ -411,13 +506,9 @@ fn reach(
         restrictions,
     }) = grant.scope.access(ty.name, permission)
     else {
-        let verb = if permission == Permissions::READ {
-            "reading"
-        } else {
-            "searching"
-        };
         return Err(Box::new(forbidden(&format!(
-            "The access token's scopes do not allow {verb} {} resources.",
+            "The access token's scopes do not allow {} {} resources.",
+            verb(permission),
             ty.name
         ))));
     };
@@ -443,6 +534,15 @@ fn reach(
             .is_some(),
         launch: Some((grant.family, grant.options.simulation)),
     })
+}
+
+/// How a permission reads in a refusal.
+fn verb(permission: Permissions) -> &'static str {
+    if permission == Permissions::READ {
+        "reading"
+    } else {
+        "searching"
+    }
 }
 
 /// The Medications the page's MedicationRequests reference (`_include`), each once.

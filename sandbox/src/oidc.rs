@@ -22,11 +22,12 @@ use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::data::clinician;
 use crate::discovery::json_response;
-use crate::profile::Ctx;
 use crate::random::secret;
 use crate::scope::{Scope, ScopeSet};
 use crate::simulate::Simulation;
+use crate::state::Ctx;
 use crate::state::TokenGrant;
 use crate::user;
 
@@ -112,11 +113,11 @@ pub(crate) fn id_token(ctx: &Ctx, scope: &ScopeSet, grant: &TokenGrant) -> Strin
         .unwrap_or_default();
     let mut claims = json!({
         "iss": ctx.issuer(),
-        "sub": user::SUBJECT,
+        "sub": clinician::SUBJECT,
         "aud": grant.client_id,
         "iat": now,
         "exp": now + ID_TOKEN_LIFETIME_SECS,
-        "name": user::NAME,
+        "name": clinician::NAME,
     });
     let simulation = grant.options.simulation;
     if simulation == Some(Simulation::IdTokenWithoutName) {

@@ -12,10 +12,7 @@
 //! | `no-cors` | `/no-cors/fhir` | FHIR responses carry no CORS headers (discovery, metadata and token do); no `authorize-post`, revocation or OpenID Connect |
 //! | `open` | `/open/fhir` | no authorization at all: no auth server, no smart-configuration, no security in metadata; every FHIR request is answered |
 
-use std::sync::Arc;
 use std::time::Duration;
-
-use crate::state::Sandbox;
 
 /// The tenant segment of `oracle-like` URLs.
 pub(crate) const TENANT: &str = "ec2458f2-1e24-41c8-b71b-0e701af7583d";
@@ -181,70 +178,6 @@ impl Profile {
             Some(tenant) => format!("/{}/{tenant}", self.name),
             None => format!("/{}", self.name),
         }
-    }
-}
-
-/// What a handler of one profile needs: the sandbox and which profile it serves.
-#[derive(Debug, Clone)]
-pub(crate) struct Ctx {
-    /// The running sandbox.
-    pub(crate) sandbox: Arc<Sandbox>,
-    /// The profile this handler belongs to.
-    pub(crate) profile: &'static Profile,
-}
-
-impl Ctx {
-    fn root(&self) -> String {
-        format!("{}{}", self.sandbox.ehr_origin, self.profile.prefix())
-    }
-
-    /// The FHIR base URL, also the `iss` and the expected `aud`.
-    pub(crate) fn fhir_base(&self) -> String {
-        fhir_base(&self.sandbox.ehr_origin, self.profile)
-    }
-
-    /// The `issuer` of the smart-configuration (and of id_tokens).
-    pub(crate) fn issuer(&self) -> String {
-        format!("{}{}", self.root(), self.issuer_path())
-    }
-
-    /// The issuer's path below the profile prefix: `/fhir`, `/auth` or `/oauth2`.
-    pub(crate) fn issuer_path(&self) -> &'static str {
-        match (self.profile.distinct_issuer, self.profile.tenant) {
-            (false, _) => "/fhir",
-            (true, Some(_)) => "/auth",
-            (true, None) => "/oauth2",
-        }
-    }
-
-    /// The revocation endpoint (RFC 7009).
-    pub(crate) fn revocation_endpoint(&self) -> String {
-        format!("{}/auth/revoke", self.root())
-    }
-
-    /// The JSON Web Key Set with the id_token signing key (RFC 7517).
-    pub(crate) fn jwks_uri(&self) -> String {
-        format!("{}/auth/jwks", self.root())
-    }
-
-    /// The authorization endpoint.
-    pub(crate) fn authorize_endpoint(&self) -> String {
-        format!("{}/auth/authorize", self.root())
-    }
-
-    /// Where the consent form posts.
-    pub(crate) fn decision_endpoint(&self) -> String {
-        format!("{}/decision", self.authorize_endpoint())
-    }
-
-    /// The token endpoint.
-    pub(crate) fn token_endpoint(&self) -> String {
-        format!("{}/auth/token", self.root())
-    }
-
-    /// The SMART style document.
-    pub(crate) fn style_url(&self) -> String {
-        format!("{}/smart-style.json", self.root())
     }
 }
 

@@ -2,6 +2,9 @@
 //! [`crate::Running::requests`] to check what an app sent (grant types, bearer tokens, which
 //! resources it searched) and what the sandbox answered, without trusting the app's own account.
 //!
+//! A FHIR search answer whose entries the token may not see names each one withheld and why
+//! (the same screening in upstream mode and on the sandbox's own data).
+//!
 //! Form-encoded requests (token, revocation, authorization POSTs) are small, so their fields
 //! and JSON answers are kept whole; other bodies (FHIR Bundles) are left alone.
 
@@ -41,7 +44,22 @@ pub struct LoggedRequest {
     /// The answer's body when the request was form-encoded and the answer is JSON (what the
     /// token endpoint issued, or the error it gave).
     pub answer: Option<Value>,
+    /// The entries of a search answer the token may not see, removed from it.
+    pub withheld: Vec<Withheld>,
 }
+
+/// One resource removed from an answer because the token may not see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withheld {
+    /// `{resourceType}/{id}`.
+    pub resource: String,
+    /// Why, as a 403 for it would say.
+    pub reason: String,
+}
+
+/// What a handler withheld from its answer, handed to the log as a response extension.
+#[derive(Debug, Clone)]
+pub(crate) struct WithheldEntries(pub(crate) Vec<Withheld>);
 
 impl LoggedRequest {
     /// The path and query, as the request named them (`/reference/fhir/Condition?patient=x`).
@@ -106,6 +124,7 @@ pub(crate) async fn record(
         form: Vec::new(),
         status: 0,
         answer: None,
+        withheld: Vec::new(),
     };
     let form = is_form(request.headers());
     let request = if form {
@@ -120,6 +139,9 @@ pub(crate) async fn record(
     };
     let response = next.run(request).await;
     entry.status = response.status().as_u16();
+    if let Some(WithheldEntries(withheld)) = response.extensions().get() {
+        entry.withheld.clone_from(withheld);
+    }
     let response = if form {
         let (parts, body) = response.into_parts();
         let Ok(bytes) = to_bytes(body, MAX_BODY).await else {

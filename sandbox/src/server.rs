@@ -16,12 +16,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::data::{PatientSummary, Store};
-use crate::profile::{CorsStyle, Ctx, PROFILES};
+use crate::options::{Options, CLIENT_ID};
+use crate::profile::{CorsStyle, PROFILES};
 use crate::request_log::{self, LoggedRequest, RequestLog};
 use crate::simulate::LaunchOptions;
-use crate::state::{Client, Lifetimes, Sandbox};
+use crate::state::{Client, Ctx, Lifetimes, Sandbox};
 use crate::upstream::Upstream;
-use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user, Options, CLIENT_ID};
+use crate::{auth, capability, cors, discovery, ehr, fhir, html, oidc, user};
 
 /// How long [`Running::shutdown`] waits for open connections before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::data::is_fhir_id;
 use crate::data::{PatientSummary, Store};
-use crate::ehr::is_fhir_id;
+use crate::options::ExtraServer;
+use crate::profile::{fhir_base, Profile};
 use crate::random::secret;
 use crate::scope::ScopeSet;
 use crate::simulate::LaunchOptions;
@@ -83,7 +85,7 @@ pub(crate) struct Sandbox {
     /// The FHIR server answering instead of `data` (upstream mode).
     pub(crate) upstream: Option<Upstream>,
     /// Servers outside the sandbox that `config.json` lists too.
-    pub(crate) extra_servers: Vec<crate::ExtraServer>,
+    pub(crate) extra_servers: Vec<ExtraServer>,
     /// The app's request deadline written into `config.json`, if any.
     pub(crate) request_timeout_seconds: Option<u32>,
     grants: Mutex<Grants>,
@@ -146,6 +148,70 @@ impl Sandbox {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         grants.prune(Instant::now());
         grants
+    }
+}
+
+/// What a handler of one profile needs: the sandbox and which profile it serves.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    /// The running sandbox.
+    pub(crate) sandbox: Arc<Sandbox>,
+    /// The profile this handler belongs to.
+    pub(crate) profile: &'static Profile,
+}
+
+impl Ctx {
+    fn root(&self) -> String {
+        format!("{}{}", self.sandbox.ehr_origin, self.profile.prefix())
+    }
+
+    /// The FHIR base URL, also the `iss` and the expected `aud`.
+    pub(crate) fn fhir_base(&self) -> String {
+        fhir_base(&self.sandbox.ehr_origin, self.profile)
+    }
+
+    /// The `issuer` of the smart-configuration (and of id_tokens).
+    pub(crate) fn issuer(&self) -> String {
+        format!("{}{}", self.root(), self.issuer_path())
+    }
+
+    /// The issuer's path below the profile prefix: `/fhir`, `/auth` or `/oauth2`.
+    pub(crate) fn issuer_path(&self) -> &'static str {
+        match (self.profile.distinct_issuer, self.profile.tenant) {
+            (false, _) => "/fhir",
+            (true, Some(_)) => "/auth",
+            (true, None) => "/oauth2",
+        }
+    }
+
+    /// The revocation endpoint (RFC 7009).
+    pub(crate) fn revocation_endpoint(&self) -> String {
+        format!("{}/auth/revoke", self.root())
+    }
+
+    /// The JSON Web Key Set with the id_token signing key (RFC 7517).
+    pub(crate) fn jwks_uri(&self) -> String {
+        format!("{}/auth/jwks", self.root())
+    }
+
+    /// The authorization endpoint.
+    pub(crate) fn authorize_endpoint(&self) -> String {
+        format!("{}/auth/authorize", self.root())
+    }
+
+    /// Where the consent form posts.
+    pub(crate) fn decision_endpoint(&self) -> String {
+        format!("{}/decision", self.authorize_endpoint())
+    }
+
+    /// The token endpoint.
+    pub(crate) fn token_endpoint(&self) -> String {
+        format!("{}/auth/token", self.root())
+    }
+
+    /// The SMART style document.
+    pub(crate) fn style_url(&self) -> String {
+        format!("{}/smart-style.json", self.root())
     }
 }
 

@@ -10,9 +10,17 @@
 //! the base of the profile that relayed it, so the app never learns the upstream's address and
 //! its `next` links come back through the sandbox's checks.
 //!
+//! Paging links are relayed by provenance: the parameters of an upstream's `next` link are its
+//! own business (`_getpages` on HAPI, `_cursor` on helios-hfs, `_page_token`…), so the sandbox
+//! does not judge them by its own search rules. It remembers each link it handed out, for the
+//! profile and token family it handed it to, and relays exactly those; any other query still
+//! meets the sandbox's strict search parser, so no parameter can be smuggled upstream.
+//!
 //! Only `http://` upstreams: the sandbox has no TLS client.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::http::{header, StatusCode};
 use axum::response::Response;
@@ -28,6 +36,8 @@ const PATIENT_LIST_COUNT: usize = 100;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Long enough for a big page from a slow public server.
 const TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a handed-out paging link stays usable: a long reading session, not forever.
+const LINK_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// The FHIR server a sandbox stands in front of.
 #[derive(Debug)]
@@ -35,6 +45,40 @@ pub(crate) struct Upstream {
     /// The base URL without a trailing `/`.
     base: String,
     client: reqwest::Client,
+    /// The paging links handed out, with the upstream path each stands for.
+    links: Mutex<HashMap<LinkKey, (String, Instant)>>,
+}
+
+/// Who a paging link was handed to: a profile, and on a secured one the token family (so a
+/// link works with the token that got it, or one refreshed from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct LinkHolder {
+    /// The profile that relayed the answer.
+    pub(crate) profile: &'static str,
+    /// The token family, `None` on an open profile.
+    pub(crate) family: Option<u64>,
+}
+
+/// A handed-out link as it comes back: its holder, the resource type segment (`None` for a
+/// link on the base itself, as HAPI's `?_getpages=`) and its decoded query parameters, so
+/// that a client re-encoding the URL still finds it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct LinkKey {
+    holder: LinkHolder,
+    resource_type: Option<String>,
+    params: Vec<(String, String)>,
+}
+
+impl LinkKey {
+    fn new(holder: LinkHolder, resource_type: Option<&str>, query: &str) -> LinkKey {
+        LinkKey {
+            holder,
+            resource_type: resource_type.map(str::to_owned),
+            params: url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+        }
+    }
 }
 
 /// Why the upstream gave no usable answer, in words for an OperationOutcome or a page.
@@ -76,6 +120,7 @@ impl Upstream {
         Ok(Upstream {
             base: url.as_str().trim_end_matches('/').to_string(),
             client,
+            links: Mutex::default(),
         })
     }
 
@@ -149,6 +194,55 @@ impl Upstream {
             ))),
         }
     }
+
+    /// Remembers the paging links (every `link` but `self`) of `bundle`, an answer already
+    /// rewritten to `own_base`, as handed out to `holder`. Links elsewhere are left for the
+    /// app to refuse.
+    pub(crate) fn hand_out_links(&self, bundle: &Value, own_base: &str, holder: LinkHolder) {
+        let links = bundle["link"].as_array().into_iter().flatten();
+        let paging = links.filter(|link| link["relation"] != "self");
+        let handed: Vec<(LinkKey, String)> = paging
+            .filter_map(|link| link["url"].as_str()?.strip_prefix(own_base))
+            .filter_map(|rest| {
+                let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+                let resource_type = match path {
+                    "" => None,
+                    path => Some(path.strip_prefix('/')?),
+                };
+                if resource_type.is_some_and(|ty| ty.contains('/')) {
+                    return None;
+                }
+                let upstream_path = rest.strip_prefix('/').unwrap_or(rest).to_owned();
+                Some((LinkKey::new(holder, resource_type, query), upstream_path))
+            })
+            .collect();
+        let now = Instant::now();
+        let mut links = self.lock_links();
+        links.retain(|_, (_, expires)| *expires > now);
+        for (key, path) in handed {
+            links.insert(key, (path, now + LINK_LIFETIME));
+        }
+    }
+
+    /// The upstream path of the paging link `{own base}/{resource_type}?{query}` (or
+    /// `{own base}?{query}`) if it was handed out to `holder` and is still usable.
+    pub(crate) fn handed_out(
+        &self,
+        holder: LinkHolder,
+        resource_type: Option<&str>,
+        query: &str,
+    ) -> Option<String> {
+        let key = LinkKey::new(holder, resource_type, query);
+        let links = self.lock_links();
+        let (path, expires) = links.get(&key)?;
+        (*expires > Instant::now()).then(|| path.clone())
+    }
+
+    fn lock_links(&self) -> std::sync::MutexGuard<'_, HashMap<LinkKey, (String, Instant)>> {
+        self.links
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// Replaces `from` at the start of every string in `value` by `to`, where `from` is the whole
@@ -198,6 +292,43 @@ mod tests {
                 }],
                 "other": ["http://localhost:9000/reference/fhir", "http://up/fhir2/Patient/p", "see http://up/fhir"],
             })
+        );
+    }
+
+    #[test]
+    fn a_paging_link_is_known_only_to_its_holder_however_its_query_is_encoded() {
+        let upstream = Upstream::new("http://up/fhir").expect("an upstream");
+        let holder = LinkHolder {
+            profile: "reference",
+            family: Some(1),
+        };
+        let own = "http://localhost:9000/reference/fhir";
+        let bundle = json!({ "link": [
+            { "relation": "self", "url": format!("{own}/Observation?code=a") },
+            { "relation": "next", "url": format!("{own}/Observation?_cursor=a%2Fb%3D&code=x|y") },
+        ]});
+        upstream.hand_out_links(&bundle, own, holder);
+        let reencoded = "_cursor=a/b%3D&code=x%7Cy";
+        assert_eq!(
+            upstream.handed_out(holder, Some("Observation"), reencoded),
+            Some("Observation?_cursor=a%2Fb%3D&code=x|y".to_string())
+        );
+        let other_family = LinkHolder {
+            family: Some(2),
+            ..holder
+        };
+        assert_eq!(
+            upstream.handed_out(other_family, Some("Observation"), reencoded),
+            None
+        );
+        assert_eq!(
+            upstream.handed_out(holder, Some("Condition"), reencoded),
+            None
+        );
+        assert_eq!(upstream.handed_out(holder, None, reencoded), None);
+        assert_eq!(
+            upstream.handed_out(holder, Some("Observation"), "code=a"),
+            None
         );
     }
 

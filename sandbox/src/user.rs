@@ -6,20 +6,11 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::{json, Value};
 
+use crate::data::clinician::{practitioner, PRACTITIONER_ID};
 use crate::fhir::{authenticate, fhir_json, forbidden, outcome};
-use crate::profile::Ctx;
 use crate::scope::{Permissions, Scope};
-
-/// The Practitioner id of the signed-in clinician.
-pub(crate) const PRACTITIONER_ID: &str = "ada-okafor";
-
-/// The id_token `sub`: stable across launches and sessions.
-pub(crate) const SUBJECT: &str = "clinician-ada-okafor";
-
-/// The clinician's name as the id_token's `name` claim.
-pub(crate) const NAME: &str = "Dr. Ada Okafor";
+use crate::state::Ctx;
 
 /// The `fhirUser` claim: relative (`Practitioner/{id}`) on most profiles, an absolute URL
 /// on `epic-like`, as Epic sends it.
@@ -30,24 +21,6 @@ pub(crate) fn fhir_user(ctx: &Ctx) -> String {
     } else {
         relative
     }
-}
-
-/// The clinician's Practitioner resource: what the store serves on every profile (searched
-/// and read like any resource) and what the `fhirUser` read returns.
-pub(crate) fn practitioner() -> Value {
-    json!({
-        "resourceType": "Practitioner",
-        "id": PRACTITIONER_ID,
-        "active": true,
-        "name": [{
-            "use": "official",
-            "text": NAME,
-            "family": "Okafor",
-            "given": ["Ada"],
-            "prefix": ["Dr."],
-        }],
-        "telecom": [{ "system": "email", "value": "ada.okafor@sandbox.invalid", "use": "work" }],
-    })
 }
 
 /// `GET {base}/Practitioner/{id}`: readable with a token whose `fhirUser` scope names this

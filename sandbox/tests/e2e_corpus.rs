@@ -2,9 +2,10 @@
 //! (`../shared/corpus/synthea/` beside the workspace, as `--data` would), and the summary of
 //! three of its patients (one written by an older Synthea, with STU3 leftovers) must show the
 //! headline facts a clinician reads in the bundles (`tests/corpus/*.json` at the workspace
-//! root), on the `reference` profile (vital signs searched per code) and on `epic-like` (the
-//! whole category read). Also: a launch for a patient the server does not hold ends on one
-//! page naming the patient and the server. Run with `cargo xtask test`.
+//! root), on the `reference` profile (vital signs searched per code; the older-format patient's
+//! vital signs, categorised under the pre-R4 system, withheld by its narrowed grant) and on
+//! `epic-like` (the whole category read). Also: a launch for a patient the server does not
+//! hold ends on one page naming the patient and the server. Run with `cargo xtask test`.
 
 mod e2e_support;
 
@@ -35,6 +36,11 @@ struct Headlines {
     name: &'static str,
     problems: &'static [&'static str],
     blood_pressure: &'static str,
+    /// Its Observations name their category under the pre-R4 system
+    /// (`http://hl7.org/fhir/observation-category`), which the grant Bedside asks for on
+    /// `reference` (v2 scopes narrowed to R4's `vital-signs` and `laboratory`) does not reach:
+    /// the sandbox withholds them there, as it does in front of a real server.
+    older_categories: bool,
     medications: &'static [&'static str],
     vaccine: &'static str,
 }
@@ -49,6 +55,7 @@ const PATIENTS: [Headlines; 3] = [
         name: "kristie",
         problems: &["Hypertension", "Hyperlipidemia", "Epilepsy"],
         blood_pressure: "169/111 mmHg",
+        older_categories: false,
         medications: &[
             "Simvistatin 10 MG",
             "dose 1 \u{b7} once a day",
@@ -63,6 +70,7 @@ const PATIENTS: [Headlines; 3] = [
         name: "brenda",
         problems: &["Prediabetes", "Body mass index 30+ - obesity (finding)"],
         blood_pressure: "106/82 mmHg",
+        older_categories: true,
         medications: &["No current medications recorded."],
         vaccine: "latest 21 Jan 2019",
     },
@@ -72,6 +80,7 @@ const PATIENTS: [Headlines; 3] = [
         name: "dedra",
         problems: &[],
         blood_pressure: "104/87 mmHg",
+        older_categories: false,
         medications: &["Naproxen sodium 220 MG Oral Tablet"],
         vaccine: "latest 29 Jul 2020",
     },
@@ -118,8 +127,16 @@ async fn check_summary(harness: &Harness, patient: &Headlines, profile: &str) {
             "{context}: medications: {medications}"
         );
     }
-    let bp = harness.text_of("[data-testid=blood-pressure]").await;
-    assert!(bp.contains(patient.blood_pressure), "{context}: {bp}");
+    if patient.older_categories && profile == "reference" {
+        let vitals = &texts[3];
+        assert!(
+            !vitals.contains(patient.blood_pressure),
+            "{context}: a vital sign outside the grant was served: {vitals}"
+        );
+    } else {
+        let bp = harness.text_of("[data-testid=blood-pressure]").await;
+        assert!(bp.contains(patient.blood_pressure), "{context}: {bp}");
+    }
     let immunizations = &texts[5];
     assert!(
         immunizations.contains(patient.vaccine),

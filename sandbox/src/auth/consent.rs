@@ -10,10 +10,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{redirect_with_code, redirect_with_error};
+use super::redirect::{redirect_with_code, redirect_with_error};
 use crate::html::{self, escape};
 use crate::params::Params;
-use crate::profile::Ctx;
+use crate::state::Ctx;
 use crate::state::{AuthorizationRequest, LaunchContext};
 
 /// The sandbox's one account.

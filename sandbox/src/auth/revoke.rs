@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::params::{is_form, Params};
-use crate::profile::Ctx;
+use crate::state::Ctx;
 use crate::state::RevokeError;
 
 /// `POST revoke`.

@@ -17,9 +17,9 @@ use sha2::{Digest, Sha256};
 
 use crate::oidc;
 use crate::params::{is_form, Params};
-use crate::profile::Ctx;
 use crate::scope::{Scope, ScopeSet};
 use crate::simulate::{Simulation, SHORT_ACCESS_LIFETIME};
+use crate::state::Ctx;
 use crate::state::{Grants, TokenGrant};
 
 /// An RFC 6749 §5.2 error.

@@ -28,6 +28,7 @@
 
 mod build;
 mod clinical;
+pub(crate) mod clinician;
 mod codes;
 mod edge;
 pub(crate) mod load;
@@ -45,20 +46,14 @@ use serde_json::Value;
 
 pub(crate) use store::{compartment_owner, Store};
 pub(crate) use summary::summarize;
+pub use summary::PatientSummary;
 
-/// A patient as a list or a banner shows it, derived from the Patient resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatientSummary {
-    /// The Patient resource id.
-    pub id: String,
-    /// The name as the app banner should show it: given names, then family name.
-    pub display_name: String,
-    /// `Patient.birthDate`, when recorded.
-    pub birth_date: Option<String>,
-    /// `Patient.gender`, when recorded.
-    pub gender: Option<String>,
-    /// The medical record number (identifier of type `MR`), when recorded.
-    pub mrn: Option<String>,
+/// FHIR R4 `id`: 1 to 64 of `[A-Za-z0-9\-\.]`.
+pub(crate) fn is_fhir_id(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 /// The generated resources of `resource_type` in the compartment of `patient_id`.

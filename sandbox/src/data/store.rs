@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::{clinical, patients, summary, PatientSummary};
+use super::clinician::practitioner;
+use super::summary::{self, PatientSummary};
+use super::{clinical, patients};
 
 /// Resources by type, in the order they were added, with an index by id.
 #[derive(Debug, Clone, Default)]
@@ -95,7 +97,7 @@ impl Store {
         Store {
             seed,
             entries,
-            shared: Record::from_resources(vec![crate::user::practitioner()]),
+            shared: Record::from_resources(vec![practitioner()]),
         }
     }
 
@@ -237,7 +239,7 @@ pub(crate) fn compartment_owner(resource: &Value) -> Option<&str> {
 
 /// The patient a resource of a served type belongs to, by its compartment reference.
 fn patient_of(resource: &Value) -> Option<&str> {
-    let ty = crate::search::registry::type_named(type_of(resource)?)?;
+    let ty = crate::registry::type_named(type_of(resource)?)?;
     let path = ty.patient_path.filter(|p| *p != "id")?;
     resource
         .get(path)?

@@ -3,7 +3,20 @@
 
 use serde_json::Value;
 
-use super::PatientSummary;
+/// A patient as a list or a banner shows it, derived from the Patient resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientSummary {
+    /// The Patient resource id.
+    pub id: String,
+    /// The name as the app banner should show it: given names, then family name.
+    pub display_name: String,
+    /// `Patient.birthDate`, when recorded.
+    pub birth_date: Option<String>,
+    /// `Patient.gender`, when recorded.
+    pub gender: Option<String>,
+    /// The medical record number (identifier of type `MR`), when recorded.
+    pub mrn: Option<String>,
+}
 
 /// Summarizes a Patient resource: the official (else first) name as "Given Family", falling
 /// back to its `text`, and the identifier whose type is `MR`.

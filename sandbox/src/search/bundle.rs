@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::Query;
+use super::query::Query;
 
 /// Where `next` links point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

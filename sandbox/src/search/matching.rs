@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::registry::{Kind, Param};
 use crate::dates::{self, Range};
+use crate::registry::{Kind, Param};
 
 /// A date prefix (FHIR R4 §3.1.1.4.4). `ap` is not supported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
