@@ -45,7 +45,7 @@ pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response
         name: profile.title.to_string(),
         client_id: sandbox.client.id.clone(),
         standalone: true,
-        redirect_uri: Some(own_redirect_uri(&sandbox.app_origin, profile.name)),
+        redirect_uri: Some(own_redirect_uri(&sandbox.app_base, profile.name)),
     });
     let extra = sandbox.extra_servers.iter().map(|server| Server {
         iss: server.iss.clone(),
@@ -55,12 +55,12 @@ pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response
         redirect_uri: server
             .redirect_name
             .as_ref()
-            .map(|name| own_redirect_uri(&sandbox.app_origin, name)),
+            .map(|name| own_redirect_uri(&sandbox.app_base, name)),
     });
     let config = Config {
         servers: profiles.chain(extra).collect(),
         other_servers: None,
-        redirect_uri: format!("{}/callback", sandbox.app_origin),
+        redirect_uri: format!("{}/callback", sandbox.app_base),
         request_timeout_seconds: sandbox.request_timeout_seconds,
     };
     let body = serde_json::to_string_pretty(&config).unwrap_or_default();
@@ -88,10 +88,9 @@ pub(crate) async fn serve(
             let kind = content_type(&file);
             let mut response = file_response(kind, bytes);
             if is_hashed(&file) {
-                response.headers_mut().insert(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static(IMMUTABLE),
-                );
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
             }
             return framed_only_by_the_ehr(&sandbox, response);
         }

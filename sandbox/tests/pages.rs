@@ -204,6 +204,49 @@ async fn hashed_app_files_are_cached_for_a_year_and_everything_else_is_revalidat
 }
 
 #[tokio::test]
+async fn an_app_served_elsewhere_is_launched_there_and_named_in_config_json() {
+    let app = "http://localhost:8443/bedside";
+    let sandbox = start_with(Options {
+        app_url: Some(format!("{app}/")),
+        ..Options::default()
+    })
+    .await;
+    let patient = &sandbox.patients()[0].id;
+    let launch = get(&format!(
+        "{}ehr/launch?patient={patient}&target=tab",
+        sandbox.ehr_page_url()
+    ))
+    .await;
+    let location = launch.headers()["location"].to_str().expect("ASCII");
+    assert!(
+        location.starts_with(&format!("{app}/launch?iss=")),
+        "{location}"
+    );
+    let config: Value = get(&format!("{}/config.json", sandbox.app_origin))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(config["redirect_uri"], format!("{app}/callback"));
+    assert_eq!(
+        config["servers"][0]["redirect_uri"],
+        format!("{app}/callback/reference")
+    );
+    let framing = get(&format!(
+        "{}ehr/launch?patient={patient}",
+        sandbox.ehr_page_url()
+    ))
+    .await;
+    let policy = framing.headers()["content-security-policy"]
+        .to_str()
+        .expect("ASCII");
+    assert!(
+        policy.contains("frame-src 'self' http://localhost:8443"),
+        "{policy}"
+    );
+}
+
+#[tokio::test]
 async fn the_ehr_page_shows_the_hostile_name_as_text() {
     let sandbox = start().await;
     let response = get(&sandbox.ehr_page_url()).await;

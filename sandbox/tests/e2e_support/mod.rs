@@ -42,12 +42,18 @@ pub struct Harness {
 
 /// A child process started in a process group of its own, ended with that whole group when
 /// the guard is dropped, so a panicking test leaves no chromedriver and no Chromium behind.
-struct ChildGuard(Child);
+pub struct ChildGuard(Child);
 
 impl ChildGuard {
-    fn spawn(command: &mut Command) -> std::io::Result<ChildGuard> {
+    /// Starts `command` in a process group of its own.
+    pub fn spawn(command: &mut Command) -> std::io::Result<ChildGuard> {
         use std::os::unix::process::CommandExt;
         command.process_group(0).spawn().map(ChildGuard)
+    }
+
+    /// How the process ended, if it has.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.0.try_wait().ok().flatten()
     }
 }
 
@@ -79,7 +85,7 @@ pub fn required_dist() -> PathBuf {
 
 /// A loopback port that was free a moment ago and that this process has not handed out
 /// before: two tests starting at once must not both give it to their chromedriver.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     static HANDED_OUT: Mutex<Option<HashSet<u16>>> = Mutex::new(None);
     loop {
         let port = TcpListener::bind("127.0.0.1:0")
@@ -104,7 +110,7 @@ async fn wait_until_webdriver_ready(port: u16, driver: &mut ChildGuard) {
         .expect("an HTTP client");
     let deadline = Instant::now() + WAIT;
     loop {
-        if let Ok(Some(exit)) = driver.0.try_wait() {
+        if let Some(exit) = driver.exited() {
             panic!("chromedriver exited before it was ready: {exit}");
         }
         let last = match http.get(&status_url).send().await {
