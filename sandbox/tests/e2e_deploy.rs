@@ -4,7 +4,8 @@
 //! port with its files in a temporary folder, and launches Bedside through it, built for the
 //! base path `/bedside/`, inside the sandbox EHR's iframe. Then every file the app loaded, and
 //! its routes, are fetched again from the page, as the browser asks for them, and their
-//! headers checked; and the access log must hold no authorization code.
+//! headers checked; and the access log must hold no authorization code. Last, through the
+//! sandbox itself: the callback page takes the hashed files from the browser's cache.
 
 mod e2e_support;
 
@@ -401,4 +402,40 @@ async fn the_guides_caddy_recipe_serves_bedside_under_a_base_path_with_every_hea
     let dir = site(&harness).await;
     let server = start_caddy(&dir, port, &harness.sandbox.ehr_origin);
     launch_through(harness, server, &format!("http://localhost:{port}"), &dir).await;
+}
+
+/// The callback document's entries for Trunk's hashed files: name and bytes over the network
+/// (`transferSize` is 0 for an answer from the browser's cache).
+const HASHED_TRANSFERS: &str = r#"
+return performance.getEntriesByType("resource")
+  .filter((e) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(new URL(e.name).pathname))
+  .map((e) => [new URL(e.name).pathname, e.transferSize]);
+"#;
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn the_callback_page_takes_the_code_the_launch_page_fetched_from_the_browser_cache() {
+    let harness = Harness::start().await;
+    let patient = harness.patient_named("Zoë");
+    harness.open_ehr_launch(&patient.id, "").await;
+    harness.section_text(SECTIONS[0]).await;
+    let entries: Vec<(String, f64)> = serde_json::from_value(
+        harness
+            .client
+            .execute(HASHED_TRANSFERS, vec![])
+            .await
+            .expect("the callback document's resource timing"),
+    )
+    .expect("pairs of path and size");
+    assert!(
+        entries.iter().any(|(path, _)| path.ends_with("_bg.wasm")),
+        "the callback page loaded no wasm: {entries:?}"
+    );
+    for (path, transferred) in entries {
+        assert_eq!(
+            transferred, 0.0,
+            "{path} was fetched again for the callback page"
+        );
+    }
+    harness.finish().await;
 }
