@@ -51,7 +51,8 @@ pub struct Browser {
     profile: PathBuf,
 }
 
-fn free_port() -> Result<u16, String> {
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> Result<u16, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())

@@ -3,8 +3,11 @@
 //! Starts the sandbox in-process serving the built app, then, for each run, three fresh
 //! headless Chromium browsers (WebDriver, DevTools network latency on every request): an EHR
 //! launch inside the EHR page's iframe, a standalone launch, and the 10,000-observation
-//! patient. Prints a table, writes JSON, and reports each budget as pass or miss without
-//! failing. BENCHMARKS.md explains every figure.
+//! patient. With `--comparator DIR` (the built fhirclient.js app of `xtask/comparator/`), each
+//! run also times a typical EHR launch in a tab and the 10,000-observation patient in that app,
+//! served beside Bedside on the app origin and sending Bedside's queries, alternating which of
+//! the two goes first, and prints Bedside/fhirclient ratios. Prints a table, writes JSON, and
+//! reports each budget as pass or miss without failing. BENCHMARKS.md explains every figure.
 
 mod browser;
 mod report;
@@ -13,16 +16,19 @@ mod sizes;
 mod waves;
 
 use report::{Report, Scenario};
-use std::path::PathBuf;
+use scenarios::App;
+use std::path::{Path, PathBuf};
 
 struct Args {
     runs: usize,
     delay_ms: u64,
     out: PathBuf,
     dist: PathBuf,
+    comparator: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: bedside-bench [--runs N] [--delay-ms D] [--out FILE] [--dist DIR]";
+const USAGE: &str =
+    "usage: bedside-bench [--runs N] [--delay-ms D] [--out FILE] [--dist DIR] [--comparator DIR]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -30,6 +36,7 @@ fn parse_args() -> Result<Args, String> {
         delay_ms: 50,
         out: PathBuf::from("target/bench.json"),
         dist: PathBuf::from("dist"),
+        comparator: None,
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
@@ -41,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--out" => args.out = PathBuf::from(value()?),
             "--dist" => args.dist = PathBuf::from(value()?),
+            "--comparator" => args.comparator = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
         }
     }
@@ -79,12 +87,30 @@ async fn bench(args: Args) -> Result<(), String> {
         ));
     }
     let first_load = sizes::measure(&args.dist)?;
-    let sandbox = sandbox::start(sandbox::Options {
+    let mut options = sandbox::Options {
         app_dir: Some(args.dist.clone()),
         ..sandbox::Options::default()
-    })
-    .await
-    .map_err(|e| format!("the sandbox did not start: {e}"))?;
+    };
+    if let Some(comparator) = &args.comparator {
+        // Both apps on one origin: the sandbox's CORS and client registration stay as they are,
+        // with the comparator's callback page registered beside Bedside's.
+        let both = std::env::temp_dir().join(format!("bedside-bench-app-{}", std::process::id()));
+        copy_dir(&args.dist, &both)?;
+        copy_dir(comparator, &both.join("comparator"))?;
+        options.app_dir = Some(both);
+        options.app_port = browser::free_port()?;
+        options.extra_redirect_uris = vec![format!(
+            "http://localhost:{}/comparator/callback.html",
+            options.app_port
+        )];
+    }
+    let staged = options
+        .app_dir
+        .clone()
+        .filter(|_| args.comparator.is_some());
+    let sandbox = sandbox::start(options)
+        .await
+        .map_err(|e| format!("the sandbox did not start: {e}"))?;
     let ehr_patient = patient(&sandbox, "Zoë")?;
     let standalone_patient = patient(&sandbox, "Ольга")?;
     let large = patient(&sandbox, "Maximilian")?;
@@ -96,6 +122,15 @@ async fn bench(args: Args) -> Result<(), String> {
     );
     let mut standalone = Scenario::new("standalone_launch", "(b) standalone launch");
     let mut large_patient = Scenario::new("large_patient", "(c) 10,000-observation patient");
+    let mut typical = Scenario::new("typical_tab_launch", "(d) typical EHR launch in a tab");
+    let mut typical_fhirclient = Scenario::comparator(
+        "fhirclient_typical_tab_launch",
+        "(d') the same launch: fhirclient.js app, Bedside's queries",
+    );
+    let mut large_fhirclient = Scenario::comparator(
+        "fhirclient_large_patient",
+        "(c') the 10,000-observation patient: fhirclient.js app, Bedside's queries",
+    );
     let outcome = async {
         for run in 1..=args.runs {
             eprintln!("bedside-bench: run {run} of {}", args.runs);
@@ -110,23 +145,60 @@ async fn bench(args: Args) -> Result<(), String> {
             browser.close().await;
             standalone.add(result?);
 
-            let browser = driver.browser(args.delay_ms).await?;
-            let result = scenarios::large_patient(&browser, &sandbox, &large).await;
-            browser.close().await;
-            large_patient.add(result?);
+            if args.comparator.is_none() {
+                let browser = driver.browser(args.delay_ms).await?;
+                let result = scenarios::large_patient(&browser, &sandbox, &large).await;
+                browser.close().await;
+                large_patient.add(result?);
+                continue;
+            }
+            // Which app goes first alternates, so a drift in the machine's load weighs on both.
+            let order = if run % 2 == 1 {
+                [App::Bedside, App::Fhirclient]
+            } else {
+                [App::Fhirclient, App::Bedside]
+            };
+            for app in order {
+                let browser = driver.browser(args.delay_ms).await?;
+                let result = scenarios::tab_launch(&browser, &sandbox, &ehr_patient, app).await;
+                browser.close().await;
+                match app {
+                    App::Bedside => typical.add(result?),
+                    App::Fhirclient => typical_fhirclient.add(result?),
+                }
+            }
+            for app in order {
+                let browser = driver.browser(args.delay_ms).await?;
+                let result = match app {
+                    App::Bedside => scenarios::large_patient(&browser, &sandbox, &large).await,
+                    App::Fhirclient => scenarios::tab_launch(&browser, &sandbox, &large, app).await,
+                };
+                browser.close().await;
+                match app {
+                    App::Bedside => large_patient.add(result?),
+                    App::Fhirclient => large_fhirclient.add(result?),
+                }
+            }
         }
         Ok::<(), String>(())
     }
     .await;
     driver.stop();
     sandbox.shutdown().await;
+    if let Some(staged) = staged {
+        let _ = std::fs::remove_dir_all(staged);
+    }
     outcome?;
+    let mut scenarios = vec![ehr, standalone, large_patient];
+    if args.comparator.is_some() {
+        scenarios.extend([typical, typical_fhirclient, large_fhirclient]);
+    }
 
     let report = Report {
         runs: args.runs,
         delay_ms: args.delay_ms,
         first_load,
-        scenarios: vec![ehr, standalone, large_patient],
+        scenarios,
     };
     println!("{}", report.table());
     if let Some(parent) = args.out.parent() {
@@ -135,5 +207,21 @@ async fn bench(args: Args) -> Result<(), String> {
     let json = serde_json::to_string_pretty(&report.to_json()).expect("JSON from values");
     std::fs::write(&args.out, json + "\n").map_err(|e| format!("{}: {e}", args.out.display()))?;
     println!("Written to {}", args.out.display());
+    Ok(())
+}
+
+/// Copies the files of `from` into `to`, folders included.
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+    }
     Ok(())
 }

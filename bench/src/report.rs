@@ -19,6 +19,8 @@ const LONGEST_TASK_BUDGET_MS: f64 = 100.0;
 pub struct Scenario {
     key: &'static str,
     title: &'static str,
+    /// Runs of the fhirclient.js comparator, which Bedside's budgets do not count.
+    comparator: bool,
     runs: Vec<Run>,
 }
 
@@ -28,7 +30,16 @@ impl Scenario {
         Scenario {
             key,
             title,
+            comparator: false,
             runs: Vec::new(),
+        }
+    }
+
+    /// A scenario of the fhirclient.js comparator, no runs yet.
+    pub fn comparator(key: &'static str, title: &'static str) -> Scenario {
+        Scenario {
+            comparator: true,
+            ..Scenario::new(key, title)
         }
     }
 
@@ -84,6 +95,26 @@ pub struct Report {
     pub scenarios: Vec<Scenario>,
 }
 
+/// Bedside against the fhirclient.js app sending the same queries: (figure, Bedside's
+/// scenario, the comparator's scenario).
+const COMPARISONS: [(&str, &str, &str); 3] = [
+    (
+        "launch URL → all sections",
+        "typical_tab_launch",
+        "fhirclient_typical_tab_launch",
+    ),
+    (
+        "token → all sections",
+        "large_patient",
+        "fhirclient_large_patient",
+    ),
+    (
+        "launch URL → all sections",
+        "large_patient",
+        "fhirclient_large_patient",
+    ),
+];
+
 /// A budget and whether it was met.
 struct Budget {
     name: &'static str,
@@ -93,11 +124,29 @@ struct Budget {
 }
 
 impl Report {
+    fn scenario(&self, key: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.key == key)
+    }
+
+    /// Each comparison measured: its figure, the two scenarios, and Bedside's median over the
+    /// comparator's.
+    fn ratios(&self) -> Vec<(&'static str, &Scenario, &Scenario, f64)> {
+        COMPARISONS
+            .iter()
+            .filter_map(|(figure, bedside, fhirclient)| {
+                let bedside = self.scenario(bedside)?;
+                let fhirclient = self.scenario(fhirclient)?;
+                let ratio =
+                    stats(&bedside.values_of(figure)).0 / stats(&fhirclient.values_of(figure)).0;
+                Some((*figure, bedside, fhirclient, ratio))
+            })
+            .collect()
+    }
+
     fn budgets(&self) -> Vec<Budget> {
         let gzip = self.first_load.total().gzip;
-        let mut wave_counts: Vec<usize> = self
-            .scenarios
-            .iter()
+        let bedside = || self.scenarios.iter().filter(|s| !s.comparator);
+        let mut wave_counts: Vec<usize> = bedside()
             .flat_map(|s| s.runs.iter().map(|run| run.waves.sizes.len()))
             .collect();
         wave_counts.sort_unstable();
@@ -108,12 +157,24 @@ impl Report {
             .find(|s| s.key == "large_patient")
             .map(|s| stats(&s.values_of("token → all sections")))
             .unwrap_or((f64::NAN, f64::NAN, f64::NAN));
-        let longest = self
-            .scenarios
-            .iter()
+        let longest = bedside()
             .flat_map(|s| s.values_of("longest task (0: none over 50 ms)"))
             .fold(0.0, f64::max);
-        vec![
+        let no_slower = self
+            .ratios()
+            .into_iter()
+            .take(2)
+            .map(|(figure, bedside, _, ratio)| Budget {
+                name: if bedside.key == "large_patient" {
+                    "10k patient, token → all sections: Bedside / fhirclient.js"
+                } else {
+                    "typical launch, launch URL → all sections: Bedside / fhirclient.js"
+                },
+                limit: "≤ 1.00".into(),
+                measured: format!("{ratio:.2} ({figure}, medians)"),
+                pass: ratio <= 1.0,
+            });
+        let mut budgets = vec![
             Budget {
                 name: "first load (html + js + wasm + css), gzip",
                 limit: format!("≤ {:.0} KB", FIRST_LOAD_GZIP_BUDGET as f64 / 1000.0),
@@ -146,7 +207,9 @@ impl Report {
                 },
                 pass: longest <= LONGEST_TASK_BUDGET_MS,
             },
-        ]
+        ];
+        budgets.extend(no_slower);
+        budgets
     }
 
     /// The human-readable table.
@@ -188,6 +251,22 @@ impl Report {
                 out,
                 "  requests per wave, + page follow-ups, per run: {}",
                 waves.join(" ")
+            );
+        }
+        let ratios = self.ratios();
+        if !ratios.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nBedside / fhirclient.js app sending the same queries (medians)"
+            );
+        }
+        for (figure, bedside, fhirclient, ratio) in ratios {
+            let _ = writeln!(
+                out,
+                "  {:<20} {figure:<28} {:>8.0} / {:>8.0} = {ratio:.2}",
+                bedside.key,
+                stats(&bedside.values_of(figure)).0,
+                stats(&fhirclient.values_of(figure)).0,
             );
         }
         let _ = writeln!(out, "\nBudgets (reported, never failing)");
@@ -240,6 +319,14 @@ impl Report {
                 json!({ "title": scenario.title, "figures_ms": figures, "waves": waves }),
             );
         }
+        let ratios: Vec<Value> = self
+            .ratios()
+            .into_iter()
+            .map(|(figure, bedside, fhirclient, ratio)| {
+                json!({ "figure": figure, "bedside": bedside.key,
+                        "fhirclient": fhirclient.key, "ratio": ratio })
+            })
+            .collect();
         let budgets: Vec<Value> = self
             .budgets()
             .into_iter()
@@ -252,6 +339,7 @@ impl Report {
             "delay_ms": self.delay_ms,
             "first_load_bytes": first_load,
             "scenarios": scenarios,
+            "bedside_over_fhirclient": ratios,
             "budgets": budgets,
         })
     }

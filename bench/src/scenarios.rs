@@ -52,11 +52,21 @@ return { origin: performance.timeOrigin, marks, resources,
   heap: performance.memory ? performance.memory.usedJSHeapSize : null, wasmMemory };
 "#;
 
+/// Whether the page set the mark `arguments[0]`, or shows a problem (Bedside's error page, or the
+/// comparator's failure).
 const STATUS: &str = r#"
-if (performance.getEntriesByName("bedside:all-sections").length > 0) return "done";
+if (performance.getEntriesByName(arguments[0]).length > 0) return "done";
+if (performance.getEntriesByName("comparator:failed").length > 0) return "problem: " + document.body.textContent;
 const problem = document.querySelector("[data-testid=error-message]");
 if (problem && !document.querySelector("[data-testid=summary]")) return "problem: " + problem.textContent;
 return "waiting";
+"#;
+
+/// Sends the page to `arguments[0]` and answers when it did (ms since the epoch).
+const NAVIGATE: &str = r#"
+const at = performance.timeOrigin + performance.now();
+location.href = arguments[0];
+return at;
 "#;
 
 /// Clicks the element `css` from a script and answers the click's time (ms since the epoch).
@@ -109,9 +119,10 @@ impl Snapshot {
             .ok_or_else(|| format!("the page set no {name} mark"))
     }
 
-    /// The app's own requests after the callback page started (fetches, not page resources).
-    fn requests_after_callback(&self) -> Result<Vec<Request>, String> {
-        let from = self.mark("bedside:callback")?;
+    /// The app's own requests after the callback page started (its mark `callback`): fetches,
+    /// not page resources.
+    fn requests_after(&self, callback: &str) -> Result<Vec<Request>, String> {
+        let from = self.mark(callback)?;
         Ok(self
             .resources
             .iter()
@@ -155,7 +166,7 @@ impl Snapshot {
             run.figures
                 .insert("wasm instantiated → first bedside mark", boot - end);
         }
-        let requests = self.requests_after_callback()?;
+        let requests = self.requests_after("bedside:callback")?;
         run.waves = waves::count(&requests);
         run.requests.clone_from(&requests);
         run.figures
@@ -167,10 +178,14 @@ impl Snapshot {
 }
 
 async fn wait_until_settled(browser: &Browser) -> Result<(), String> {
+    wait_until_marked(browser, "bedside:all-sections").await
+}
+
+async fn wait_until_marked(browser: &Browser, mark: &str) -> Result<(), String> {
     let deadline = Instant::now() + WAIT;
     loop {
         // Errors are expected while the document changes under the script; keep asking.
-        if let Ok(Value::String(status)) = browser.client.execute(STATUS, vec![]).await {
+        if let Ok(Value::String(status)) = browser.client.execute(STATUS, vec![json!(mark)]).await {
             if status == "done" {
                 return Ok(());
             }
@@ -179,7 +194,7 @@ async fn wait_until_settled(browser: &Browser) -> Result<(), String> {
             }
         }
         if Instant::now() > deadline {
-            return Err(format!("no bedside:all-sections mark within {WAIT:?}"));
+            return Err(format!("no {mark} mark within {WAIT:?}"));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -305,24 +320,135 @@ pub async fn large_patient(
     sandbox: &sandbox::Running,
     patient_id: &str,
 ) -> Result<Run, String> {
-    let url = format!(
-        "{}ehr/launch?patient={patient_id}&target=tab",
-        sandbox.ehr_page_url()
-    );
-    browser
-        .client
-        .goto(&url)
-        .await
-        .map_err(|e| format!("{url}: {e}"))?;
-    wait_until_settled(browser).await?;
+    let mut run = tab_launch(browser, sandbox, patient_id, App::Bedside).await?;
     let page = Snapshot::take(browser).await?;
-    let mut run = Run::default();
-    page.callback_figures(&mut run)?;
     if let Some(heap) = page.heap {
         run.figures.insert("JS heap used (MB)", heap / 1e6);
     }
     if let Some(memory) = page.wasm_memory {
         run.figures.insert("wasm linear memory (MB)", memory / 1e6);
     }
+    Ok(run)
+}
+
+/// The app an EHR launch in a tab opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum App {
+    /// Bedside, at the app origin's `/launch`.
+    Bedside,
+    /// The fhirclient.js comparator (`xtask/comparator/`), at `/comparator/launch.html`.
+    Fhirclient,
+}
+
+impl App {
+    /// The name of the app's performance mark `what` (`callback`, `token`, `all-sections`).
+    fn mark(self, what: &str) -> String {
+        match self {
+            App::Bedside => format!("bedside:{what}"),
+            App::Fhirclient => format!("comparator:{what}"),
+        }
+    }
+
+    /// The launch URL the EHR gave, for this app: the same `iss` and `launch`.
+    fn launch_url(self, ehr_launch_url: &str) -> String {
+        match self {
+            App::Bedside => ehr_launch_url.to_owned(),
+            App::Fhirclient => ehr_launch_url.replacen("/launch?", "/comparator/launch.html?", 1),
+        }
+    }
+}
+
+/// Asks the sandbox EHR for a launch of `patient_id` in a tab and answers the app's launch
+/// URL it redirects to (`{app}/launch?iss=…&launch=…`), without following it.
+async fn ehr_launch_url(sandbox: &sandbox::Running, patient_id: &str) -> Result<String, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = sandbox
+        .ehr_origin
+        .strip_prefix("http://")
+        .ok_or("the EHR origin is not http")?;
+    let port: u16 = host
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .ok_or("the EHR origin has no port")?;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .map_err(|e| format!("the EHR: {e}"))?;
+    let request =
+        format!("GET /ehr/launch?patient={patient_id}&target=tab HTTP/1.0\r\nHost: {host}\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|e| format!("the EHR: {e}"))?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .await
+        .map_err(|e| format!("the EHR: {e}"))?;
+    answer
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("location")
+                .then(|| value.trim().to_owned())
+        })
+        .ok_or_else(|| format!("the EHR launch answered no redirect: {answer}"))
+}
+
+/// An EHR launch in a tab of `app`, timed from the moment the browser is sent to the launch
+/// URL (a fresh browser: nothing cached) until the app has drawn every section.
+pub async fn tab_launch(
+    browser: &Browser,
+    sandbox: &sandbox::Running,
+    patient_id: &str,
+    app: App,
+) -> Result<Run, String> {
+    let url = app.launch_url(&ehr_launch_url(sandbox, patient_id).await?);
+    browser
+        .client
+        .goto("about:blank")
+        .await
+        .map_err(|e| format!("about:blank: {e}"))?;
+    let sent = browser
+        .client
+        .execute(NAVIGATE, vec![json!(url)])
+        .await
+        .map_err(|e| format!("{url}: {e}"))?
+        .as_f64()
+        .ok_or("navigating answered no time")?;
+    wait_until_marked(browser, &app.mark("all-sections")).await?;
+    let page = Snapshot::take(browser).await?;
+    let mut run = Run::default();
+    let all = page.mark(&app.mark("all-sections"))?;
+    match app {
+        App::Bedside => page.callback_figures(&mut run)?,
+        App::Fhirclient => {
+            let callback = page.mark(&app.mark("callback"))?;
+            let token = page.mark(&app.mark("token"))?;
+            run.figures.insert("callback → token", token - callback);
+            run.figures.insert("token → all sections", all - token);
+            run.figures
+                .insert("longest task (0: none over 50 ms)", page.longest_task());
+            let requests = page.requests_after(&app.mark("callback"))?;
+            run.waves = waves::count(&requests);
+            run.figures
+                .insert("requests after callback (count)", requests.len() as f64);
+            run.figures
+                .insert("waves after callback (count)", run.waves.sizes.len() as f64);
+            run.requests = requests;
+        }
+    }
+    run.figures
+        .insert("launch URL → all sections", page.origin + all - sent);
+    run.figures.insert(
+        "DOM elements",
+        browser
+            .client
+            .execute("return document.getElementsByTagName('*').length;", vec![])
+            .await
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(f64::NAN),
+    );
     Ok(run)
 }

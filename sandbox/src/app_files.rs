@@ -45,7 +45,7 @@ pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response
         name: profile.title.to_string(),
         client_id: sandbox.client.id.clone(),
         standalone: true,
-        redirect_uri: Some(own_redirect_uri(&sandbox.app_origin, profile.name)),
+        redirect_uri: Some(own_redirect_uri(&sandbox.app_base, profile.name)),
     });
     let extra = sandbox.extra_servers.iter().map(|server| Server {
         iss: server.iss.clone(),
@@ -55,12 +55,12 @@ pub(crate) async fn config_json(State(sandbox): State<Arc<Sandbox>>) -> Response
         redirect_uri: server
             .redirect_name
             .as_ref()
-            .map(|name| own_redirect_uri(&sandbox.app_origin, name)),
+            .map(|name| own_redirect_uri(&sandbox.app_base, name)),
     });
     let config = Config {
         servers: profiles.chain(extra).collect(),
         other_servers: None,
-        redirect_uri: format!("{}/callback", sandbox.app_origin),
+        redirect_uri: format!("{}/callback", sandbox.app_base),
         request_timeout_seconds: sandbox.request_timeout_seconds,
     };
     let body = serde_json::to_string_pretty(&config).unwrap_or_default();
@@ -86,7 +86,13 @@ pub(crate) async fn serve(
     if let Some(file) = resolve(dir, uri.path()).await {
         if let Ok(bytes) = tokio::fs::read(&file).await {
             let kind = content_type(&file);
-            return framed_only_by_the_ehr(&sandbox, file_response(kind, bytes));
+            let mut response = file_response(kind, bytes);
+            if is_hashed(&file) {
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+            }
+            return framed_only_by_the_ehr(&sandbox, response);
         }
     }
     match tokio::fs::read(dir.join("index.html")).await {
@@ -177,7 +183,26 @@ fn content_type(file: &Path) -> &'static str {
     }
 }
 
-// Every app response is revalidated: a rebuilt app must show at once in the demo and tests.
+/// `Cache-Control` of a file whose name carries a hash of its content: a new build gives it a
+/// new name, so the browser may keep it for a year without asking again (the callback page
+/// then compiles the wasm the launch page already fetched).
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether `file` is one of Trunk's content-hashed outputs (`bedside-<hash>.js`,
+/// `bedside-<hash>_bg.wasm`, `main-<hash>.css`): the last `-` of its stem is followed by at
+/// least 16 hex digits (and `_bg` for the wasm).
+fn is_hashed(file: &Path) -> bool {
+    let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else {
+        return false;
+    };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(name, hash)| {
+        !name.is_empty() && hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+// Everything else is revalidated (`index.html`, `config.json`, `boot.js`): a rebuilt app or a
+// new configuration must show at once.
 fn file_response(content_type: &'static str, bytes: Vec<u8>) -> Response {
     (
         [
@@ -210,6 +235,28 @@ mod tests {
         assert_eq!(percent_decode("%2e%2e").as_deref(), Some(".."));
         assert_eq!(percent_decode("%zz"), None);
         assert_eq!(percent_decode("%4"), None);
+    }
+
+    #[test]
+    fn only_names_with_a_content_hash_count_as_hashed() {
+        for hashed in [
+            "bedside-3f9a0c1d2e4b5a67.js",
+            "bedside-3f9a0c1d2e4b5a67_bg.wasm",
+            "main-0123456789abcdef0123.css",
+        ] {
+            assert!(is_hashed(Path::new(hashed)), "{hashed}");
+        }
+        for plain in [
+            "index.html",
+            "boot.js",
+            "config.json",
+            "unsupported.js",
+            "bedside-notahash00000000.js",
+            "-3f9a0c1d2e4b5a67.js",
+            "bedside-3f9a0c1d.js",
+        ] {
+            assert!(!is_hashed(Path::new(plain)), "{plain}");
+        }
     }
 
     #[tokio::test]

@@ -84,7 +84,7 @@ pub(crate) async fn home(
 <tbody>\n{rows}</tbody></table>\n\
 <p class=\"muted\">FHIR base <code id=\"fhir-base\">{base}</code> · app <code id=\"app-origin\">{app}</code> · synthetic data only.</p></main>",
         base = escape(&base),
-        app = escape(&sandbox.app_origin),
+        app = escape(&sandbox.app_base),
         picker = simulation_picker(chosen, &params),
     );
     let page = html::page("Sandbox EHR", &body)
@@ -207,7 +207,7 @@ pub(crate) async fn launch(
         sandbox
             .grants()
             .create_launch(profile.name, context, options, sandbox.lifetimes.launch);
-    let app_url = match Url::parse(&format!("{}/launch", sandbox.app_origin)) {
+    let app_url = match Url::parse(&format!("{}/launch", sandbox.app_base)) {
         Ok(mut url) => {
             url.query_pairs_mut()
                 .append_pair("iss", &fhir_base(&sandbox.ehr_origin, profile))
@@ -217,8 +217,8 @@ pub(crate) async fn launch(
         Err(_) => {
             return html::error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Bad app origin",
-                &sandbox.app_origin,
+                "Bad app URL",
+                &sandbox.app_base,
             )
         }
     };

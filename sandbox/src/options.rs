@@ -17,6 +17,12 @@ pub struct Options {
     pub app_port: u16,
     /// The built app (Trunk's `dist/`); without it the app origin serves only `config.json`.
     pub app_dir: Option<PathBuf>,
+    /// The app's base URL when a web server other than the sandbox serves it (e.g.
+    /// `http://localhost:8443/bedside/`, tests of docs/DEPLOYMENT.md's recipes): the EHR page
+    /// launches it there, its `callback` paths are the registered redirect URIs, its origin is
+    /// the one CORS allows, and the `config.json` the app origin serves names them. `None`:
+    /// the sandbox's own app origin.
+    pub app_url: Option<String>,
     /// Seed of the synthetic data: the same seed gives the same patients.
     pub seed: u64,
     /// Lifetime of access tokens (`expires_in`).
@@ -81,6 +87,7 @@ impl Default for Options {
             ehr_port: 0,
             app_port: 0,
             app_dir: None,
+            app_url: None,
             seed: 7,
             access_token_lifetime: Duration::from_secs(3600),
             code_lifetime: Duration::from_secs(60),

@@ -91,15 +91,16 @@ impl Running {
         format!("{}/", self.ehr_origin)
     }
 
-    /// The redirect URI registered for Bedside: `{app_origin}/callback`.
+    /// The redirect URI registered for Bedside: `{app_origin}/callback` (or below
+    /// `Options::app_url`).
     pub fn redirect_uri(&self) -> String {
-        format!("{}/callback", self.app_origin)
+        format!("{}/callback", self.sandbox.app_base)
     }
 
     /// The redirect URI registered for Bedside with one profile only, and the one the
     /// sandbox's `config.json` gives that profile's server: `{app_origin}/callback/{profile}`.
     pub fn redirect_uri_of(&self, profile: &str) -> String {
-        crate::state::own_redirect_uri(&self.app_origin, profile)
+        crate::state::own_redirect_uri(&self.sandbox.app_base, profile)
     }
 
     /// The synthetic patients this sandbox serves, in list order; none in upstream mode,
@@ -160,13 +161,17 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
     // would break CORS, redirect URI matching and storage.
     let ehr_origin = format!("http://localhost:{}", ehr_listener.local_addr()?.port());
     let app_origin = format!("http://localhost:{}", app_listener.local_addr()?.port());
-    let mut redirect_uris = vec![format!("{app_origin}/callback")];
+    let (app_base, app_served_from) = match &options.app_url {
+        Some(url) => app_elsewhere(url)?,
+        None => (app_origin.clone(), app_origin.clone()),
+    };
+    let mut redirect_uris = vec![format!("{app_base}/callback")];
     redirect_uris.extend(options.extra_redirect_uris.iter().cloned());
     let client = Client {
         id: CLIENT_ID.to_string(),
         name: "Bedside".to_string(),
         redirect_uris,
-        app_origin: app_origin.clone(),
+        app_base,
     };
     let lifetimes = Lifetimes {
         code: options.code_lifetime,
@@ -188,7 +193,7 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
     let mut patients = data.patient_summaries();
     let mut sandbox = Sandbox::new(
         ehr_origin.clone(),
-        app_origin.clone(),
+        app_served_from,
         options.app_dir.clone(),
         client,
         data.clone(),
@@ -228,6 +233,23 @@ pub async fn start(options: Options) -> std::io::Result<Running> {
         stop,
         tasks,
     })
+}
+
+/// `Options::app_url` as the app's base URL without its trailing slash, and its origin; an
+/// `InvalidInput` error unless it is an http(s) URL.
+fn app_elsewhere(url: &str) -> std::io::Result<(String, String)> {
+    let invalid = |why: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("app URL {url}: {why}"),
+        )
+    };
+    let parsed = url::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+        return Err(invalid("not an http(s) base URL without a query"));
+    }
+    let base = url.trim_end_matches('/').to_owned();
+    Ok((base, parsed.origin().ascii_serialization()))
 }
 
 /// Binds 127.0.0.1:`port`; the error names the port and its role.

@@ -23,27 +23,27 @@ pub(crate) struct Client {
     pub(crate) id: String,
     /// Shown on the consent page.
     pub(crate) name: String,
-    /// Redirect URIs registered with every profile: the shared `{app_origin}/callback` and
+    /// Redirect URIs registered with every profile: the shared `{app_base}/callback` and
     /// any given with `--redirect-uri`.
     pub(crate) redirect_uris: Vec<String>,
-    /// The app origin, under which each profile also registers `callback/{profile}`.
-    pub(crate) app_origin: String,
+    /// The app's base URL, under which each profile also registers `callback/{profile}`.
+    pub(crate) app_base: String,
 }
 
 impl Client {
-    /// The redirect URIs registered with `profile`: its own `{app_origin}/callback/{profile}`
+    /// The redirect URIs registered with `profile`: its own `{app_base}/callback/{profile}`
     /// (what the sandbox's `config.json` tells Bedside to use, one per server, the mix-up
     /// defence of RFC 9700 §4.4.2) and the shared ones.
     pub(crate) fn redirect_uris_of(&self, profile: &str) -> Vec<String> {
-        let mut uris = vec![own_redirect_uri(&self.app_origin, profile)];
+        let mut uris = vec![own_redirect_uri(&self.app_base, profile)];
         uris.extend(self.redirect_uris.iter().cloned());
         uris
     }
 }
 
-/// The redirect URI of the app for one profile: `{app_origin}/callback/{profile}`.
-pub(crate) fn own_redirect_uri(app_origin: &str, profile: &str) -> String {
-    format!("{app_origin}/callback/{profile}")
+/// The redirect URI of the app for one profile: `{app_base}/callback/{profile}`.
+pub(crate) fn own_redirect_uri(app_base: &str, profile: &str) -> String {
+    format!("{app_base}/callback/{profile}")
 }
 
 /// How long each kind of grant lives.
@@ -66,8 +66,12 @@ pub(crate) struct Lifetimes {
 pub(crate) struct Sandbox {
     /// `http://localhost:{ehr_port}`.
     pub(crate) ehr_origin: String,
-    /// `http://localhost:{app_port}`.
+    /// The origin the app runs on: `http://localhost:{app_port}`, or that of
+    /// `Options::app_url` (what CORS allows and the EHR page may frame).
     pub(crate) app_origin: String,
+    /// The app's base URL without its trailing slash: `app_origin`, or `Options::app_url`
+    /// (e.g. `http://localhost:8443/bedside`); `/launch` and `/callback` follow it.
+    pub(crate) app_base: String,
     /// The built app, if any.
     pub(crate) app_dir: Option<PathBuf>,
     /// The one registered client.
@@ -104,6 +108,7 @@ impl Sandbox {
     ) -> Sandbox {
         Sandbox {
             ehr_origin,
+            app_base: client.app_base.clone(),
             app_origin,
             app_dir,
             client,

