@@ -1,0 +1,33 @@
+//! The sandbox is held to the app's rule: no file, and no top-level module, of `sandbox/src`
+//! depends on itself through others (the check is the app's own, `tests/support/`).
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "../../tests/support/import_circles.rs"]
+mod import_circles;
+
+use import_circles::import_circles;
+use std::path::{Path, PathBuf};
+
+fn source_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn no_file_in_sandbox_src_depends_on_itself_through_other_files() {
+    let circles = import_circles(&source_root());
+    assert!(
+        circles.files.is_empty(),
+        "import circles between files:\n{}",
+        circles.files.join("\n")
+    );
+}
+
+#[test]
+fn no_top_level_module_in_sandbox_src_depends_on_itself_through_other_modules() {
+    let circles = import_circles(&source_root());
+    assert!(
+        circles.modules.is_empty(),
+        "import circles between top-level modules:\n{}",
+        circles.modules.join("\n")
+    );
+}
