@@ -15,6 +15,30 @@ pub const V3_ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 const HL7_CS: &str = "http://terminology.hl7.org/CodeSystem/";
 const IPS_ABSENT: &str = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips";
 
+/// `text` with its first letter capitalised, to open a sentence or a caption
+/// ("the patient record" → "The patient record", "laboratory" → "Laboratory").
+pub fn sentence_start(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A code with no words of its own, as a label: hyphens and underscores as spaces, a long
+/// code written in capitals in lower case (`WELLNESS` → "Wellness"; short ones such as `ICU`
+/// are kept, being acronyms), and the first letter capitalised (`on-hold` → "On hold").
+pub fn code_as_label(code: &str) -> String {
+    let words = code.trim().replace(['-', '_'], " ");
+    let shouting = words.chars().filter(|c| c.is_alphabetic()).count() > 4
+        && !words.chars().any(char::is_lowercase);
+    sentence_start(&if shouting {
+        words.to_lowercase()
+    } else {
+        words
+    })
+}
+
 /// The words for `code` in `system`: from the built-in table, else "code X (system name)".
 pub fn code_in_words(system: Option<&str>, code: &str) -> String {
     if let Some(words) = system.and_then(|system| known_words(system, code)) {
@@ -119,6 +143,22 @@ fn system_name(system: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_without_words_read_as_labels() {
+        assert_eq!(code_as_label("on-hold"), "On hold");
+        assert_eq!(code_as_label("not-done"), "Not done");
+        assert_eq!(code_as_label("ambulatory"), "Ambulatory");
+        assert_eq!(code_as_label("WELLNESS"), "Wellness");
+        assert_eq!(code_as_label("home_health"), "Home health");
+        assert_eq!(code_as_label(""), "");
+    }
+
+    #[test]
+    fn short_codes_in_capitals_are_kept_as_acronyms() {
+        assert_eq!(code_as_label("ICU"), "ICU");
+        assert_eq!(code_as_label("EMER"), "EMER");
+    }
 
     #[test]
     fn a_refusal_reason_reads_as_words() {

@@ -1,6 +1,7 @@
 //! OperationOutcome (FHIR R4 §2.38) and the typed ways a FHIR read can fail, each with the
 //! server's own explanation when it sent one.
 
+use super::code_words::sentence_start;
 use super::datatypes::{non_blank, CodeableConcept};
 use crate::http::{FailureKind, HttpResult};
 use crate::problem::UserFacing;
@@ -159,15 +160,6 @@ pub fn check_read(what: &str, origin: &str, result: HttpResult) -> Result<String
             server_says,
         },
     })
-}
-
-// "the patient record" → "The patient record", to open a sentence.
-fn sentence_start(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 fn with_server_words(sentence: String, server_says: &Option<String>) -> String {

@@ -2,9 +2,10 @@
 //! difference between "no known allergies" (the server says so) and "none recorded" (the
 //! server says nothing) kept, because a clinician acts differently on each.
 
-use super::status::{coded_status, status_label, verification_hides};
+use super::status::{coded_status, verification_hides};
 use super::status::{ALLERGY_CLINICAL, ALLERGY_VERIFICATION};
 use super::when::Recorded;
+use crate::fhir::code_words::code_as_label;
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::model::{parse_all, AllergyIntolerance, MalformedResource, Reaction};
 use crate::sort;
@@ -186,8 +187,8 @@ fn allergy_line(allergy: &AllergyIntolerance, clinical: Option<&str>) -> Allergy
             _ => None,
         },
         unconfirmed: verification == Some("unconfirmed"),
-        status: clinical.map(status_label),
-        kind: allergy.kind.as_deref().map(status_label),
+        status: clinical.map(code_as_label),
+        kind: allergy.kind.as_deref().map(code_as_label),
         reactions: allergy.reaction.iter().map(reaction_line).collect(),
         onset: Recorded::date_time(allergy.onset_date_time.as_deref()).text,
         recorded: Recorded::date_time(allergy.recorded_date.as_deref()).text,
@@ -211,7 +212,7 @@ fn reaction_line(reaction: &Reaction) -> ReactionLine {
             .severity
             .as_deref()
             .filter(|s| matches!(s.trim(), "mild" | "moderate" | "severe"))
-            .map(status_label),
+            .map(code_as_label),
     }
 }
 

@@ -1,9 +1,9 @@
 //! Encounters, most recent first: what kind of visit, its class (inpatient, ambulatory…), why,
 //! and when, as written.
 
-use super::status::{status_is_entered_in_error, status_label};
+use super::status::status_is_entered_in_error;
 use super::when::{sort_newest_first, Recorded};
-use crate::fhir::code_words::{code_in_words, known_words, V3_ACT_CODE};
+use crate::fhir::code_words::{code_as_label, code_in_words, known_words, V3_ACT_CODE};
 use crate::fhir::datatypes::{displays_joined, non_blank, CodeableConcept, Coding};
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, Encounter, MalformedResource};
@@ -66,7 +66,7 @@ pub fn build(resources: &[Value]) -> EncountersView {
                     .status
                     .as_deref()
                     .filter(|s| s.trim() != "finished")
-                    .map(status_label),
+                    .map(code_as_label),
             };
             (when.at, line)
         })
@@ -80,7 +80,8 @@ pub fn build(resources: &[Value]) -> EncountersView {
 
 // The class's display, else the words for the common v3 ActCode codes, else the code.
 // `Encounter.class` is bound to v3-ActCode (FHIR R4 §11.1); older servers write its codes
-// without the system, and some write codes of their own ("ambulatory"), shown as written.
+// without the system, and some write codes of their own ("ambulatory", "WELLNESS"), shown as
+// a label ("Ambulatory", "Wellness").
 fn class_label(class: &Coding) -> Option<String> {
     if let Some(display) = non_blank(class.display.as_deref()) {
         return Some(display);
@@ -88,7 +89,7 @@ fn class_label(class: &Coding) -> Option<String> {
     let code = non_blank(class.code.as_deref())?;
     Some(match non_blank(class.system.as_deref()) {
         Some(system) => code_in_words(Some(&system), &code),
-        None => known_words(V3_ACT_CODE, &code).map_or(code, str::to_owned),
+        None => known_words(V3_ACT_CODE, &code).map_or_else(|| code_as_label(&code), str::to_owned),
     })
 }
 
@@ -203,13 +204,15 @@ mod tests {
     }
 
     #[test]
-    fn a_class_without_a_system_reads_as_v3_act_code_words_or_as_written() {
+    fn a_class_without_a_system_reads_as_v3_act_code_words_or_as_a_label() {
         let view = build(&[
             encounter("a", None, json!({"class": {"code": "EMER"}})),
             encounter("b", None, json!({"class": {"code": "ambulatory"}})),
+            encounter("c", None, json!({"class": {"code": "WELLNESS"}})),
         ]);
         let classes: Vec<_> = view.encounters.iter().map(|e| e.class.clone()).collect();
         assert!(classes.contains(&Some("Emergency".into())), "{classes:?}");
-        assert!(classes.contains(&Some("ambulatory".into())), "{classes:?}");
+        assert!(classes.contains(&Some("Ambulatory".into())), "{classes:?}");
+        assert!(classes.contains(&Some("Wellness".into())), "{classes:?}");
     }
 }

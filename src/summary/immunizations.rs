@@ -1,8 +1,9 @@
 //! Immunizations grouped by vaccine (CVX code, else its name): the latest dose, how many doses
 //! were completed, and doses recorded as not given with the reason.
 
-use super::status::{status_is_entered_in_error, status_label};
+use super::status::status_is_entered_in_error;
 use super::when::{newest_first, sort_newest_first, Recorded};
+use crate::fhir::code_words::code_as_label;
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, Immunization, MalformedResource};
@@ -110,7 +111,7 @@ fn dose(immunization: &Immunization) -> Dose {
                 .not_given_reason()
                 .and_then(CodeableConcept::display),
         },
-        Some(other) => DoseStatus::Other(status_label(other)),
+        Some(other) => DoseStatus::Other(code_as_label(other)),
         None => DoseStatus::Other("Status not recorded".into()),
     };
     Dose {

@@ -10,6 +10,7 @@ use super::observations::{absent_text, components_text, loinc_codes, notable_sta
 use super::observations::{observation_is_void, observation_name, observation_time, value_text};
 use super::observations::{same_time_values, Excluded, ExclusionReason, Recency, TrendPoint};
 use super::when::ago;
+use crate::fhir::code_words::{code_as_label, sentence_start};
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::ObservationValue;
@@ -268,6 +269,7 @@ fn panels(reports: &[DiagnosticReport]) -> HashMap<&str, (usize, String)> {
 }
 
 // Servers often send the category as a bare code; "system|code" would be noise in a caption.
+// A caption starts with a capital whatever the server wrote ("laboratory" → "Laboratory").
 fn category_name(category: Option<&CodeableConcept>) -> String {
     let Some(category) = category else {
         return "Other results".into();
@@ -281,13 +283,13 @@ fn category_name(category: Option<&CodeableConcept>) -> String {
             .coding
             .iter()
             .find_map(|c| match c.code.as_deref() {
-                Some("laboratory") => Some("Laboratory".to_owned()),
-                Some(code) if !code.trim().is_empty() => Some(code.replace('-', " ")),
+                Some(code) if !code.trim().is_empty() => Some(code_as_label(code)),
                 _ => None,
             })
     };
     written
         .filter(|w| !w.trim().is_empty())
+        .map(|w| sentence_start(w.trim()))
         .or_else(coded)
         .unwrap_or_else(|| "Other results".into())
 }

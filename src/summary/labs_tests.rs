@@ -368,6 +368,18 @@ fn a_category_given_only_as_a_code_is_named_in_words_not_as_system_and_code() {
     assert_eq!(view.groups[0].name, "Laboratory");
 }
 
+#[test]
+fn a_category_written_in_lower_case_is_captioned_with_a_capital() {
+    let lower = json!({
+        "resourceType": "Observation", "id": "l1", "status": "final",
+        "category": [{"text": "laboratory"}],
+        "code": {"text": "Sodium"}, "effectiveDateTime": "2024-01-01",
+        "valueQuantity": {"value": 140, "unit": "mmol/L"}
+    });
+    let view = build(&[lower], FhirDateTime::parse("2024-02-01").unwrap());
+    assert_eq!(view.groups[0].name, "Laboratory");
+}
+
 // Issue 14's record: two metabolic panels drawn at the same minute, with different values.
 fn calcium(id: &str, value: f64, issued: &str) -> Value {
     with(

@@ -7,8 +7,9 @@
 //! same code). Anything less certain (similar text, different codes for the same drug) is shown
 //! twice: a duplicate line is safer than a hidden medication.
 
-use super::status::{status_is_entered_in_error, status_label};
+use super::status::status_is_entered_in_error;
 use super::when::{sort_newest_first, Recorded};
+use crate::fhir::code_words::code_as_label;
 use crate::fhir::datatypes::{non_blank, CodeableConcept};
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::dosage::Dosage;
@@ -184,7 +185,7 @@ fn entry<R: MedicationRecord>(record: &R, by_id: &HashMap<&str, &Medication>) ->
             id,
             source: R::SOURCE,
             name,
-            status: status.filter(|s| *s != "active").map(status_label),
+            status: status.filter(|s| *s != "active").map(code_as_label),
             do_not_perform: record.do_not_perform(),
             dosage: (!dosages.is_empty()).then(|| dosages.join("; ")),
             date: date.text,

@@ -3,6 +3,7 @@
 
 use super::when::Recorded;
 use crate::clinical_codes::LOINC;
+use crate::fhir::code_words::code_as_label;
 use crate::fhir::datatypes::{non_blank, CodeableConcept};
 use crate::fhir::date::{FhirDateTime, Precision};
 use crate::fhir::decimal::shown;
@@ -145,8 +146,7 @@ pub fn same_time_note(values: &[String]) -> Option<String> {
 /// for final, amended and corrected results and for a missing status.
 pub fn notable_status(observation: &Observation) -> Option<String> {
     let status = observation.status.as_deref()?.trim();
-    (!matches!(status, "final" | "amended" | "corrected"))
-        .then(|| super::status::status_label(status))
+    (!matches!(status, "final" | "amended" | "corrected")).then(|| code_as_label(status))
 }
 
 /// The observation's name, or "Unnamed observation".

@@ -1,9 +1,10 @@
 //! Problems: active, recurring and relapsed conditions first (latest onset first), resolved,
 //! inactive and remitted ones in a collapsed group, dates as precisely as written.
 
-use super::status::{coded_status, status_label, verification_hides};
+use super::status::{coded_status, verification_hides};
 use super::status::{CONDITION_CLINICAL, CONDITION_VERIFICATION};
 use super::when::{sort_newest_first, Recorded};
+use crate::fhir::code_words::code_as_label;
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, Condition, MalformedResource};
@@ -64,7 +65,7 @@ pub fn build(resources: &[Value]) -> ProblemsView {
             None => condition.has_abatement(),
         };
         let status = match clinical {
-            Some(code) => Some(status_label(code)),
+            Some(code) => Some(code_as_label(code)),
             None if is_past => Some("Resolved".into()),
             None => None,
         };
@@ -120,7 +121,7 @@ fn unsettled_verification(condition: &Condition) -> Option<String> {
         condition.verification_status.as_ref(),
         CONDITION_VERIFICATION,
     )?;
-    matches!(code, "unconfirmed" | "provisional" | "differential").then(|| status_label(code))
+    matches!(code, "unconfirmed" | "provisional" | "differential").then(|| code_as_label(code))
 }
 
 #[cfg(test)]

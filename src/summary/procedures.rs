@@ -1,8 +1,9 @@
 //! Procedures, most recent first: what was done, when (as written), why, and procedures
 //! recorded as not done with their reason.
 
-use super::status::{status_is_entered_in_error, status_label};
+use super::status::status_is_entered_in_error;
 use super::when::{sort_newest_first, Recorded};
+use crate::fhir::code_words::code_as_label;
 use crate::fhir::datatypes::{displays_joined, CodeableConcept};
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, MalformedResource, Procedure};
@@ -55,7 +56,7 @@ pub fn build(resources: &[Value]) -> ProceduresView {
                 status: procedure
                     .r4_status()
                     .filter(|s| s.trim() != "completed")
-                    .map(status_label),
+                    .map(code_as_label),
                 status_reason: procedure
                     .r4_status_reason()
                     .and_then(CodeableConcept::display),

@@ -43,16 +43,6 @@ pub fn verification_hides(verification: Option<&CodeableConcept>, system: &str) 
     )
 }
 
-/// A status code in words: `on-hold` → "On hold", `in-progress` → "In progress".
-pub fn status_label(code: &str) -> String {
-    let words = code.trim().replace('-', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,12 +95,5 @@ mod tests {
             ALLERGY_VERIFICATION
         ));
         assert!(!verification_hides(None, ALLERGY_VERIFICATION));
-    }
-
-    #[test]
-    fn status_codes_read_as_words() {
-        assert_eq!(status_label("on-hold"), "On hold");
-        assert_eq!(status_label("not-done"), "Not done");
-        assert_eq!(status_label(""), "");
     }
 }
