@@ -273,9 +273,12 @@ pub struct Quantity {
 }
 
 impl Quantity {
-    /// The unit to show: `unit`, else the code.
+    /// The unit to show: `unit`, else the code; a UCUM annotation is shown as its words
+    /// (`mL/min/{1.73_m2}` → "mL/min/1.73 m2").
     pub fn unit_text(&self) -> Option<String> {
-        non_blank(self.unit.as_deref()).or_else(|| non_blank(self.code.as_deref()))
+        non_blank(self.unit.as_deref())
+            .or_else(|| non_blank(self.code.as_deref()))
+            .map(|unit| without_annotation_marks(&unit))
     }
 
     /// e.g. `<5 mg/dL`; `None` without a value.
@@ -287,6 +290,19 @@ impl Quantity {
             None => format!("{comparator}{value}"),
         })
     }
+}
+
+// UCUM writes annotations in curly braces, with underscores for spaces; they carry no meaning
+// for the unit, only words for the reader, and servers (Synthea among them) copy the UCUM
+// code into `unit` as it is.
+fn without_annotation_marks(unit: &str) -> String {
+    if !unit.contains('{') {
+        return unit.to_owned();
+    }
+    unit.chars()
+        .filter(|c| !matches!(c, '{' | '}'))
+        .map(|c| if c == '_' { ' ' } else { c })
+        .collect()
 }
 
 /// A low and high bound, either of which may be missing.
@@ -389,5 +405,16 @@ mod tests {
             serde_json::from_str(r#"{"value":5.0,"comparator":"<","code":"mg/dL"}"#).unwrap();
         assert_eq!(quantity.display().as_deref(), Some("<5 mg/dL"));
         assert_eq!(Quantity::default().display(), None);
+    }
+
+    #[test]
+    fn a_ucum_annotation_in_the_unit_is_shown_as_words_without_its_braces() {
+        let egfr: Quantity = serde_json::from_str(
+            r#"{"value":138.9,"unit":"mL/min/{1.73_m2}","system":"http://unitsofmeasure.org","code":"mL/min/{1.73_m2}"}"#,
+        )
+        .unwrap();
+        assert_eq!(egfr.display().as_deref(), Some("138.9 mL/min/1.73 m2"));
+        let score: Quantity = serde_json::from_str(r#"{"value":3,"code":"{score}"}"#).unwrap();
+        assert_eq!(score.unit_text().as_deref(), Some("score"));
     }
 }
