@@ -201,8 +201,8 @@ async fn a_grant_without_the_older_category_system_says_vital_signs_may_have_bee
     })
     .await;
     let brenda = &PATIENTS[1];
-    let deny: String = url::form_urlencoded::byte_serialize(PRE_R4_VITALS_SCOPE.as_bytes())
-        .collect();
+    let deny: String =
+        url::form_urlencoded::byte_serialize(PRE_R4_VITALS_SCOPE.as_bytes()).collect();
     harness
         .open_ehr_launch(brenda.id, &format!("&profile=reference&deny={deny}"))
         .await;
