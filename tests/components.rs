@@ -6,6 +6,8 @@ use bedside::fhir::date::FhirDateTime;
 use bedside::sections::view::SectionView;
 use bedside::summary::chart::{ChartInput, ChartPoint};
 use bedside::summary::labs;
+use bedside::summary::listing::GrantReach;
+use bedside::summary::vitals;
 use bedside::ui::chart::TrendChart;
 use bedside::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use bedside::ui::sections::render;
@@ -200,7 +202,7 @@ async fn a_long_lab_table_renders_its_first_rows_until_more_is_asked_for() {
     let view_model = labs::build(&observations, now);
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        render(SectionView::Labs(view_model.clone()))
+        render(SectionView::Labs(view_model.clone()), GrantReach::Whole)
     });
     assert_eq!(all(&root, "[data-testid=lab-row]").len(), 20);
     let more: HtmlElement = one(&root, "button.more").unchecked_into();
@@ -213,4 +215,19 @@ async fn a_long_lab_table_renders_its_first_rows_until_more_is_asked_for() {
     settle().await;
     assert_eq!(all(&root, "[data-testid=lab-row]").len(), 45);
     assert!(root.query_selector("button.more").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_section_under_a_narrowed_grant_claims_no_empty_record() {
+    let now = FhirDateTime::parse("2024-06-01T00:00:00Z").unwrap();
+    let root = container();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        render(
+            SectionView::VitalSigns(vitals::build(&[], now)),
+            GrantReach::Narrowed,
+        )
+    });
+    let text = root.text_content().unwrap_or_default();
+    assert!(!text.contains("No vital signs recorded"), "{text}");
+    assert!(text.contains("the grant may have withheld some"), "{text}");
 }

@@ -238,4 +238,9 @@ async fn every_section_reads_the_same_through_helios_hfs_as_from_the_same_bundle
         local.len() * SECTIONS.len(),
         differences.join("\n\n")
     );
+    println!(
+        "{} of {} sections the same through helios-hfs as with --data",
+        local.len() * SECTIONS.len(),
+        local.len() * SECTIONS.len()
+    );
 }

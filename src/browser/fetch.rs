@@ -219,9 +219,10 @@ pub async fn load_section(
     // Reading the last page and building the view model are each a long piece of work on a
     // large record: a task of its own for each lets the browser paint and handle input.
     world::sleep(0).await;
+    let withheld = plan.narrowed_category.map(Notice::CategoryNarrowed);
     Ok(LoadedSection {
         view: SectionView::build(plan.section, &data.matches, &data.included, world::now()),
-        notices: data.notices,
+        notices: withheld.into_iter().chain(data.notices).collect(),
         incomplete: data.incomplete,
     })
 }

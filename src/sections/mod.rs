@@ -259,10 +259,15 @@ pub fn in_column(column: Column) -> impl Iterator<Item = Section> {
         .map(|spec| spec.section)
 }
 
-const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+/// FHIR R4's Observation category system.
+pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+/// The Observation category system before R4 (DSTU2, STU3), with the same codes, which older
+/// servers and Synthea still write.
+pub const PRE_R4_OBSERVATION_CATEGORY: &str = "http://hl7.org/fhir/observation-category";
 
 /// What a section reads, for scope planning and for checking the grant: its searches
-/// (narrowed to its Observation category) and the resources it reads by reference.
+/// (narrowed to its Observation category as R4 codes it, and as it was coded before R4) and
+/// the resources it reads by reference.
 pub fn data_needs(section: Section) -> Vec<DataNeed> {
     let spec = section.spec();
     spec.reads
@@ -273,7 +278,8 @@ pub fn data_needs(section: Section) -> Vec<DataNeed> {
                 resource_type,
                 "category",
                 &format!("{OBSERVATION_CATEGORY}|{category}"),
-            ),
+            )
+            .or_also(&format!("{PRE_R4_OBSERVATION_CATEGORY}|{category}")),
             _ => DataNeed::search(resource_type),
         })
         .collect()

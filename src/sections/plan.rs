@@ -106,6 +106,9 @@ pub struct SectionPlan {
     pub client: ClientWork,
     /// Each fallback, for the capability report.
     pub fallbacks: Vec<Fallback>,
+    /// The Observation category the grant reaches only as FHIR R4 codes it (set by
+    /// [`within_grant`]): the server may withhold records that code it another way.
+    pub narrowed_category: Option<&'static str>,
 }
 
 /// Why a section cannot be shown on this server.
@@ -197,6 +200,7 @@ pub fn plan_section(
             medication_lookup: None,
         },
         fallbacks: Vec::new(),
+        narrowed_category: None,
     };
     let unavailable = |reason| Unavailable { section, reason };
     let resource_type = section.resource_type();
@@ -342,15 +346,25 @@ pub fn medication_followups(lookup: MedicationLookup, references: &[&str]) -> Ve
 }
 
 /// Keeps only the searches the granted scopes cover; `None` when none is left, so the
-/// section shows "not shared by this launch" and sends nothing.
+/// section shows "not shared by this launch" and sends nothing. A section whose category the
+/// grant reaches only as R4 codes it is loaded, marked `narrowed_category`: a server
+/// enforcing a granular scope (SMART 2.2 "Finer-grained resource constraints") withholds the
+/// records an older system categorised, and the section must not claim they do not exist.
 pub fn within_grant(mut plan: SectionPlan, granted: &ScopeSet) -> Option<SectionPlan> {
     let needs = data_needs(plan.section);
-    plan.queries.retain(|query| {
+    let of_type = |resource_type: &'static str| {
         needs
             .iter()
-            .filter(|need| need.resource_type == query.resource_type)
-            .all(|need| coverage(granted, need) == Coverage::Shared)
-    });
+            .filter(move |need| need.resource_type == resource_type)
+            .map(|need| coverage(granted, need))
+    };
+    plan.queries
+        .retain(|query| of_type(query.resource_type).all(|covered| covered != Coverage::NotShared));
+    let narrowed = plan
+        .queries
+        .iter()
+        .any(|query| of_type(query.resource_type).any(|covered| covered == Coverage::Narrowed));
+    plan.narrowed_category = plan.section.observation_category().filter(|_| narrowed);
     let arranging = |query: &Query| {
         plan.section
             .spec()

@@ -407,3 +407,57 @@ fn a_list_section_keeps_2000_results_of_a_search_and_an_observation_section_2000
         assert_eq!(section.kept(), expected, "{section:?}");
     }
 }
+
+// Older servers and Synthea categorise Observations under the pre-R4 system
+// (`http://hl7.org/fhir/observation-category`, same codes); a server enforcing a scope that
+// names only R4's system withholds them, so Bedside asks for both.
+#[test]
+fn observation_sections_also_ask_for_their_category_as_coded_before_r4() {
+    for (section, category) in [
+        (Section::VitalSigns, "vital-signs"),
+        (Section::Labs, "laboratory"),
+    ] {
+        assert_eq!(
+            data_needs(section)[0].also,
+            vec![format!(
+                "http://hl7.org/fhir/observation-category|{category}"
+            )]
+        );
+    }
+}
+
+const R4_VITALS: &str =
+    "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
+const PRE_R4_VITALS: &str =
+    "patient/Observation.rs?category=http://hl7.org/fhir/observation-category|vital-signs";
+
+#[test]
+fn a_grant_naming_only_the_r4_category_system_loads_the_section_marked_narrowed() {
+    let plan = plan_section(&reference_server(), "p1", Section::VitalSigns).unwrap();
+    let narrowed = within_grant(plan, &granted(R4_VITALS)).unwrap();
+    assert_eq!(narrowed.narrowed_category, Some("vital-signs"));
+    assert!(!narrowed.queries.is_empty());
+}
+
+#[test]
+fn a_grant_naming_both_category_systems_or_none_leaves_the_section_whole() {
+    for grant in [
+        format!("{R4_VITALS} {PRE_R4_VITALS}"),
+        "patient/Observation.rs".to_owned(),
+    ] {
+        let plan = plan_section(&reference_server(), "p1", Section::VitalSigns).unwrap();
+        let whole = within_grant(plan, &granted(&grant)).unwrap();
+        assert_eq!(whole.narrowed_category, None, "{grant}");
+    }
+}
+
+#[test]
+fn a_narrowed_grant_of_another_section_does_not_mark_this_one() {
+    let plan = plan_section(&reference_server(), "p1", Section::Labs).unwrap();
+    let labs = within_grant(
+        plan,
+        &granted(&format!("patient/Observation.rs {R4_VITALS}")),
+    )
+    .unwrap();
+    assert_eq!(labs.narrowed_category, None);
+}

@@ -9,6 +9,7 @@ use crate::summary::allergies::{self, AllergiesView};
 use crate::summary::encounters::{self, EncountersView};
 use crate::summary::immunizations::{self, ImmunizationsView};
 use crate::summary::labs::{self, LabsView};
+use crate::summary::listing::GrantReach;
 use crate::summary::medications::{self, MedicationsView};
 use crate::summary::problems::{self, ProblemsView};
 use crate::summary::procedures::{self, ProceduresView};
@@ -100,6 +101,9 @@ pub enum Notice {
     },
     /// The `next` link pointed at another server, which is never sent the token.
     ForeignLink(String),
+    /// The grant reaches this Observation category only as FHIR R4 codes it, so the server
+    /// may have withheld records coded another way (`SectionPlan::narrowed_category`).
+    CategoryNarrowed(&'static str),
 }
 
 impl Notice {
@@ -126,6 +130,11 @@ impl Notice {
                 "The server's next page is at another address ({link}); Bedside did not follow \
                  it, so your access token stays with this server."
             ),
+            Notice::CategoryNarrowed(category) => format!(
+                "Records may have been withheld: access was granted only to observations in \
+                 the category \"{category}\" as coded in FHIR R4; records coded another way \
+                 (for example by older systems) are not shared."
+            ),
         }
     }
 }
@@ -139,6 +148,22 @@ pub struct LoadedSection {
     pub notices: Vec<Notice>,
     /// Searches cut short by a failed later page: what they read is shown, more exists.
     pub incomplete: Vec<Incomplete>,
+}
+
+impl LoadedSection {
+    /// Whether the grant may have kept records from the section, so that an empty list is
+    /// not claimed as an empty record.
+    pub fn reach(&self) -> GrantReach {
+        if self
+            .notices
+            .iter()
+            .any(|notice| matches!(notice, Notice::CategoryNarrowed(_)))
+        {
+            GrantReach::Narrowed
+        } else {
+            GrantReach::Whole
+        }
+    }
 }
 
 #[cfg(test)]
@@ -206,5 +231,35 @@ mod tests {
             .wording()
             .contains("https://other.example/fhir?page=2"));
         assert!(notice.wording().contains("did not follow"));
+    }
+
+    fn loaded(notices: Vec<Notice>) -> LoadedSection {
+        LoadedSection {
+            view: SectionView::build(Section::VitalSigns, &[], &[], now()),
+            notices,
+            incomplete: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_category_narrowed_grant_says_records_may_have_been_withheld_and_why() {
+        let wording = Notice::CategoryNarrowed("vital-signs").wording();
+        assert!(
+            wording.starts_with("Records may have been withheld"),
+            "{wording}"
+        );
+        assert!(
+            wording.contains("the category \"vital-signs\" as coded in FHIR R4"),
+            "{wording}"
+        );
+        assert!(wording.contains("records coded another way"), "{wording}");
+    }
+
+    #[test]
+    fn a_section_with_the_narrowed_notice_claims_no_empty_record() {
+        let narrowed = loaded(vec![Notice::CategoryNarrowed("vital-signs")]);
+        assert_eq!(narrowed.reach(), GrantReach::Narrowed);
+        let whole = loaded(vec![Notice::PagesLoop]);
+        assert_eq!(whole.reach(), GrantReach::Whole);
     }
 }

@@ -25,6 +25,11 @@ pub struct DataNeed {
     pub kind: NeedKind,
     /// A search restriction, e.g. `("category", "system|laboratory")`.
     pub filter: Option<(String, String)>,
+    /// Other values of the filter's parameter naming the same records another way (the same
+    /// category coded in an older code system). Granular scopes ask for them beside the
+    /// filter, so a server honouring them shares those records too; the search is covered
+    /// without them, but a grant without them may withhold such records.
+    pub also: Vec<String>,
 }
 
 impl DataNeed {
@@ -34,6 +39,7 @@ impl DataNeed {
             resource_type: resource_type.to_owned(),
             kind: NeedKind::Read,
             filter: None,
+            also: Vec::new(),
         }
     }
 
@@ -51,6 +57,12 @@ impl DataNeed {
             filter: Some((param.to_owned(), value.to_owned())),
             ..DataNeed::search(resource_type)
         }
+    }
+
+    /// The same need, with `value` as another spelling of its filter's value (see `also`).
+    pub fn or_also(mut self, value: &str) -> Self {
+        self.also.push(value.to_owned());
+        self
     }
 }
 
@@ -94,8 +106,11 @@ pub fn syntax_for(discovery: &Discovery) -> ScopeSyntax {
 
 /// The smallest scope set that covers the needs: context, identity, refresh, then one
 /// `patient/` scope per resource type in first-seen order. A type gets granular scopes only
-/// when every need of it carries a filter; one unrestricted need makes it plain. Read-only
-/// needs still ask for `rs`, the unit servers list in `scopes_supported`.
+/// when every need of it carries a filter; one unrestricted need makes it plain. A granular
+/// need asks for one scope per spelling of its filter (the filter, then `also`): SMART 2.2
+/// grants the union of the scopes, and a value list in one scope is not something servers
+/// must understand. Read-only needs still ask for `rs`, the unit servers list in
+/// `scopes_supported`.
 pub fn plan_scopes(request: &ScopeRequest) -> ScopeSet {
     let mut scopes = ScopeSet::default();
     scopes.insert(match request.launch {
@@ -120,12 +135,19 @@ pub fn plan_scopes(request: &ScopeRequest) -> ScopeSet {
                 .iter()
                 .filter(|other| other.resource_type == need.resource_type)
         };
-        let mut scope =
-            ResourceScope::read(Compartment::Patient, &need.resource_type, request.syntax);
-        if granular && of_type().all(|other| other.filter.is_some()) {
-            scope.query.extend(need.filter.clone());
+        let scope = ResourceScope::read(Compartment::Patient, &need.resource_type, request.syntax);
+        match &need.filter {
+            Some((param, value)) if granular && of_type().all(|other| other.filter.is_some()) => {
+                for value in std::iter::once(value).chain(&need.also) {
+                    let mut narrowed = scope.clone();
+                    narrowed.query.push((param.clone(), value.clone()));
+                    scopes.insert(Scope::Resource(narrowed));
+                }
+            }
+            _ => {
+                scopes.insert(Scope::Resource(scope));
+            }
         }
-        scopes.insert(Scope::Resource(scope));
     }
     scopes
 }
@@ -163,6 +185,9 @@ pub fn granted_vs_requested(requested: &ScopeSet, granted: &ScopeSet) -> ScopeDi
 pub enum Coverage {
     /// The grant covers it: fetch.
     Shared,
+    /// The grant covers the search, but not every spelling of its filter (a need's `also`):
+    /// fetch, knowing the server may withhold records that spell it another way.
+    Narrowed,
     /// Not granted: show the section as not shared and send no request.
     NotShared,
 }
@@ -174,21 +199,26 @@ impl Coverage {
 
 /// Does the grant cover this need for the patient in context?
 pub fn coverage(granted: &ScopeSet, need: &DataNeed) -> Coverage {
-    let covered = match need.kind {
+    let covered = |filter: Option<(&str, &str)>| match need.kind {
         NeedKind::Read => granted.allows_read(&need.resource_type),
         NeedKind::Search => {
-            let filter: Vec<(&str, &str)> = need
-                .filter
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.as_str()))
-                .collect();
-            granted.allows_search(&need.resource_type, &filter, Compartment::Patient)
+            granted.allows_search(&need.resource_type, filter.as_slice(), Compartment::Patient)
         }
     };
-    if covered {
-        Coverage::Shared
-    } else {
+    let filter = need
+        .filter
+        .as_ref()
+        .map(|(name, value)| (name.as_str(), value.as_str()));
+    if !covered(filter) {
         Coverage::NotShared
+    } else if filter.is_some_and(|(name, _)| {
+        need.also
+            .iter()
+            .any(|value| !covered(Some((name, value.as_str()))))
+    }) {
+        Coverage::Narrowed
+    } else {
+        Coverage::Shared
     }
 }
 

@@ -216,3 +216,84 @@ fn every_planned_scope_covers_its_own_needs() {
         assert_eq!(coverage(&planned, &need), Coverage::Shared, "{need:?}");
     }
 }
+
+// The same category coded in the system FHIR used before R4, which older servers still write.
+const PRE_R4_VITALS: &str = "http://hl7.org/fhir/observation-category|vital-signs";
+
+fn vitals_in_either_system() -> DataNeed {
+    DataNeed::search_where("Observation", "category", VITALS).or_also(PRE_R4_VITALS)
+}
+
+// SMART 2.2 §"Finer-grained resource constraints using search parameters": a granular scope
+// grants the resources its query matches, and scopes add up, so one scope per spelling lets
+// a server share records of either.
+#[test]
+fn a_granular_need_asks_for_one_scope_per_spelling_of_its_filter() {
+    let launch = ehr();
+    let needs = [vitals_in_either_system()];
+    assert_eq!(
+        plan_scopes(&request(&needs, &launch)).to_string(),
+        format!(
+            "launch patient/Observation.rs?category={VITALS} \
+             patient/Observation.rs?category={PRE_R4_VITALS}"
+        )
+    );
+}
+
+#[test]
+fn a_plain_scope_is_asked_for_once_whatever_the_spellings() {
+    let launch = ehr();
+    let needs = [vitals_in_either_system()];
+    let v1 = ScopeRequest {
+        syntax: ScopeSyntax::V1,
+        ..request(&needs, &launch)
+    };
+    assert_eq!(
+        plan_scopes(&v1).to_string(),
+        "launch patient/Observation.read"
+    );
+}
+
+#[test]
+fn a_grant_of_only_the_r4_spelling_narrows_the_need() {
+    let granted = set(&format!("patient/Observation.rs?category={VITALS}"));
+    assert_eq!(
+        coverage(&granted, &vitals_in_either_system()),
+        Coverage::Narrowed
+    );
+}
+
+#[test]
+fn a_grant_of_every_spelling_shares_the_need_whole() {
+    let both = set(&format!(
+        "patient/Observation.rs?category={VITALS} patient/Observation.rs?category={PRE_R4_VITALS}"
+    ));
+    assert_eq!(
+        coverage(&both, &vitals_in_either_system()),
+        Coverage::Shared
+    );
+}
+
+// A code without a system matches the code in any system (FHIR R4 §3.1.1.5.5, token search).
+#[test]
+fn an_unrestricted_or_code_only_grant_shares_the_need_whole() {
+    for grant in [
+        "patient/Observation.rs",
+        "patient/Observation.rs?category=vital-signs",
+    ] {
+        assert_eq!(
+            coverage(&set(grant), &vitals_in_either_system()),
+            Coverage::Shared,
+            "{grant}"
+        );
+    }
+}
+
+#[test]
+fn a_grant_of_only_the_older_spelling_does_not_share_the_need() {
+    let granted = set(&format!("patient/Observation.rs?category={PRE_R4_VITALS}"));
+    assert_eq!(
+        coverage(&granted, &vitals_in_either_system()),
+        Coverage::NotShared
+    );
+}

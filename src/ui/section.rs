@@ -53,7 +53,7 @@ pub fn SectionFrame(
                 }
                 let (count, content) = match &current {
                     SectionState::Loaded(loaded) => {
-                        (Some(loaded.view.count()), render(loaded.view.clone()))
+                        (Some(loaded.view.count()), render(loaded.view.clone(), loaded.reach()))
                     }
                     SectionState::Loading(progress) => (None, skeleton(*progress)),
                     SectionState::NotGranted => (None, view! {

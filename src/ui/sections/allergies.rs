@@ -2,17 +2,19 @@
 
 use super::parts::{meta, past_group, unreadable_notice};
 use crate::summary::allergies::{AllergiesView, AllergyLine, AllergyListState, Criticality};
-use crate::summary::listing::nothing_listed;
+use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use leptos::prelude::*;
 
-pub fn render(view_model: AllergiesView) -> AnyView {
+pub fn render(view_model: AllergiesView, reach: GrantReach) -> AnyView {
     let unreadable = view_model.unreadable.len();
     let headline = match view_model.state {
         AllergyListState::Listed => None,
-        // Nothing listed but records unread: no claim about what the chart holds.
-        AllergyListState::NoneActive | AllergyListState::NoneRecorded if unreadable > 0 => {
-            Some(nothing_listed("allergies", unreadable))
+        // Nothing listed but records unread or perhaps withheld: no claim about the chart.
+        AllergyListState::NoneActive | AllergyListState::NoneRecorded
+            if unreadable > 0 || reach == GrantReach::Narrowed =>
+        {
+            Some(nothing_listed("allergies", unreadable, reach))
         }
         AllergyListState::NoKnownAllergies => Some(view_model.no_known.join("; ")),
         AllergyListState::NoneActive => Some("No active allergies recorded.".to_owned()),

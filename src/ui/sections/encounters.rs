@@ -2,13 +2,13 @@
 
 use super::parts::{meta, unreadable_notice};
 use crate::summary::encounters::EncountersView;
-use crate::summary::listing::nothing_listed;
+use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::summary::procedures::ProceduresView;
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
-pub fn render_encounters(view_model: EncountersView) -> AnyView {
-    let empty = nothing_listed("encounters", view_model.unreadable.len());
+pub fn render_encounters(view_model: EncountersView, reach: GrantReach) -> AnyView {
+    let empty = nothing_listed("encounters", view_model.unreadable.len(), reach);
     let items: Vec<ListItem> = view_model
         .encounters
         .into_iter()
@@ -24,8 +24,8 @@ pub fn render_encounters(view_model: EncountersView) -> AnyView {
     body.into_any()
 }
 
-pub fn render_procedures(view_model: ProceduresView) -> AnyView {
-    let empty = nothing_listed("procedures", view_model.unreadable.len());
+pub fn render_procedures(view_model: ProceduresView, reach: GrantReach) -> AnyView {
+    let empty = nothing_listed("procedures", view_model.unreadable.len(), reach);
     let items: Vec<ListItem> = view_model
         .procedures
         .into_iter()

@@ -2,12 +2,12 @@
 
 use super::parts::{meta, unreadable_notice};
 use crate::summary::immunizations::{DoseStatus, ImmunizationsView, VaccineGroup};
-use crate::summary::listing::nothing_listed;
+use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
 
-pub fn render(view_model: ImmunizationsView) -> AnyView {
-    let empty = nothing_listed("immunizations", view_model.unreadable.len());
+pub fn render(view_model: ImmunizationsView, reach: GrantReach) -> AnyView {
+    let empty = nothing_listed("immunizations", view_model.unreadable.len(), reach);
     let items: Vec<ListItem> = view_model.vaccines.into_iter().map(item).collect();
     let body = view! {
         <PagedList items=items empty=empty />

@@ -4,17 +4,17 @@ use super::super::chart::TrendChart;
 use super::parts::unreadable_notice;
 use crate::summary::chart::{chart_points, ChartInput};
 use crate::summary::labs::{LabGroup, LabResult, LabsView};
-use crate::summary::listing::nothing_listed;
+use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::summary::observations::same_time_note;
 use crate::ui::paged::ShowMore;
 use leptos::prelude::*;
 
-pub fn render(view_model: LabsView) -> AnyView {
+pub fn render(view_model: LabsView, reach: GrantReach) -> AnyView {
     let unreadable = view_model.unreadable.len();
     let groups: Vec<AnyView> = view_model.groups.into_iter().map(group).collect();
     let body = view! {
         {if groups.is_empty() {
-            view! { <p class="muted">{nothing_listed("lab results", unreadable)}</p> }.into_any()
+            view! { <p class="muted">{nothing_listed("lab results", unreadable, reach)}</p> }.into_any()
         } else {
             groups.into_any()
         }}

@@ -1,13 +1,13 @@
 //! The medications list.
 
 use super::parts::{meta, past_group, unreadable_notice};
-use crate::summary::listing::nothing_listed;
+use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::summary::medications::{MedicationLine, MedicationSource, MedicationsView};
 use crate::ui::paged::{ListItem, PagedList, FIRST_PAGE};
 use leptos::prelude::*;
 
-pub fn render(view_model: MedicationsView) -> AnyView {
-    let empty = nothing_listed("current medications", view_model.unreadable.len());
+pub fn render(view_model: MedicationsView, reach: GrantReach) -> AnyView {
+    let empty = nothing_listed("current medications", view_model.unreadable.len(), reach);
     let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
     let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
     let body = view! {

@@ -11,18 +11,19 @@ mod problems;
 mod vitals;
 
 use crate::sections::view::SectionView;
+use crate::summary::listing::GrantReach;
 use leptos::prelude::*;
 
-/// Draws a section's view model.
-pub fn render(view: SectionView) -> AnyView {
+/// Draws a section's view model; `reach` decides whether an empty list may be claimed.
+pub fn render(view: SectionView, reach: GrantReach) -> AnyView {
     match view {
-        SectionView::Problems(view) => problems::render(view),
-        SectionView::Medications(view) => medications::render(view),
-        SectionView::Allergies(view) => allergies::render(view),
-        SectionView::Immunizations(view) => immunizations::render(view),
-        SectionView::VitalSigns(view) => vitals::render(view),
-        SectionView::Labs(view) => labs::render(view),
-        SectionView::Encounters(view) => encounters::render_encounters(view),
-        SectionView::Procedures(view) => encounters::render_procedures(view),
+        SectionView::Problems(view) => problems::render(view, reach),
+        SectionView::Medications(view) => medications::render(view, reach),
+        SectionView::Allergies(view) => allergies::render(view, reach),
+        SectionView::Immunizations(view) => immunizations::render(view, reach),
+        SectionView::VitalSigns(view) => vitals::render(view, reach),
+        SectionView::Labs(view) => labs::render(view, reach),
+        SectionView::Encounters(view) => encounters::render_encounters(view, reach),
+        SectionView::Procedures(view) => encounters::render_procedures(view, reach),
     }
 }

@@ -1,7 +1,7 @@
 //! The problems list, paged.
 
 use super::parts::{meta, past_group, unreadable_notice};
-use crate::summary::listing::nothing_listed;
+use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::summary::problems::{ProblemLine, ProblemsView};
 use crate::ui::paged::{ListItem, PagedList};
 use leptos::prelude::*;
@@ -10,8 +10,8 @@ use leptos::prelude::*;
 /// sending 90,000 Conditions) is drawn a page at a time, not all at once.
 const FIRST_PROBLEMS: usize = 100;
 
-pub fn render(view_model: ProblemsView) -> AnyView {
-    let empty = nothing_listed("current problems", view_model.unreadable.len());
+pub fn render(view_model: ProblemsView, reach: GrantReach) -> AnyView {
+    let empty = nothing_listed("current problems", view_model.unreadable.len(), reach);
     let current: Vec<ListItem> = view_model.current.into_iter().map(item).collect();
     let past: Vec<ListItem> = view_model.past.into_iter().map(item).collect();
     let body = view! {

@@ -3,12 +3,12 @@
 use super::super::chart::TrendChart;
 use super::parts::unreadable_notice;
 use crate::summary::chart::{chart_points, ChartInput};
-use crate::summary::listing::nothing_listed;
+use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::summary::observations::{same_time_note, TrendPoint};
 use crate::summary::vitals::{VitalReading, VitalsView};
 use leptos::prelude::*;
 
-pub fn render(view_model: VitalsView) -> AnyView {
+pub fn render(view_model: VitalsView, reach: GrantReach) -> AnyView {
     let series = view_model.series;
     let cards: Vec<AnyView> = view_model
         .latest
@@ -29,7 +29,7 @@ pub fn render(view_model: VitalsView) -> AnyView {
             <p class="headline" data-testid="blood-pressure">"Blood pressure "<strong>{bp}</strong></p>
         })}
         {if cards.is_empty() {
-            view! { <p class="muted">{nothing_listed("vital signs", unreadable)}</p> }.into_any()
+            view! { <p class="muted">{nothing_listed("vital signs", unreadable, reach)}</p> }.into_any()
         } else {
             view! { <div class="vital-cards">{cards}</div> }.into_any()
         }}
