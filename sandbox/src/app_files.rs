@@ -1,6 +1,7 @@
 //! The app origin: the built app directory with an SPA fallback (any GET path that is not a
 //! file gets `index.html`, so every per-server callback path `callback/{name}` serves the app
-//! too), and a `config.json` generated from the running sandbox (a
+//! too, and `launch` gets the light launch page `launch.html` where the build has one), and a
+//! `config.json` generated from the running sandbox (a
 //! `config.json` file in the directory is ignored).
 
 use std::path::{Path, PathBuf};
