@@ -385,6 +385,8 @@ fn check() -> Result<(), String> {
         "wasm32-unknown-unknown",
         "--lib",
         "--tests",
+        // The light launch page's module is a binary, and wasm-only.
+        "--bins",
         "--",
         "-D",
         "warnings",
