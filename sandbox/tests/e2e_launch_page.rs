@@ -142,3 +142,48 @@ async fn the_launch_page_prefetches_the_apps_module_and_wasm_for_the_callback_pa
     }
     harness.finish().await;
 }
+
+/// The paths of the resources the current document loaded.
+const LOADED_PATHS: &str = r#"
+return performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname);
+"#;
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_launch_the_light_page_cannot_start_is_handed_to_the_whole_app_in_place() {
+    let harness = Harness::start().await;
+    let refused = format!(
+        "{}/launch?iss=https%3A%2F%2Fevil.example%2Ffhir&launch=abc",
+        harness.sandbox.app_origin
+    );
+    harness.client.goto(&refused).await.unwrap();
+
+    // The whole app's typed page, in the document the light page started.
+    assert_eq!(
+        harness.text_of("[data-testid=error-title]").await,
+        "This server is not allowed"
+    );
+    let loaded: Vec<String> = serde_json::from_value(
+        harness
+            .client
+            .execute(LOADED_PATHS, vec![])
+            .await
+            .expect("the document's resource timing"),
+    )
+    .expect("a list of paths");
+    assert!(
+        loaded.iter().any(|path| path.contains("/bedside-launch-")),
+        "the light page did not start: {loaded:?}"
+    );
+    assert!(
+        loaded
+            .iter()
+            .any(|path| is_app_code(path) && path.ends_with("_bg.wasm")),
+        "the app did not take over: {loaded:?}"
+    );
+    assert!(
+        !harness.is_present("main[data-bedside-light]").await,
+        "the light page's status is still shown"
+    );
+    harness.finish().await;
+}
