@@ -31,9 +31,20 @@ if (missing.length > 0) {
   );
 } else {
   const tag = document.querySelector("script[data-bedside-js]");
+  const start = async (js, wasm) => {
+    const glue = await import(js);
+    await glue.default({ module_or_path: wasm });
+    return glue;
+  };
   try {
-    const glue = await import(tag.dataset.bedsideJs);
-    await glue.default({ module_or_path: tag.dataset.bedsideWasm });
+    const glue = await start(tag.dataset.bedsideJs, tag.dataset.bedsideWasm);
+    // The light launch page (launch.html) sends the browser to sign in by itself; where it
+    // cannot, the whole app, which the page prefetches, takes over at the same address.
+    if (glue.light_launch && !(await glue.light_launch())) {
+      const app = (kind) => document.querySelector(`link[data-bedside-app="${kind}"]`).href;
+      document.querySelector("main[data-bedside-light]").remove();
+      await start(app("js"), app("wasm"));
+    }
   } catch (error) {
     explain("Bedside could not start", "Loading the app failed: " + error + ". Reload the page to try again.");
   }

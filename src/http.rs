@@ -94,6 +94,14 @@ impl HttpRequest {
         self.method == Method::Get && self.header("authorization").is_none()
     }
 
+    /// Whether a page may have preloaded this request: `launch.html` preloads the app's own
+    /// `config.json` (`<link rel=preload as=fetch crossorigin>`). The browser hands a preloaded
+    /// answer only to a request sent the way the preload was, with same-origin credentials and
+    /// the HTTP cache's default mode; every other request omits credentials and the cache.
+    pub fn may_be_preloaded(&self) -> bool {
+        self.purpose == Purpose::Config
+    }
+
     /// The value of a header, compared case-insensitively by name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -184,6 +192,22 @@ mod tests {
 
     fn url() -> Url {
         Url::parse("https://ehr.example/fhir/Condition").unwrap()
+    }
+
+    #[test]
+    fn only_the_apps_own_config_may_be_preloaded() {
+        let url = Url::parse("https://app.example/config.json").unwrap();
+        assert!(
+            HttpRequest::get(Purpose::Config, url.clone(), "application/json").may_be_preloaded()
+        );
+        for purpose in [
+            Purpose::SmartConfiguration,
+            Purpose::CapabilityStatement,
+            Purpose::FhirRead,
+        ] {
+            assert!(!HttpRequest::get(purpose, url.clone(), "application/json").may_be_preloaded());
+        }
+        assert!(!HttpRequest::post_form(Purpose::Token, url, &[]).may_be_preloaded());
     }
 
     #[test]

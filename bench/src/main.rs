@@ -86,7 +86,8 @@ async fn bench(args: Args) -> Result<(), String> {
             args.dist.display()
         ));
     }
-    let first_load = sizes::measure(&args.dist)?;
+    let first_load = sizes::measure(&args.dist, "index.html")?;
+    let launch_page = sizes::measure(&args.dist, "launch.html")?;
     let mut options = sandbox::Options {
         app_dir: Some(args.dist.clone()),
         ..sandbox::Options::default()
@@ -198,6 +199,7 @@ async fn bench(args: Args) -> Result<(), String> {
         runs: args.runs,
         delay_ms: args.delay_ms,
         first_load,
+        launch_page,
         scenarios,
     };
     println!("{}", report.table());

@@ -1,4 +1,5 @@
-//! First-load bytes of the built app (`dist/`): raw, gzip -9 and brotli q11.
+//! First-load bytes of the built app's pages (`dist/index.html`, the app; `dist/launch.html`, the
+//! light launch page): raw, gzip -9 and brotli q11.
 
 use serde_json::{json, Value};
 use std::io::Write;
@@ -69,15 +70,17 @@ pub fn kind_of(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Measures the files of `dist`.
-pub fn measure(dist: &Path) -> Result<FirstLoad, String> {
-    let mut names: Vec<String> = std::fs::read_dir(dist)
-        .map_err(|e| format!("{}: {e}", dist.display()))?
-        .filter_map(Result::ok)
-        .filter(|entry| entry.path().is_file())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+/// Measures what `page` in `dist` loads: the page and the files it names (scripts, styles, the
+/// module and wasm `boot.js` loads), each once. Files only prefetched for the next page are not
+/// this page's load.
+pub fn measure(dist: &Path, page: &str) -> Result<FirstLoad, String> {
+    let html = std::fs::read_to_string(dist.join(page)).map_err(|e| format!("{page}: {e}"))?;
+    let mut names = vec![page.to_owned()];
+    for name in loaded_files(&html) {
+        if !names.contains(&name) && dist.join(&name).is_file() {
+            names.push(name);
+        }
+    }
     let mut load = FirstLoad {
         kinds: ["html", "js", "wasm", "css"]
             .into_iter()
@@ -95,6 +98,27 @@ pub fn measure(dist: &Path) -> Result<FirstLoad, String> {
         size.add(&name, &bytes)?;
     }
     Ok(load)
+}
+
+/// The file names a page's tags load, in order, leaving out `rel="prefetch"` links.
+fn loaded_files(html: &str) -> Vec<String> {
+    const ATTRIBUTES: [&str; 4] = [
+        " src=\"",
+        " href=\"",
+        " data-bedside-js=\"",
+        " data-bedside-wasm=\"",
+    ];
+    html.split('<')
+        .filter(|tag| !tag.contains("rel=\"prefetch\""))
+        .flat_map(|tag| {
+            let tag = tag.split('>').next().unwrap_or_default();
+            ATTRIBUTES.iter().filter_map(move |attribute| {
+                let value = tag.split_once(attribute)?.1.split('"').next()?;
+                Some(value.rsplit('/').next().unwrap_or_default().to_owned())
+            })
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 fn gzip(bytes: &[u8]) -> Result<usize, String> {
@@ -122,5 +146,17 @@ mod tests {
         assert_eq!(kind_of("config.json"), None);
         assert_eq!(kind_of("bedside-0123_bg.wasm"), Some("wasm"));
         assert_eq!(kind_of("boot.js"), Some("js"));
+    }
+
+    #[test]
+    fn a_page_loads_what_its_tags_name_but_not_what_it_prefetches() {
+        let page = r#"<head><base href="/bedside/"><script type="module" src="/bedside/boot.js"
+            data-bedside-js="/bedside/light-1.js" data-bedside-wasm="/bedside/light-1_bg.wasm">
+            </script><link rel="stylesheet" href="/bedside/main-2.css"/>
+            <link rel="prefetch" href="/bedside/app-3_bg.wasm" data-bedside-app="wasm"></head>"#;
+        assert_eq!(
+            loaded_files(page),
+            ["boot.js", "light-1.js", "light-1_bg.wasm", "main-2.css"]
+        );
     }
 }

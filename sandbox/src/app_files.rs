@@ -1,6 +1,7 @@
 //! The app origin: the built app directory with an SPA fallback (any GET path that is not a
 //! file gets `index.html`, so every per-server callback path `callback/{name}` serves the app
-//! too), and a `config.json` generated from the running sandbox (a
+//! too, and `launch` gets the light launch page `launch.html` where the build has one), and a
+//! `config.json` generated from the running sandbox (a
 //! `config.json` file in the directory is ignored).
 
 use std::path::{Path, PathBuf};
@@ -95,12 +96,27 @@ pub(crate) async fn serve(
             return framed_only_by_the_ehr(&sandbox, response);
         }
     }
-    match tokio::fs::read(dir.join("index.html")).await {
+    let light = match light_page(uri.path()) {
+        Some(page) => tokio::fs::read(dir.join(page)).await.ok(),
+        None => None,
+    };
+    let page = match light {
+        Some(bytes) => Ok(bytes),
+        None => tokio::fs::read(dir.join("index.html")).await,
+    };
+    match page {
         Ok(bytes) => {
             framed_only_by_the_ehr(&sandbox, file_response("text/html; charset=utf-8", bytes))
         }
         Err(_) => not_built(&format!("There is no index.html in {}.", dir.display())),
     }
+}
+
+/// The light page that serves `path` in place of the app, when the build has it: the EHR
+/// launch (`launch.html`, see `src/bin/launch.rs`), which loads a small module instead of the
+/// whole app.
+fn light_page(path: &str) -> Option<&'static str> {
+    (path.trim_end_matches('/') == "/launch").then_some("launch.html")
 }
 
 /// The `frame-ancestors` policy of the app's pages: the app itself and the sandbox's EHR
@@ -256,6 +272,21 @@ mod tests {
             "bedside-3f9a0c1d.js",
         ] {
             assert!(!is_hashed(Path::new(plain)), "{plain}");
+        }
+    }
+
+    #[test]
+    fn only_the_launch_address_gets_the_light_page() {
+        assert_eq!(light_page("/launch"), Some("launch.html"));
+        assert_eq!(light_page("/launch/"), Some("launch.html"));
+        for app in [
+            "/",
+            "/callback",
+            "/callback/launch",
+            "/launcher",
+            "/x/launch",
+        ] {
+            assert_eq!(light_page(app), None, "{app}");
         }
     }
 

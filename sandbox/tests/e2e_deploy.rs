@@ -295,6 +295,11 @@ async fn launch_through(harness: Harness, mut server: Server, origin: &str, dir:
             .expect("the frame's resource timing"),
     )
     .expect("a list of URLs");
+    assert!(
+        loaded.iter().any(|url| url.contains("/bedside-launch-")),
+        "{} did not answer {BASE_PATH}launch with the light launch page: {loaded:?}",
+        server.name
+    );
     let mut urls = loaded.clone();
     urls.extend(
         ["", "callback?code=c&state=s", "callback/reference?code=c"]

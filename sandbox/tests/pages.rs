@@ -105,6 +105,31 @@ async fn the_spa_fallback_serves_index_html_for_launch_and_callback_without_cach
 }
 
 #[tokio::test]
+async fn the_launch_address_serves_the_light_launch_page_when_the_build_has_one() {
+    let dir = app_dir();
+    std::fs::write(dir.join("launch.html"), "<!doctype html>LIGHT").expect("launch.html");
+    let sandbox = start_with(Options {
+        app_dir: Some(dir.clone()),
+        ..Options::default()
+    })
+    .await;
+    let expected_policy = format!("frame-ancestors 'self' {}", sandbox.ehr_origin);
+    let launch = get(&format!("{}/launch?iss=x&launch=y", sandbox.app_origin)).await;
+    assert_eq!(launch.status(), 200);
+    assert_eq!(launch.headers()["cache-control"], "no-cache");
+    assert_eq!(
+        launch.headers()["content-security-policy"],
+        expected_policy.as_str()
+    );
+    assert!(launch.text().await.expect("text").contains("LIGHT"));
+    for path in ["/", "/callback?code=c&state=s", "/launcher"] {
+        let page = get(&format!("{}{path}", sandbox.app_origin)).await;
+        assert!(page.text().await.expect("text").contains("INDEX"), "{path}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn the_apps_pages_may_be_framed_only_by_the_app_itself_and_the_ehr_origin() {
     let dir = app_dir();
     let sandbox = start_with(Options {

@@ -56,7 +56,7 @@ impl Default for ConfigSource {
 }
 
 /// Fetches and validates `config.json` from next to the app.
-async fn load_config() -> Result<AppConfig, Problem> {
+pub async fn load_config() -> Result<AppConfig, Problem> {
     let base = location::app_base();
     let url = base
         .join("config.json")

@@ -1,8 +1,9 @@
 //! Performs [`HttpRequest`]s with fetch. Cookies are never sent (`credentials: omit`): tokens
 //! travel in headers only, and some token endpoints answer CORS with `*`, which a credentialed
-//! request would fail. A request that carries credentials never follows a redirect
-//! (`redirect: manual`, see [`HttpRequest::may_follow_redirects`]); every request has a
-//! deadline, after which it is aborted. Every step that can fail returns an error, never a
+//! request would fail; the one exception is the app's own `config.json`, sent as the launch
+//! page preloads it (see [`HttpRequest::may_be_preloaded`]). A request that carries credentials
+//! never follows a redirect (`redirect: manual`, see [`HttpRequest::may_follow_redirects`]);
+//! every request has a deadline, after which it is aborted. Every step that can fail returns an error, never a
 //! panic: a header the browser refuses becomes a [`FailureKind::Unsendable`].
 
 use super::{inspector, world};
@@ -109,8 +110,12 @@ fn prepare(request: &HttpRequest, signal: &AbortSignal) -> Result<Request, JsVal
     if let Some(body) = &request.body {
         init.set_body(&JsValue::from_str(body));
     }
-    init.set_credentials(RequestCredentials::Omit);
-    init.set_cache(RequestCache::NoStore);
+    if request.may_be_preloaded() {
+        init.set_credentials(RequestCredentials::SameOrigin);
+    } else {
+        init.set_credentials(RequestCredentials::Omit);
+        init.set_cache(RequestCache::NoStore);
+    }
     init.set_redirect(if request.may_follow_redirects() {
         RequestRedirect::Follow
     } else {

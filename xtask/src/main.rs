@@ -206,15 +206,71 @@ fn path_with_tools() -> std::ffi::OsString {
 }
 
 /// `dist/` for the site root, then the same app for `BASE_PATH` (only `index.html` differs;
-/// cargo's build is reused), which `e2e_deploy.rs` serves through nginx and Caddy.
+/// cargo's build is reused), which `e2e_deploy.rs` serves through nginx and Caddy. Each gets the
+/// light launch page too.
 fn build_app() -> Result<(), String> {
+    for (public_url, dist) in [("/", "dist"), (BASE_PATH, BASE_PATH_DIST)] {
+        run(Command::new("trunk")
+            .args([
+                "build",
+                "--release",
+                "--public-url",
+                public_url,
+                "--dist",
+                dist,
+            ])
+            .env("PATH", path_with_tools()))?;
+        build_launch_page(public_url, Path::new(dist))?;
+    }
+    Ok(())
+}
+
+/// Where Trunk builds `launch.html` before its files join the app's.
+const LAUNCH_STAGE: &str = "target/dist-launch";
+
+/// Builds `launch.html` (the light launch page, `src/bin/launch.rs`) into `dist` beside the
+/// app, with prefetch links to the app's hashed module and wasm: the callback page then finds
+/// them in the cache, and the launch page hands over to them where it cannot sign in alone.
+/// Trunk builds one page per run and clears its `--dist`, hence the staging directory.
+fn build_launch_page(public_url: &str, dist: &Path) -> Result<(), String> {
     run(Command::new("trunk")
-        .args(["build", "--release"])
+        .args([
+            "build",
+            "launch.html",
+            "--release",
+            "--public-url",
+            public_url,
+        ])
+        .args(["--dist", LAUNCH_STAGE])
         .env("PATH", path_with_tools()))?;
-    run(Command::new("trunk")
-        .args(["build", "--release", "--public-url", BASE_PATH, "--dist"])
-        .arg(BASE_PATH_DIST)
-        .env("PATH", path_with_tools()))
+    let read =
+        |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    let app_page = read(&dist.join("index.html"))?;
+    let attribute = |name: &str| {
+        let start = app_page
+            .find(&format!("{name}=\""))
+            .map(|at| at + name.len() + 2)
+            .ok_or_else(|| format!("{}/index.html has no {name}", dist.display()))?;
+        let length = app_page[start..].find('"').unwrap_or(0);
+        Ok::<_, String>(app_page[start..start + length].to_owned())
+    };
+    let prefetch = format!(
+        "<link rel=\"prefetch\" href=\"{}\" data-bedside-app=\"js\">\
+         <link rel=\"prefetch\" href=\"{}\" data-bedside-app=\"wasm\"></head>",
+        attribute("data-bedside-js")?,
+        attribute("data-bedside-wasm")?
+    );
+    let stage = Path::new(LAUNCH_STAGE);
+    let launch_page = read(&stage.join("index.html"))?.replacen("</head>", &prefetch, 1);
+    std::fs::write(dist.join("launch.html"), launch_page).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(stage).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.file_name().is_some_and(|name| name != "index.html") {
+            std::fs::copy(&path, dist.join(path.file_name().unwrap_or_default()))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn demo(sandbox_args: &[String]) -> Result<(), String> {
@@ -329,6 +385,8 @@ fn check() -> Result<(), String> {
         "wasm32-unknown-unknown",
         "--lib",
         "--tests",
+        // The light launch page's module is a binary, and wasm-only.
+        "--bins",
         "--",
         "-D",
         "warnings",
