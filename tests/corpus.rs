@@ -456,6 +456,31 @@ fn every_corpus_patients_procedures_are_counted_newest_first() {
     }
 }
 
+#[test]
+fn every_corpus_procedure_done_for_a_named_condition_says_why() {
+    for name in bundles() {
+        let served = of_type(&served(&name), "Procedure");
+        let view = procedures::build(&served);
+        for written in &served {
+            // Synthea names the reason only as references to Conditions, with their displays
+            // (a prenatal procedure names every pregnancy: each name is said once).
+            let mut reasons: Vec<&str> = Vec::new();
+            for reference in written["reasonReference"].as_array().into_iter().flatten() {
+                let display = reference["display"].as_str().unwrap();
+                if !reasons.contains(&display) {
+                    reasons.push(display);
+                }
+            }
+            if reasons.is_empty() {
+                continue;
+            }
+            let id = written["id"].as_str().unwrap();
+            let line = view.procedures.iter().find(|p| p.id == id).unwrap();
+            assert_eq!(line.reason, Some(reasons.join("; ")), "{name}: {id}");
+        }
+    }
+}
+
 /// What one per-code vital-sign search returns: the patient's vital-sign Observations with one
 /// of the search's LOINC codes, newest first, one page of [`TREND_POINTS`].
 fn per_code_search(observations: &[Value], codes: &[&str]) -> Vec<Value> {
