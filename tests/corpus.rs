@@ -303,10 +303,14 @@ fn every_corpus_patients_latest_lab_values_are_shown_as_recorded() {
             };
             assert_eq!(result.value, value, "{name}: {code}");
             // The unit as recorded, with UCUM's annotation marks (braces, underscores for
-            // spaces) left out for the reader.
-            let unit = written["unit"]
-                .as_str()
-                .map(|unit| unit.replace(['{', '}'], "").replace('_', " "));
+            // spaces) left out for the reader, and the UCUM codes Synthea copies into `unit`
+            // in UCUM's print symbols (10³ for `10*3`, µ for the `u` prefix, m² for `m2`).
+            let unit = written["unit"].as_str().map(|unit| match unit {
+                "10*3/uL" => "10\u{b3}/\u{b5}L".to_owned(),
+                "10*6/uL" => "10\u{2076}/\u{b5}L".to_owned(),
+                "mL/min/{1.73_m2}" => "mL/min/1.73 m\u{b2}".to_owned(),
+                other => other.replace(['{', '}'], "").replace('_', " "),
+            });
             assert_eq!(result.unit, unit, "{name}: {code}");
             let date = written["date"].as_str().unwrap();
             assert!(
