@@ -147,7 +147,10 @@ mod tests {
             lines,
             [
                 ("MRN".to_owned(), "de5629af".to_owned()),
-                ("Social Security Number".to_owned(), "999-51-9038".to_owned())
+                (
+                    "Social Security Number".to_owned(),
+                    "999-51-9038".to_owned()
+                )
             ]
         );
     }
