@@ -303,10 +303,14 @@ fn every_corpus_patients_latest_lab_values_are_shown_as_recorded() {
             };
             assert_eq!(result.value, value, "{name}: {code}");
             // The unit as recorded, with UCUM's annotation marks (braces, underscores for
-            // spaces) left out for the reader.
-            let unit = written["unit"]
-                .as_str()
-                .map(|unit| unit.replace(['{', '}'], "").replace('_', " "));
+            // spaces) left out for the reader, and the UCUM codes Synthea copies into `unit`
+            // in UCUM's print symbols (10³ for `10*3`, µ for the `u` prefix, m² for `m2`).
+            let unit = written["unit"].as_str().map(|unit| match unit {
+                "10*3/uL" => "10\u{b3}/\u{b5}L".to_owned(),
+                "10*6/uL" => "10\u{2076}/\u{b5}L".to_owned(),
+                "mL/min/{1.73_m2}" => "mL/min/1.73 m\u{b2}".to_owned(),
+                other => other.replace(['{', '}'], "").replace('_', " "),
+            });
             assert_eq!(result.unit, unit, "{name}: {code}");
             let date = written["date"].as_str().unwrap();
             assert!(
@@ -351,6 +355,11 @@ fn every_corpus_patients_lab_results_are_grouped_by_the_panels_that_ordered_them
             }
         }
         assert!(grouped > 0, "{name}: no result grouped by a panel");
+        // Maple's two blood-count reports name three tests differently: still one heading.
+        let mut headings: Vec<&str> = view.groups.iter().map(|g| g.name.as_str()).collect();
+        headings.sort();
+        headings.dedup();
+        assert_eq!(headings.len(), view.groups.len(), "{name}: a heading twice");
     }
 }
 
@@ -453,6 +462,31 @@ fn every_corpus_patients_procedures_are_counted_newest_first() {
             newest_five_dates(&expected["procedures_recent"]),
             "{name}"
         );
+    }
+}
+
+#[test]
+fn every_corpus_procedure_done_for_a_named_condition_says_why() {
+    for name in bundles() {
+        let served = of_type(&served(&name), "Procedure");
+        let view = procedures::build(&served);
+        for written in &served {
+            // Synthea names the reason only as references to Conditions, with their displays
+            // (a prenatal procedure names every pregnancy: each name is said once).
+            let mut reasons: Vec<&str> = Vec::new();
+            for reference in written["reasonReference"].as_array().into_iter().flatten() {
+                let display = reference["display"].as_str().unwrap();
+                if !reasons.contains(&display) {
+                    reasons.push(display);
+                }
+            }
+            if reasons.is_empty() {
+                continue;
+            }
+            let id = written["id"].as_str().unwrap();
+            let line = view.procedures.iter().find(|p| p.id == id).unwrap();
+            assert_eq!(line.reason, Some(reasons.join("; ")), "{name}: {id}");
+        }
     }
 }
 

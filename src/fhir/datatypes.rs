@@ -274,11 +274,18 @@ pub struct Quantity {
 
 impl Quantity {
     /// The unit to show: `unit`, else the code; a UCUM annotation is shown as its words
-    /// (`mL/min/{1.73_m2}` → "mL/min/1.73 m2").
+    /// (`mL/min/{1.73_m2}` → "mL/min/1.73 m²"), and a UCUM code written where words belong
+    /// (Synthea copies the code into `unit`) is shown with its print symbols
+    /// (`10*3/uL` → "10³/µL").
     pub fn unit_text(&self) -> Option<String> {
-        non_blank(self.unit.as_deref())
-            .or_else(|| non_blank(self.code.as_deref()))
-            .map(|unit| without_annotation_marks(&unit))
+        let unit = non_blank(self.unit.as_deref()).or_else(|| non_blank(self.code.as_deref()))?;
+        let is_ucum_code = self.system.as_deref().map(str::trim) == Some(UCUM)
+            && non_blank(self.code.as_deref()).as_deref() == Some(unit.as_str());
+        let words = without_annotation_marks(&unit);
+        Some(match is_ucum_code {
+            true => ucum_print_symbols(&words),
+            false => words,
+        })
     }
 
     /// e.g. `<5 mg/dL`; `None` without a value.
@@ -303,6 +310,59 @@ fn without_annotation_marks(unit: &str) -> String {
         .filter(|c| !matches!(c, '{' | '}'))
         .map(|c| if c == '_' { ' ' } else { c })
         .collect()
+}
+
+/// The UCUM code system (FHIR R4 §2.24.0.14: Quantity units are coded in UCUM).
+const UCUM: &str = "http://unitsofmeasure.org";
+
+// UCUM atoms a reader knows with the micro prefix, which UCUM's case-sensitive codes write as
+// `u` (`uL`, `ug`, `umol`) and its print symbols as µ. `U` alone is an enzyme unit, not micro.
+const MICRO_ATOMS: [&str; 9] = ["L", "g", "mol", "m", "eq", "IU", "[IU]", "kat", "s"];
+
+// Each `/`-separated term of a UCUM code as printed: `10*3` and `10^3` as 10³, `u` as µ before
+// a known atom, and an exponent of 2 or 3 after a unit letter as ² or ³ (`m2`, `1.73 m2`).
+fn ucum_print_symbols(code: &str) -> String {
+    code.split('/')
+        .map(|term| {
+            let power = term
+                .strip_prefix("10*")
+                .or_else(|| term.strip_prefix("10^"))
+                .filter(|exponent| !exponent.is_empty())
+                .and_then(|exponent| {
+                    exponent
+                        .chars()
+                        .map(superscript)
+                        .collect::<Option<String>>()
+                });
+            if let Some(power) = power {
+                return format!("10{power}");
+            }
+            if let Some(atom) = term.strip_prefix('u').filter(|a| MICRO_ATOMS.contains(a)) {
+                return format!("\u{b5}{atom}");
+            }
+            let mut chars: Vec<char> = term.chars().collect();
+            if let [.., letter, exponent @ ('2' | '3')] = chars.as_slice() {
+                if letter.is_ascii_alphabetic() {
+                    let last = chars.len() - 1;
+                    chars[last] = superscript(*exponent).expect("2 and 3 have superscripts");
+                }
+            }
+            chars.into_iter().collect()
+        })
+        .collect::<Vec<String>>()
+        .join("/")
+}
+
+fn superscript(digit: char) -> Option<char> {
+    Some(match digit {
+        '0' => '\u{2070}',
+        '1' => '\u{b9}',
+        '2' => '\u{b2}',
+        '3' => '\u{b3}',
+        '4'..='9' => char::from_u32(0x2070 + digit.to_digit(10)?)?,
+        '-' => '\u{207b}',
+        _ => return None,
+    })
 }
 
 /// A low and high bound, either of which may be missing.
@@ -413,8 +473,44 @@ mod tests {
             r#"{"value":138.9,"unit":"mL/min/{1.73_m2}","system":"http://unitsofmeasure.org","code":"mL/min/{1.73_m2}"}"#,
         )
         .unwrap();
-        assert_eq!(egfr.display().as_deref(), Some("138.9 mL/min/1.73 m2"));
+        assert_eq!(egfr.display().as_deref(), Some("138.9 mL/min/1.73 m\u{b2}"));
         let score: Quantity = serde_json::from_str(r#"{"value":3,"code":"{score}"}"#).unwrap();
         assert_eq!(score.unit_text().as_deref(), Some("score"));
+    }
+
+    // UCUM (§4.2.2, print symbols): `10*3` is ten to the third, `u` the micro prefix, and an
+    // atom's trailing integer its exponent. Synthea copies the code into `unit`, so a blood
+    // count read "5.089 10*6/uL".
+    #[test]
+    fn a_ucum_code_written_as_the_unit_is_shown_with_its_print_symbols() {
+        let shown = |unit: &str| {
+            Quantity {
+                unit: Some(unit.into()),
+                system: Some(UCUM.into()),
+                code: Some(unit.into()),
+                ..Quantity::default()
+            }
+            .unit_text()
+            .unwrap()
+        };
+        assert_eq!(shown("10*6/uL"), "10\u{2076}/\u{b5}L");
+        assert_eq!(shown("10*3/uL"), "10\u{b3}/\u{b5}L");
+        assert_eq!(shown("10^9/L"), "10\u{2079}/L");
+        assert_eq!(shown("kg/m2"), "kg/m\u{b2}");
+        assert_eq!(shown("ug/dL"), "\u{b5}g/dL");
+        assert_eq!(shown("U/L"), "U/L");
+        assert_eq!(shown("mmol/L"), "mmol/L");
+        assert_eq!(shown("10*3"), "10\u{b3}");
+    }
+
+    #[test]
+    fn a_unit_in_words_is_shown_as_written() {
+        let quantity = Quantity {
+            unit: Some("x10^3/uL".into()),
+            system: Some(UCUM.into()),
+            code: Some("10*3/uL".into()),
+            ..Quantity::default()
+        };
+        assert_eq!(quantity.unit_text().as_deref(), Some("x10^3/uL"));
     }
 }

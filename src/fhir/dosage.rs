@@ -28,6 +28,9 @@ pub struct Dosage {
     /// How it enters the body, e.g. oral.
     #[serde(deserialize_with = "lenient")]
     pub route: Option<CodeableConcept>,
+    /// Supplemental instructions or warnings, e.g. "with meals", "may cause drowsiness".
+    #[serde(deserialize_with = "lenient_list")]
+    pub additional_instruction: Vec<CodeableConcept>,
     /// The amount per dose.
     #[serde(deserialize_with = "lenient_list")]
     pub dose_and_rate: Vec<DoseAndRate>,
@@ -77,9 +80,10 @@ pub struct Repeat {
 
 impl Dosage {
     /// The dosage in words: the structured parts ("1 mg · twice a day · oral · as needed for
-    /// pain"), else the server's text, else the patient instruction, else the named schedule.
+    /// pain") and the additional instructions, else the server's text (which says it all),
+    /// else the patient instruction, else the named schedule, else the additional instructions.
     pub fn display(&self) -> Option<String> {
-        let parts: Vec<String> = [
+        let structured: Vec<String> = [
             self.dose(),
             self.timing.as_ref().and_then(Timing::repeat_words),
             self.route.as_ref().and_then(CodeableConcept::display),
@@ -88,12 +92,21 @@ impl Dosage {
         .into_iter()
         .flatten()
         .collect();
-        if !parts.is_empty() {
+        let additional = self
+            .additional_instruction
+            .iter()
+            .filter_map(CodeableConcept::display);
+        if !structured.is_empty() {
+            let parts: Vec<String> = structured.into_iter().chain(additional).collect();
             return Some(parts.join(" \u{b7} "));
         }
         non_blank(self.text.as_deref())
             .or_else(|| non_blank(self.patient_instruction.as_deref()))
             .or_else(|| self.timing.as_ref()?.code.as_ref()?.display())
+            .or_else(|| {
+                let additional: Vec<String> = additional.collect();
+                (!additional.is_empty()).then(|| additional.join(" \u{b7} "))
+            })
     }
 
     // A unit is shown only as written: Synthea's `{"value": 1}` is "dose 1", never "1 tablet".
@@ -178,6 +191,30 @@ mod tests {
         assert_eq!(
             dosage(twice).as_deref(),
             Some("dose 500 mg \u{b7} twice a day \u{b7} Oral")
+        );
+    }
+
+    // FHIR R4 Dosage.additionalInstruction: "supplemental instruction or warnings to the
+    // patient". Leatrice McCullough's doxycycline of 2 Nov 1970 carries two.
+    #[test]
+    fn additional_instructions_and_warnings_follow_the_structured_dosage() {
+        let doxycycline = r#"{"sequence":1,"additionalInstruction":[
+            {"coding":[{"system":"http://snomed.info/sct","code":"418577003","display":"Take at regular intervals. Complete the prescribed course unless otherwise directed."}],"text":"Take at regular intervals. Complete the prescribed course unless otherwise directed."},
+            {"coding":[{"system":"http://snomed.info/sct","code":"419115000","display":"Do not take milk, indigestion remedies, or medicines containing iron or zinc at the same time of day as this medicine"}],"text":"Do not take milk, indigestion remedies, or medicines containing iron or zinc at the same time of day as this medicine"}],
+            "timing":{"repeat":{"frequency":2,"period":1,"periodUnit":"d"}},"asNeededBoolean":false,
+            "doseAndRate":[{"doseQuantity":{"value":1}}]}"#;
+        assert_eq!(
+            dosage(doxycycline).as_deref(),
+            Some(
+                "dose 1 \u{b7} twice a day \u{b7} Take at regular intervals. Complete the \
+                 prescribed course unless otherwise directed. \u{b7} Do not take milk, indigestion \
+                 remedies, or medicines containing iron or zinc at the same time of day as this \
+                 medicine"
+            )
+        );
+        assert_eq!(
+            dosage(r#"{"additionalInstruction":[{"text":"With meals"}]}"#).as_deref(),
+            Some("With meals")
         );
     }
 

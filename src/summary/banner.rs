@@ -103,7 +103,15 @@ fn identifier_lines(identifiers: &[Identifier]) -> Vec<IdentifierLine> {
         .collect();
     // A stable sort keeps the server's order among the rest.
     sort::sort_by_key(&mut lines, |(is_mrn, _)| !is_mrn);
-    lines.into_iter().map(|(_, line)| line).collect()
+    // One value is shown once, under its first label (the MRN's): Synthea writes its record
+    // id twice, typed MR and untyped, and two identical numbers read as two records.
+    let mut shown: Vec<IdentifierLine> = Vec::new();
+    for (_, line) in lines {
+        if !shown.iter().any(|s| s.value == line.value) {
+            shown.push(line);
+        }
+    }
+    shown
 }
 
 #[cfg(test)]
@@ -116,6 +124,35 @@ mod tests {
 
     fn patient(json: &str) -> Patient {
         Patient::from_json(json).unwrap()
+    }
+
+    // Every Synthea patient, e.g. Kristie Effertz: the Synthea identifier and the MR-typed
+    // identifier carry the same value.
+    #[test]
+    fn an_identifier_with_the_mrns_value_is_not_shown_again() {
+        let p = patient(
+            r#"{"resourceType":"Patient","identifier":[
+              {"system":"https://github.com/synthetichealth/synthea","value":"de5629af"},
+              {"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},
+               "system":"http://hospital.smarthealthit.org","value":"de5629af"},
+              {"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"SS"}],"text":"Social Security Number"},
+               "system":"http://hl7.org/fhir/sid/us-ssn","value":"999-51-9038"}]}"#,
+        );
+        let lines: Vec<(String, String)> = banner(&p, today())
+            .identifiers
+            .into_iter()
+            .map(|l| (l.label, l.value))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("MRN".to_owned(), "de5629af".to_owned()),
+                (
+                    "Social Security Number".to_owned(),
+                    "999-51-9038".to_owned()
+                )
+            ]
+        );
     }
 
     #[test]

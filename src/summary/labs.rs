@@ -112,7 +112,7 @@ pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
     let mut grouped: HashMap<GroupKey, LabGroup> = HashMap::new();
     for built in by_test.into_values().map(|r| lab_result(r, &now)) {
         let (key, name) = match panel_of.get(built.result.observation_id.as_str()) {
-            Some((index, name)) => (GroupKey::Report(*index), name.clone()),
+            Some(name) => (GroupKey::Panel(name.to_lowercase()), name.clone()),
             None => {
                 let name = category_name(built.category);
                 (GroupKey::Category(name.clone()), name)
@@ -140,10 +140,13 @@ struct Dated<'a> {
     observation: &'a Observation,
 }
 
+// Reports of one panel are one group: each test's latest result may come from another report
+// of the panel (a test renamed or left out later), and two groups under one heading read as two
+// different panels.
 #[derive(PartialEq, Eq, Hash)]
 enum GroupKey {
-    // The report's position among the reports.
-    Report(usize),
+    // The panel's name, ignoring case.
+    Panel(String),
     Category(String),
 }
 
@@ -247,10 +250,10 @@ fn test_key(observation: &Observation) -> String {
     }
 }
 
-// Observation id → (report index, panel name): the first report listing it.
-fn panels(reports: &[DiagnosticReport]) -> HashMap<&str, (usize, String)> {
+// Observation id → panel name: the first report listing it.
+fn panels(reports: &[DiagnosticReport]) -> HashMap<&str, String> {
     let mut panel_of = HashMap::new();
-    for (index, report) in reports.iter().enumerate() {
+    for report in reports {
         if super::status::status_is_entered_in_error(report.status.as_deref()) {
             continue;
         }
@@ -261,7 +264,7 @@ fn panels(reports: &[DiagnosticReport]) -> HashMap<&str, (usize, String)> {
             .unwrap_or_else(|| "Report".into());
         for reference in &report.result {
             if let Some(id) = reference.target_id("Observation") {
-                panel_of.entry(id).or_insert_with(|| (index, name.clone()));
+                panel_of.entry(id).or_insert_with(|| name.clone());
             }
         }
     }

@@ -266,7 +266,7 @@ fn a_malformed_value_is_shown_as_no_value_never_dropped() {
 }
 
 #[test]
-fn a_raw_float_result_is_shown_with_four_significant_digits() {
+fn a_raw_float_result_is_shown_with_three_significant_digits() {
     let view = build(
         &[lab(
             "1",
@@ -278,7 +278,7 @@ fn a_raw_float_result_is_shown_with_four_significant_digits() {
         )],
         now(),
     );
-    assert_eq!(only(&view).value, "51.91");
+    assert_eq!(only(&view).value, "51.9");
 }
 
 #[test]
@@ -529,6 +529,47 @@ fn report(id: &str, name: &str, results: &[&str]) -> Value {
         .map(|id| json!({"reference": format!("Observation/{id}")}))
         .collect();
     json!({"resourceType": "DiagnosticReport", "id": id, "code": {"text": name}, "result": references})
+}
+
+// Maple Emmerich's blood counts: the 2013 report names three tests as "RBC Auto (Bld) [#/Vol]"
+// and the like, the 2020 one as "Erythrocytes [#/volume] in Blood by Automated count" (same
+// LOINC codes, so two rows each); the older names' latest results are in the older report.
+#[test]
+fn reports_of_one_panel_are_one_group_whichever_report_holds_each_latest_result() {
+    let resources = [
+        lab(
+            "rbc-old",
+            "789-8",
+            "RBC Auto (Bld) [#/Vol]",
+            5.0,
+            "10*6/uL",
+            "2013-04-20",
+        ),
+        lab("hb-old", "718-7", "Hemoglobin", 12.0, "g/dL", "2013-04-20"),
+        lab(
+            "rbc",
+            "789-8",
+            "Erythrocytes [#/volume] in Blood by Automated count",
+            5.4,
+            "10*6/uL",
+            "2020-07-18",
+        ),
+        lab("hb", "718-7", "Hemoglobin", 16.9, "g/dL", "2020-07-18"),
+        report(
+            "cbc-2013",
+            "Complete blood count (hemogram) panel",
+            &["rbc-old", "hb-old"],
+        ),
+        report(
+            "cbc-2020",
+            "Complete blood count (hemogram) panel",
+            &["rbc", "hb"],
+        ),
+    ];
+    let view = built_in_any_order(&resources, |r| build(r, now()));
+    let groups: Vec<_> = view.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(groups, ["Complete blood count (hemogram) panel"]);
+    assert_eq!(view.groups[0].results.len(), 3);
 }
 
 #[test]

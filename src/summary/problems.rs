@@ -24,7 +24,7 @@ pub struct ProblemLine {
     pub verification: Option<String>,
     /// Onset as written: a date, a period, an age or text.
     pub onset: Option<String>,
-    /// When it was recorded.
+    /// When it was recorded, when that is not the onset as written.
     pub recorded: Option<String>,
     /// When it abated, as written.
     pub abated: Option<String>,
@@ -78,8 +78,10 @@ pub fn build(resources: &[Value]) -> ProblemsView {
                 .unwrap_or_else(|| "Condition not named".into()),
             status,
             verification: unsettled_verification(condition),
+            // The day it was recorded says something only when it is not the onset (Synthea
+            // records every condition at its onset).
+            recorded: recorded.text.filter(|r| onset.text.as_ref() != Some(r)),
             onset: onset.text,
-            recorded: recorded.text,
             abated: abated.text,
         };
         if is_past {

@@ -26,6 +26,43 @@ fn names(lines: &[ProblemLine]) -> Vec<&str> {
     lines.iter().map(|l| l.name.as_str()).collect()
 }
 
+// Every Synthea condition, e.g. Kristie Effertz's hypertension: `onsetDateTime` and
+// `recordedDate` both 1963-09-06T17:41:45+00:00.
+#[test]
+fn a_recorded_date_equal_to_the_onset_is_not_said_twice() {
+    let same = with(
+        with(
+            condition("htn", Some("active"), "Hypertension"),
+            "onsetDateTime",
+            json!("1963-09-06T17:41:45+00:00"),
+        ),
+        "recordedDate",
+        json!("1963-09-06T17:41:45+00:00"),
+    );
+    let later = with(
+        with(
+            condition("dm", Some("active"), "Diabetes"),
+            "onsetDateTime",
+            json!("2001"),
+        ),
+        "recordedDate",
+        json!("2003-05-01"),
+    );
+    let view = build(&[same, later]);
+    let shown: Vec<_> = view
+        .current
+        .iter()
+        .map(|l| (l.onset.as_deref(), l.recorded.as_deref()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (Some("2001"), Some("1 May 2003")),
+            (Some("6 Sep 1963 17:41"), None)
+        ]
+    );
+}
+
 #[test]
 fn active_recurrence_and_relapse_are_current() {
     let view = build(&[

@@ -4,7 +4,7 @@
 use super::status::status_is_entered_in_error;
 use super::when::{sort_newest_first, Recorded};
 use crate::fhir::code_words::code_as_label;
-use crate::fhir::datatypes::{displays_joined, CodeableConcept};
+use crate::fhir::datatypes::{displays_joined, non_blank, CodeableConcept};
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::{parse_all, MalformedResource, Procedure};
 use serde_json::Value;
@@ -60,7 +60,7 @@ pub fn build(resources: &[Value]) -> ProceduresView {
                 status_reason: procedure
                     .r4_status_reason()
                     .and_then(CodeableConcept::display),
-                reason: displays_joined(&procedure.reason_code),
+                reason: reasons(procedure),
             };
             (when.at, line)
         })
@@ -70,6 +70,24 @@ pub fn build(resources: &[Value]) -> ProceduresView {
         procedures: lines.into_iter().map(|(_, line)| line).collect(),
         unreadable: parsed.malformed,
     }
+}
+
+// The coded reasons, then the records named as reasons by their display (a reference without
+// one names nothing a reader can use), each name once: Synthea points a prenatal procedure at
+// every pregnancy Condition, each named "Normal pregnancy".
+fn reasons(procedure: &Procedure) -> Option<String> {
+    let coded = displays_joined(&procedure.reason_code);
+    let referenced = procedure
+        .reason_reference
+        .iter()
+        .filter_map(|r| non_blank(r.display.as_deref()));
+    let mut all: Vec<String> = Vec::new();
+    for reason in coded.into_iter().chain(referenced) {
+        if !all.contains(&reason) {
+            all.push(reason);
+        }
+    }
+    (!all.is_empty()).then(|| all.join("; "))
 }
 
 fn performed(procedure: &Procedure) -> Recorded {
@@ -170,6 +188,50 @@ mod tests {
             json!({"reasonCode": [{"text": "Appendicitis"}]}),
         )]);
         assert_eq!(view.procedures[0].reason.as_deref(), Some("Appendicitis"));
+    }
+
+    // FHIR R4 Procedure.reasonReference: "the justification of why the procedure was
+    // performed" (Reference(Condition | Observation | …)). Synthea writes only this, e.g.
+    // Kristie Effertz's rectal polypectomy of 19 Mar 2015, for "Polyp of colon".
+    #[test]
+    fn a_reason_given_as_a_reference_is_shown_by_its_display() {
+        let view = build(&[procedure(
+            "polypectomy",
+            "completed",
+            json!({"reasonReference": [
+                {"reference": "Condition/851bf2b5", "display": "Polyp of colon"},
+                {"reference": "Condition/without-display"}]}),
+        )]);
+        assert_eq!(view.procedures[0].reason.as_deref(), Some("Polyp of colon"));
+    }
+
+    #[test]
+    fn a_reason_named_twice_is_shown_once() {
+        let view = build(&[procedure(
+            "prenatal",
+            "completed",
+            json!({"reasonReference": [
+                {"reference": "Condition/first", "display": "Normal pregnancy"},
+                {"reference": "Condition/second", "display": "Normal pregnancy"}]}),
+        )]);
+        assert_eq!(
+            view.procedures[0].reason.as_deref(),
+            Some("Normal pregnancy")
+        );
+    }
+
+    #[test]
+    fn coded_and_referenced_reasons_are_both_shown() {
+        let view = build(&[procedure(
+            "both",
+            "completed",
+            json!({"reasonCode": [{"text": "Screening"}],
+                "reasonReference": [{"display": "Polyp of colon"}]}),
+        )]);
+        assert_eq!(
+            view.procedures[0].reason.as_deref(),
+            Some("Screening; Polyp of colon")
+        );
     }
 
     #[test]

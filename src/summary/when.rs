@@ -26,7 +26,7 @@ impl Recorded {
     }
 
     /// A `Period`, sorted by its start (else its end): "3 Mar 2020 – 5 Mar 2020",
-    /// "from 3 Mar 2020", "until 5 Mar 2020".
+    /// "3 Mar 2020 09:30 – 10:15" within one day, "from 3 Mar 2020", "until 5 Mar 2020".
     pub fn period(period: Option<&Period>) -> Self {
         let Some(period) = period else {
             return Recorded::default();
@@ -35,7 +35,10 @@ impl Recorded {
         let end = Recorded::date_time(period.end.as_deref());
         let text = match (&start.text, &end.text) {
             (Some(s), Some(e)) if s == e => Some(s.clone()),
-            (Some(s), Some(e)) => Some(format!("{s} – {e}")),
+            (Some(s), Some(e)) => Some(match end_time_on_the_same_day(start.at, end.at) {
+                Some(end_time) => format!("{s} – {end_time}"),
+                None => format!("{s} – {e}"),
+            }),
             (Some(s), None) => Some(format!("from {s}")),
             (None, Some(e)) => Some(format!("until {e}")),
             (None, None) => None,
@@ -94,6 +97,18 @@ impl Recorded {
             fallback()
         }
     }
+}
+
+// The end's time of day alone, when both ends have a time on the same date written in the same
+// zone: a visit of fifteen minutes reads "11 Dec 2020 17:41 – 17:56", not the date twice.
+fn end_time_on_the_same_day(
+    start: Option<FhirDateTime>,
+    end: Option<FhirDateTime>,
+) -> Option<String> {
+    let (start, end) = (start?, end?);
+    let (start_time, end_time) = (start.time?, end.time?);
+    (start.date == end.date && start_time.offset_minutes == end_time.offset_minutes)
+        .then(|| format!("{:02}:{:02}", end_time.hour, end_time.minute))
 }
 
 /// The one newest-first order: dated before undated, later before earlier, then by id so that

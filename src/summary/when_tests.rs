@@ -51,6 +51,38 @@ fn a_period_shows_both_ends_or_the_open_one() {
     );
 }
 
+// Every Synthea encounter and procedure: `period` 2020-12-11T17:41:45+00:00 to
+// 2020-12-11T17:56:45+00:00 (Kristie Effertz's check-up).
+#[test]
+fn a_period_within_one_day_names_the_day_once() {
+    let text = |p: Period| Recorded::period(Some(&p)).text;
+    assert_eq!(
+        text(period(
+            Some("2020-12-11T17:41:45+00:00"),
+            Some("2020-12-11T17:56:45+00:00")
+        ))
+        .as_deref(),
+        Some("11 Dec 2020 17:41 – 17:56")
+    );
+    // Another day, or the same clock date in another zone, needs its date.
+    assert_eq!(
+        text(period(
+            Some("2019-04-28T03:43:05+00:00"),
+            Some("2019-04-29T05:43:05+00:00")
+        ))
+        .as_deref(),
+        Some("28 Apr 2019 03:43 – 29 Apr 2019 05:43")
+    );
+    assert_eq!(
+        text(period(
+            Some("2012-03-11T01:30:00-05:00"),
+            Some("2012-03-11T03:10:00-04:00")
+        ))
+        .as_deref(),
+        Some("11 Mar 2012 01:30 – 11 Mar 2012 03:10")
+    );
+}
+
 #[test]
 fn a_period_sorts_by_its_start_else_its_end() {
     let both = Recorded::period(Some(&period(Some("2020-01-01"), Some("2021-01-01"))));

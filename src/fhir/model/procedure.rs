@@ -1,7 +1,9 @@
 //! Procedure (FHIR R4 §9.3): something done to or for the patient.
 
 use super::parse::resource;
-use crate::fhir::datatypes::{lenient, lenient_list, CodeableConcept, Period, Quantity, Range};
+use crate::fhir::datatypes::{
+    lenient, lenient_list, CodeableConcept, Period, Quantity, Range, Reference,
+};
 use serde::Deserialize;
 
 /// The procedure elements the summary shows; `performed[x]` keeps each choice as its own field.
@@ -42,6 +44,10 @@ pub struct Procedure {
     /// Why it was done, coded.
     #[serde(deserialize_with = "lenient_list")]
     pub reason_code: Vec<CodeableConcept>,
+    /// Why it was done, as the Condition, Observation or other record that justified it
+    /// (Synthea names the condition here, with its `display`, and leaves `reasonCode` out).
+    #[serde(deserialize_with = "lenient_list")]
+    pub reason_reference: Vec<Reference>,
     /// The result.
     #[serde(deserialize_with = "lenient")]
     pub outcome: Option<CodeableConcept>,
