@@ -8,13 +8,13 @@
 /// as written (laboratory and vital-sign results carry at most five or six).
 const WRITTEN_DIGITS_MAX: usize = 6;
 
-/// The significant digits a raw float is shown with: about what analysers report (bilirubin
-/// 0.95 mg/dL, MCV 93.3 fL, platelets 423 10³/µL); a fourth digit (Synthea's bilirubin of
-/// 0.9511...) was never measured.
-pub const RAW_FLOAT_DIGITS: usize = 3;
+/// The significant digits a raw float is shown with. Four, not three: some results carry their
+/// meaning in the fourth (urine specific gravity 1.023 against 1.02), and a digit too many is
+/// less harm than a value rounded into another one.
+pub const RAW_FLOAT_DIGITS: usize = 4;
 
 /// The number as shown: as written when it has at most six significant digits, else rounded to
-/// [`RAW_FLOAT_DIGITS`] significant digits without trailing zeros (the whole-number part is never rounded away:
+/// four significant digits without trailing zeros (the whole-number part is never rounded away:
 /// 123456.78 → 123457).
 /// Never in exponent notation.
 pub fn shown(value: f64) -> String {
@@ -102,13 +102,11 @@ mod tests {
     }
 
     #[test]
-    fn a_raw_float_is_shown_with_three_significant_digits() {
-        assert_eq!(shown(51.91461074162891), "51.9");
-        assert_eq!(shown(173.69867319686267), "174");
+    fn a_raw_float_is_shown_with_four_significant_digits() {
+        assert_eq!(shown(51.91461074162891), "51.91");
+        assert_eq!(shown(173.69867319686267), "173.7");
         assert_eq!(shown(0.30000000000000004), "0.3");
-        assert_eq!(shown(4.123456789), "4.12");
-        // Kristie Effertz's bilirubin of 15 Sep 2020.
-        assert_eq!(shown(0.9510766270480208), "0.951");
+        assert_eq!(shown(4.123456789), "4.123");
     }
 
     #[test]
@@ -118,8 +116,8 @@ mod tests {
 
     #[test]
     fn negative_and_tiny_values_read_plainly() {
-        assert_eq!(shown(-2.123456789), "-2.12");
-        assert_eq!(shown(0.000012345678), "0.0000123");
+        assert_eq!(shown(-2.123456789), "-2.123");
+        assert_eq!(shown(0.000012345678), "0.00001235");
         assert_eq!(with_decimals(-0.01, 1), "0.0");
     }
 

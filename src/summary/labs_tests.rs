@@ -266,7 +266,7 @@ fn a_malformed_value_is_shown_as_no_value_never_dropped() {
 }
 
 #[test]
-fn a_raw_float_result_is_shown_with_three_significant_digits() {
+fn a_raw_float_result_is_shown_with_four_significant_digits() {
     let view = build(
         &[lab(
             "1",
@@ -278,7 +278,7 @@ fn a_raw_float_result_is_shown_with_three_significant_digits() {
         )],
         now(),
     );
-    assert_eq!(only(&view).value, "51.9");
+    assert_eq!(only(&view).value, "51.91");
 }
 
 #[test]
