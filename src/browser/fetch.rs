@@ -5,8 +5,9 @@
 
 use super::slices::read_page;
 use super::{http::exchange, world};
-use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress, SearchPage};
+use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress};
 use crate::fhir::outcome::{check_read, FhirReadError};
+use crate::fhir::slices::next_link;
 use crate::http::{HttpRequest, HttpResult, Purpose};
 use crate::problem::Problem;
 use crate::sections::plan::{
@@ -16,9 +17,11 @@ use crate::sections::view::{LoadedSection, Notice, SectionView};
 use crate::smart::driver::{Ended, TokenDriver, Transport};
 use crate::smart::lifecycle::ReauthorizeReason;
 use crate::smart::session::Session;
-use futures::future::try_join_all;
+use futures::future::{ready, select, try_join_all, Either};
+use futures::FutureExt;
 use serde_json::Value;
 use std::cell::{Ref, RefCell};
+use std::pin::pin;
 use std::rc::Rc;
 use url::Url;
 use web_sys::{AbortController, AbortSignal};
@@ -237,18 +240,50 @@ async fn search_all_pages(
     let base = session.borrow().fhir_base.clone();
     let first = query.url(&base);
     let mut paging = Paging::new(&first, MAX_PAGES);
-    let mut url = first;
+    let mut arriving = fetch_body(session, first, what).boxed_local();
     loop {
-        let room = kept.saturating_sub(data.matches.len());
-        let (page, cut_short) = match fetch_page(session, url, what, room).await {
-            Ok(read) => read,
+        let body = match arriving.await {
+            Ok(body) => body,
             Err(LoadError::Read(error)) => {
                 data.incomplete.push(paging.failed(error)?);
                 return Ok(());
             }
             Err(ended) => return Err(ended),
         };
-        let step = paging.after(&page, &base);
+        // The next page is asked for before this one is read: its request is on the network
+        // while this page's entries are parsed.
+        let step = paging.ahead(next_link(&body).as_deref(), &base);
+        let mut next = match &step {
+            // Sorted newest first and as long as the section shows: later pages are not needed.
+            PageStep::Next(url) if !query.newest_only => {
+                Some(fetch_body(session, url.clone(), what).boxed_local())
+            }
+            _ => None,
+        };
+        let room = kept.saturating_sub(data.matches.len());
+        let read = match next.as_mut() {
+            None => read_page(&body, room).await,
+            Some(fetching) => match select(pin!(read_page(&body, room)), fetching).await {
+                Either::Left((read, _)) => read,
+                Either::Right((fetched, reading)) => {
+                    let read = reading.await;
+                    next = Some(ready(fetched).boxed_local());
+                    read
+                }
+            },
+        };
+        let (page, cut_short) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                let malformed = FhirReadError::Malformed {
+                    what: what.to_owned(),
+                    detail: error.detail(),
+                };
+                data.incomplete.push(paging.failed(malformed)?);
+                return Ok(());
+            }
+        };
+        paging.read(&page);
         data.matches.extend(page.matches);
         data.included.extend(page.included);
         data.notices
@@ -261,23 +296,21 @@ async fn search_all_pages(
             });
             return Ok(());
         }
-        match step {
-            // Sorted newest first and as long as the section shows: later pages are not needed.
-            PageStep::Next(_) if query.newest_only => return Ok(()),
-            PageStep::Next(next) => url = next,
-            PageStep::Done => return Ok(()),
-            PageStep::LoopDetected => {
+        match (step, next) {
+            (PageStep::Next(_), Some(next)) => arriving = next,
+            (PageStep::Next(_), None) | (PageStep::Done, _) => return Ok(()),
+            (PageStep::LoopDetected, _) => {
                 data.notices.push(Notice::PagesLoop);
                 return Ok(());
             }
-            PageStep::CapReached => {
+            (PageStep::CapReached, _) => {
                 data.notices.push(Notice::PageCap {
                     pages: MAX_PAGES,
                     progress: paging.progress(),
                 });
                 return Ok(());
             }
-            PageStep::ForeignLink(link) => {
+            (PageStep::ForeignLink(link), _) => {
                 data.notices.push(Notice::ForeignLink(link));
                 return Ok(());
             }
@@ -285,26 +318,11 @@ async fn search_all_pages(
     }
 }
 
-/// Fetches one page and reads it, keeping at most `room` matches (the flag says entries were
-/// left unread).
-async fn fetch_page(
-    session: &SharedSession,
-    url: Url,
-    what: &str,
-    room: usize,
-) -> Result<(SearchPage, bool), LoadError> {
-    let body = check_read(
-        what,
-        &origin(&url),
-        fetch(session, Purpose::FhirSearch, url).await?,
-    )?;
-    let read = read_page(&body, room)
-        .await
-        .map_err(|error| FhirReadError::Malformed {
-            what: what.to_owned(),
-            detail: error.detail(),
-        })?;
-    Ok(read)
+/// Fetches one page's text.
+async fn fetch_body(session: &SharedSession, url: Url, what: &str) -> Result<String, LoadError> {
+    let origin = origin(&url);
+    let result = fetch(session, Purpose::FhirSearch, url).await?;
+    Ok(check_read(what, &origin, result)?)
 }
 
 /// One GET with the bearer token (attached only because the URL is this server's). The token
