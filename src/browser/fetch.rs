@@ -7,7 +7,7 @@ use super::slices::read_page;
 use super::{http::exchange, world};
 use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress};
 use crate::fhir::outcome::{check_read, FhirReadError};
-use crate::fhir::slices::next_link;
+use crate::fhir::slices::{next_link, SLICE};
 use crate::http::{HttpRequest, HttpResult, Purpose};
 use crate::problem::Problem;
 use crate::sections::plan::{
@@ -219,15 +219,29 @@ pub async fn load_section(
         data.matches
             .retain(|resource| has_category(resource, category));
     }
-    // Reading the last page and building the view model are each a long piece of work on a
-    // large record: a task of its own for each lets the browser paint and handle input.
-    world::sleep(0).await;
+    // On a large record, reading the last page and building the view model are each a long
+    // piece of work: a task of its own for the building lets the browser paint and handle
+    // input between them. A small section is built in the task its data finished in.
+    if data.matches.len() > SLICE {
+        world::sleep(0).await;
+    }
+    let started = world::now_ms();
+    let view = SectionView::build(plan.section, &data.matches, &data.included, world::now());
+    // Likewise the drawing, after a long build; after a short one the section is drawn in
+    // this same task (the caller draws as soon as this returns).
+    if world::now_ms().saturating_sub(started) > LONG_BUILD_MS {
+        world::sleep(0).await;
+    }
     Ok(LoadedSection {
-        view: SectionView::build(plan.section, &data.matches, &data.included, world::now()),
+        view,
         notices: data.notices,
         incomplete: data.incomplete,
     })
 }
+
+/// A view model built in longer than this is drawn in a task of its own: together they
+/// could pass the 50 ms at which a task delays the user's input.
+const LONG_BUILD_MS: u64 = 16;
 
 async fn search_all_pages(
     session: &SharedSession,
