@@ -103,3 +103,27 @@ async fn without_debug_mode_there_is_no_inspector() {
     assert!(inspectors.is_empty(), "an inspector without debug mode");
     harness.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn the_capability_report_is_drawn_when_it_is_opened() {
+    let harness = Harness::start().await;
+    launch_standalone(&harness, "").await;
+    harness.wait_for("[data-testid=capability-report]").await;
+    let tables = harness
+        .client
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid=capability-report] table",
+        ))
+        .await
+        .unwrap();
+    assert!(tables.is_empty(), "the closed report was drawn");
+    harness
+        .click("[data-testid=capability-report] summary")
+        .await;
+    let report = harness
+        .text_of("[data-testid=capability-report] table")
+        .await;
+    assert!(report.contains("Labs"), "{report}");
+    harness.finish().await;
+}

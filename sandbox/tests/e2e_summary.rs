@@ -229,3 +229,26 @@ async fn the_ten_thousand_observation_patient_renders_vitals_and_labs() {
     harness.screenshot("summary-10k").await;
     harness.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_lab_trend_is_drawn_when_it_is_asked_for() {
+    let harness = Harness::start().await;
+    let patient = harness.patient_named("Maximilian");
+    open_summary(&harness, &patient).await;
+    harness.section_text("section-labs").await;
+    let plots = "[data-testid=section-labs] [data-testid=trend]";
+    let drawn = harness
+        .client
+        .find_all(fantoccini::Locator::Css(plots))
+        .await
+        .unwrap();
+    assert!(drawn.is_empty(), "trends drawn before being asked for");
+    harness
+        .click("[data-testid=section-labs] button[aria-expanded=false]")
+        .await;
+    let plot = harness.wait_for(&format!("{plots} svg")).await;
+    let label = plot.attr("aria-label").await.unwrap().unwrap_or_default();
+    assert!(!label.is_empty(), "a trend without its text alternative");
+    harness.finish().await;
+}

@@ -5,8 +5,10 @@
 
 use super::slices::read_page;
 use super::{http::exchange, world};
-use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress, SearchPage};
+use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress};
+use crate::fhir::model::{parse_all, Observation, Parsed};
 use crate::fhir::outcome::{check_read, FhirReadError};
+use crate::fhir::slices::next_link;
 use crate::http::{HttpRequest, HttpResult, Purpose};
 use crate::problem::Problem;
 use crate::sections::plan::{
@@ -16,9 +18,11 @@ use crate::sections::view::{LoadedSection, Notice, SectionView};
 use crate::smart::driver::{Ended, TokenDriver, Transport};
 use crate::smart::lifecycle::ReauthorizeReason;
 use crate::smart::session::Session;
-use futures::future::try_join_all;
+use futures::future::{ready, select, try_join_all, Either};
+use futures::FutureExt;
 use serde_json::Value;
 use std::cell::{Ref, RefCell};
+use std::pin::pin;
 use std::rc::Rc;
 use url::Url;
 use web_sys::{AbortController, AbortSignal};
@@ -216,16 +220,56 @@ pub async fn load_section(
         data.matches
             .retain(|resource| has_category(resource, category));
     }
-    // Reading the last page and building the view model are each a long piece of work on a
-    // large record: a task of its own for each lets the browser paint and handle input.
-    world::sleep(0).await;
+    // On a large record, reading the last page, reading the Observations and building the
+    // view model are each a long piece of work: tasks of their own let the browser paint and
+    // handle input between them. A small section is built in the task its data finished in.
+    let large = data.matches.len() > OBSERVATIONS_AT_ONCE;
+    let observations = match plan.section.observation_category() {
+        Some(_) if large => Some(observations_in_slices(&data.matches).await),
+        _ => None,
+    };
+    let started = world::now_ms();
+    let (matches, included, now) = (&data.matches, &data.included, world::now());
+    let view = match observations {
+        Some(read) => SectionView::from_observations(plan.section, read, matches, included, now),
+        None => SectionView::build(plan.section, matches, included, now),
+    };
+    // Likewise the drawing, after a long build; after a short one the section is drawn in
+    // this same task (the caller draws as soon as this returns).
+    if world::now_ms().saturating_sub(started) > LONG_BUILD_MS {
+        world::sleep(0).await;
+    }
     let withheld = plan.narrowed_category.map(Notice::CategoryNarrowed);
     Ok(LoadedSection {
-        view: SectionView::build(plan.section, &data.matches, &data.included, world::now()),
+        view,
         notices: withheld.into_iter().chain(data.notices).collect(),
         incomplete: data.incomplete,
     })
 }
+
+/// Observations read into typed resources in one task: about 15 ms of work in a browser.
+const OBSERVATIONS_AT_ONCE: usize = 1000;
+
+/// `matches`' Observations read [`OBSERVATIONS_AT_ONCE`] at a time, each slice in a task of
+/// its own.
+async fn observations_in_slices(matches: &[Value]) -> Parsed<Observation> {
+    let mut parsed = Parsed {
+        resources: Vec::new(),
+        malformed: Vec::new(),
+    };
+    for slice in matches.chunks(OBSERVATIONS_AT_ONCE) {
+        world::sleep(0).await;
+        let part = parse_all::<Observation>(slice);
+        parsed.resources.extend(part.resources);
+        parsed.malformed.extend(part.malformed);
+    }
+    world::sleep(0).await;
+    parsed
+}
+
+/// A view model built in longer than this is drawn in a task of its own: together they
+/// could pass the 50 ms at which a task delays the user's input.
+const LONG_BUILD_MS: u64 = 16;
 
 async fn search_all_pages(
     session: &SharedSession,
@@ -238,18 +282,50 @@ async fn search_all_pages(
     let base = session.borrow().fhir_base.clone();
     let first = query.url(&base);
     let mut paging = Paging::new(&first, MAX_PAGES);
-    let mut url = first;
+    let mut arriving = fetch_body(session, first, what).boxed_local();
     loop {
-        let room = kept.saturating_sub(data.matches.len());
-        let (page, cut_short) = match fetch_page(session, url, what, room).await {
-            Ok(read) => read,
+        let body = match arriving.await {
+            Ok(body) => body,
             Err(LoadError::Read(error)) => {
                 data.incomplete.push(paging.failed(error)?);
                 return Ok(());
             }
             Err(ended) => return Err(ended),
         };
-        let step = paging.after(&page, &base);
+        // The next page is asked for before this one is read: its request is on the network
+        // while this page's entries are parsed.
+        let step = paging.ahead(next_link(&body).as_deref(), &base);
+        let mut next = match &step {
+            // Sorted newest first and as long as the section shows: later pages are not needed.
+            PageStep::Next(url) if !query.newest_only => {
+                Some(fetch_body(session, url.clone(), what).boxed_local())
+            }
+            _ => None,
+        };
+        let room = kept.saturating_sub(data.matches.len());
+        let read = match next.as_mut() {
+            None => read_page(&body, room).await,
+            Some(fetching) => match select(pin!(read_page(&body, room)), fetching).await {
+                Either::Left((read, _)) => read,
+                Either::Right((fetched, reading)) => {
+                    let read = reading.await;
+                    next = Some(ready(fetched).boxed_local());
+                    read
+                }
+            },
+        };
+        let (page, cut_short) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                let malformed = FhirReadError::Malformed {
+                    what: what.to_owned(),
+                    detail: error.detail(),
+                };
+                data.incomplete.push(paging.failed(malformed)?);
+                return Ok(());
+            }
+        };
+        paging.read(&page);
         data.matches.extend(page.matches);
         data.included.extend(page.included);
         data.notices
@@ -262,23 +338,21 @@ async fn search_all_pages(
             });
             return Ok(());
         }
-        match step {
-            // Sorted newest first and as long as the section shows: later pages are not needed.
-            PageStep::Next(_) if query.newest_only => return Ok(()),
-            PageStep::Next(next) => url = next,
-            PageStep::Done => return Ok(()),
-            PageStep::LoopDetected => {
+        match (step, next) {
+            (PageStep::Next(_), Some(next)) => arriving = next,
+            (PageStep::Next(_), None) | (PageStep::Done, _) => return Ok(()),
+            (PageStep::LoopDetected, _) => {
                 data.notices.push(Notice::PagesLoop);
                 return Ok(());
             }
-            PageStep::CapReached => {
+            (PageStep::CapReached, _) => {
                 data.notices.push(Notice::PageCap {
                     pages: MAX_PAGES,
                     progress: paging.progress(),
                 });
                 return Ok(());
             }
-            PageStep::ForeignLink(link) => {
+            (PageStep::ForeignLink(link), _) => {
                 data.notices.push(Notice::ForeignLink(link));
                 return Ok(());
             }
@@ -286,26 +360,11 @@ async fn search_all_pages(
     }
 }
 
-/// Fetches one page and reads it, keeping at most `room` matches (the flag says entries were
-/// left unread).
-async fn fetch_page(
-    session: &SharedSession,
-    url: Url,
-    what: &str,
-    room: usize,
-) -> Result<(SearchPage, bool), LoadError> {
-    let body = check_read(
-        what,
-        &origin(&url),
-        fetch(session, Purpose::FhirSearch, url).await?,
-    )?;
-    let read = read_page(&body, room)
-        .await
-        .map_err(|error| FhirReadError::Malformed {
-            what: what.to_owned(),
-            detail: error.detail(),
-        })?;
-    Ok(read)
+/// Fetches one page's text.
+async fn fetch_body(session: &SharedSession, url: Url, what: &str) -> Result<String, LoadError> {
+    let origin = origin(&url);
+    let result = fetch(session, Purpose::FhirSearch, url).await?;
+    Ok(check_read(what, &origin, result)?)
 }
 
 /// One GET with the bearer token (attached only because the URL is this server's). The token

@@ -58,14 +58,7 @@ pub fn parse_search_page(body: &str) -> Result<SearchPage, BundleError> {
     }
     let mut page = SearchPage {
         total: bundle.get("total").and_then(Value::as_u64),
-        next: bundle
-            .get("link")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|link| link.get("relation").and_then(Value::as_str) == Some("next"))
-            .and_then(|link| link.get("url").and_then(Value::as_str))
-            .map(str::to_owned),
+        next: bundle.get("link").and_then(next_of),
         ..SearchPage::default()
     };
     let entries = bundle.get("entry").and_then(Value::as_array);
@@ -80,6 +73,16 @@ pub fn parse_search_page(body: &str) -> Result<SearchPage, BundleError> {
         }
     }
     Ok(page)
+}
+
+/// The `next` link among a Bundle's `link` array, as written.
+pub fn next_of(links: &Value) -> Option<String> {
+    links
+        .as_array()?
+        .iter()
+        .find(|link| link.get("relation").and_then(Value::as_str) == Some("next"))
+        .and_then(|link| link.get("url").and_then(Value::as_str))
+        .map(str::to_owned)
 }
 
 /// What to do after a page.
@@ -120,24 +123,31 @@ impl Paging {
         }
     }
 
-    /// Records a page and decides the next step.
-    pub fn after(&mut self, page: &SearchPage, base: &FhirBaseUrl) -> PageStep {
-        self.pages += 1;
-        self.loaded += page.matches.len();
-        self.total = page.total.or(self.total);
-        let Some(next) = &page.next else {
+    /// Decides the step after a page from its `next` link alone, before the page's entries
+    /// are read, so that the next request can be on its way while they are parsed. Only a
+    /// link on this server is followed, which keeps the token from another origin.
+    pub fn ahead(&mut self, next: Option<&str>, base: &FhirBaseUrl) -> PageStep {
+        let Some(next) = next else {
             return PageStep::Done;
         };
         let Some(url) = base.resolve(next).ok().filter(|url| base.covers(url)) else {
-            return PageStep::ForeignLink(next.clone());
+            return PageStep::ForeignLink(next.to_owned());
         };
         if !self.seen.insert(url.to_string()) {
             return PageStep::LoopDetected;
         }
-        if self.pages >= self.max_pages {
+        // The page whose link this is counts, though it is read after this decision.
+        if self.pages + 1 >= self.max_pages {
             return PageStep::CapReached;
         }
         PageStep::Next(url)
+    }
+
+    /// Records a page that was read.
+    pub fn read(&mut self, page: &SearchPage) {
+        self.pages += 1;
+        self.loaded += page.matches.len();
+        self.total = page.total.or(self.total);
     }
 
     /// What a failed page means: the first page's failure is the search's; after a later one,

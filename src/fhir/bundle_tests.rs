@@ -16,6 +16,13 @@ fn page(next: Option<&str>, matches: usize, total: Option<u64>) -> SearchPage {
     }
 }
 
+// The order the loader follows: the step is decided from the link, then the page is read.
+fn after(paging: &mut Paging, page: &SearchPage) -> PageStep {
+    let step = paging.ahead(page.next.as_deref(), &base());
+    paging.read(page);
+    step
+}
+
 fn first() -> Url {
     Url::parse("https://ehr.example/fhir/Observation?patient=1").unwrap()
 }
@@ -58,26 +65,26 @@ fn a_body_that_is_not_a_bundle_is_named() {
 #[test]
 fn paging_follows_next_links_on_the_same_server() {
     let mut paging = Paging::new(&first(), 10);
-    let step = paging.after(
+    let step = after(
+        &mut paging,
         &page(
             Some("https://ehr.example/fhir/Observation?page=2"),
             50,
             None,
         ),
-        &base(),
     );
     assert_eq!(
         step,
         PageStep::Next(Url::parse("https://ehr.example/fhir/Observation?page=2").unwrap())
     );
-    assert_eq!(paging.after(&page(None, 10, None), &base()), PageStep::Done);
+    assert_eq!(after(&mut paging, &page(None, 10, None)), PageStep::Done);
     assert_eq!(paging.progress().loaded, 60);
 }
 
 #[test]
 fn a_relative_next_link_is_resolved_against_the_base() {
     let mut paging = Paging::new(&first(), 10);
-    let step = paging.after(&page(Some("Observation?page=2"), 1, None), &base());
+    let step = after(&mut paging, &page(Some("Observation?page=2"), 1, None));
     assert_eq!(
         step,
         PageStep::Next(Url::parse("https://ehr.example/fhir/Observation?page=2").unwrap())
@@ -89,22 +96,22 @@ fn a_next_link_already_seen_ends_paging() {
     let mut paging = Paging::new(&first(), 10);
     let loop_back = "https://ehr.example/fhir/Observation?patient=1";
     assert_eq!(
-        paging.after(&page(Some(loop_back), 1, None), &base()),
+        after(&mut paging, &page(Some(loop_back), 1, None)),
         PageStep::LoopDetected
     );
     let mut two_cycle = Paging::new(&first(), 10);
     let a = "https://ehr.example/fhir/Observation?page=a";
     let b = "https://ehr.example/fhir/Observation?page=b";
     assert!(matches!(
-        two_cycle.after(&page(Some(a), 1, None), &base()),
+        after(&mut two_cycle, &page(Some(a), 1, None)),
         PageStep::Next(_)
     ));
     assert!(matches!(
-        two_cycle.after(&page(Some(b), 1, None), &base()),
+        after(&mut two_cycle, &page(Some(b), 1, None)),
         PageStep::Next(_)
     ));
     assert_eq!(
-        two_cycle.after(&page(Some(a), 1, None), &base()),
+        after(&mut two_cycle, &page(Some(a), 1, None)),
         PageStep::LoopDetected
     );
 }
@@ -114,12 +121,12 @@ fn a_next_link_to_another_origin_is_not_followed() {
     let mut paging = Paging::new(&first(), 10);
     let elsewhere = "https://evil.example/fhir/Observation?page=2";
     assert_eq!(
-        paging.after(&page(Some(elsewhere), 1, None), &base()),
+        after(&mut paging, &page(Some(elsewhere), 1, None)),
         PageStep::ForeignLink(elsewhere.into())
     );
     let sibling_path = "https://ehr.example/other/Observation?page=2";
     assert!(matches!(
-        paging.after(&page(Some(sibling_path), 1, None), &base()),
+        after(&mut paging, &page(Some(sibling_path), 1, None)),
         PageStep::ForeignLink(_)
     ));
 }
@@ -134,16 +141,16 @@ fn paging_stops_at_the_page_cap() {
             Some(9),
         )
     };
-    assert!(matches!(paging.after(&next(2), &base()), PageStep::Next(_)));
-    assert_eq!(paging.after(&next(3), &base()), PageStep::CapReached);
+    assert!(matches!(after(&mut paging, &next(2)), PageStep::Next(_)));
+    assert_eq!(after(&mut paging, &next(3)), PageStep::CapReached);
 }
 
 #[test]
 fn progress_reads_as_loaded_of_about_total() {
     let mut paging = Paging::new(&first(), 10);
-    paging.after(
+    after(
+        &mut paging,
         &page(Some("https://ehr.example/fhir/O?p=2"), 400, Some(2300)),
-        &base(),
     );
     assert_eq!(paging.progress().describe(), "loaded 400 of ~2,300");
     assert_eq!(
@@ -208,10 +215,18 @@ fn a_failed_first_page_fails_the_search() {
 }
 
 #[test]
+fn a_first_page_whose_next_link_was_followed_ahead_still_fails_the_search_when_unreadable() {
+    let mut paging = Paging::new(&first(), 10);
+    let step = paging.ahead(Some("https://ehr.example/fhir/Observation?page=2"), &base());
+    assert!(matches!(step, PageStep::Next(_)));
+    assert_eq!(paging.failed(network_error()), Err(network_error()));
+}
+
+#[test]
 fn a_failed_later_page_keeps_what_arrived_and_says_more_exists() {
     let mut paging = Paging::new(&first(), 10);
     let next = "https://ehr.example/fhir/Condition?page=2";
-    paging.after(&page(Some(next), 500, Some(1200)), &base());
+    after(&mut paging, &page(Some(next), 500, Some(1200)));
     let incomplete = paging.failed(network_error()).unwrap();
     assert_eq!(incomplete.pages, 1);
     assert_eq!(incomplete.progress.loaded, 500);

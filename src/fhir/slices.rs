@@ -3,7 +3,7 @@
 //! that builds nothing), and the entries are parsed a slice at a time, each slice by the same
 //! reader as a whole page (`bundle::parse_search_page`).
 
-use super::bundle::{parse_search_page, BundleError, SearchPage};
+use super::bundle::{next_of, parse_search_page, BundleError, SearchPage};
 
 /// Entries parsed in one slice: a few hundred kilobytes, a few milliseconds.
 pub const SLICE: usize = 250;
@@ -25,38 +25,13 @@ impl<'a> Cutter<'a> {
     /// whose shape the scan can follow or has no `entry` array (the whole-page reader then
     /// says what is wrong, or reads the page in one piece).
     pub fn new(body: &'a str) -> Option<Self> {
-        let bytes = body.as_bytes();
-        let mut at = skip_space(bytes, 0);
-        if bytes.get(at) != Some(&b'{') {
-            return None;
-        }
-        at += 1;
-        loop {
-            at = skip_space(bytes, at);
-            match bytes.get(at)? {
-                b'}' => return None,
-                b',' => at += 1,
-                b'"' => {
-                    let key_end = skip_string(bytes, at)?;
-                    let key = &body[at + 1..key_end - 1];
-                    at = skip_space(bytes, key_end);
-                    if bytes.get(at) != Some(&b':') {
-                        return None;
-                    }
-                    at = skip_space(bytes, at + 1);
-                    if key == "entry" && bytes.get(at) == Some(&b'[') {
-                        return Some(Cutter {
-                            body,
-                            open: at,
-                            at: skip_space(bytes, at + 1),
-                            close: None,
-                        });
-                    }
-                    at = skip_value(bytes, at)?;
-                }
-                _ => return None,
-            }
-        }
+        let open = member(body, |key, value| key == "entry" && value == b'[')?;
+        Some(Cutter {
+            body,
+            open,
+            at: skip_space(body.as_bytes(), open + 1),
+            close: None,
+        })
     }
 
     /// The JSON text of up to `count` further entries, in order; empty once the array has
@@ -178,6 +153,48 @@ pub fn parse_entries(entries: &[&str]) -> Result<SearchPage, BundleError> {
         entries.join(",")
     );
     parse_search_page(&body)
+}
+
+/// The `next` link of a searchset page, found without parsing its entries (they are skipped
+/// over by a scan), so the next page can be asked for before this one is read. It is the link
+/// the whole-page reader finds; `None` when the body has none or its shape cannot be followed.
+pub fn next_link(body: &str) -> Option<String> {
+    let start = member(body, |key, _| key == "link")?;
+    let end = skip_value(body.as_bytes(), start)?;
+    next_of(&serde_json::from_str(&body[start..end]).ok()?)
+}
+
+// Where the value of the first top-level member of the JSON object `body` for which `wanted`
+// holds (given its key and the value's first byte) starts; `None` when there is none or the
+// object's shape cannot be followed.
+fn member(body: &str, wanted: impl Fn(&str, u8) -> bool) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    at += 1;
+    loop {
+        at = skip_space(bytes, at);
+        match bytes.get(at)? {
+            b'}' => return None,
+            b',' => at += 1,
+            b'"' => {
+                let key_end = skip_string(bytes, at)?;
+                let key = &body[at + 1..key_end - 1];
+                at = skip_space(bytes, key_end);
+                if bytes.get(at) != Some(&b':') {
+                    return None;
+                }
+                at = skip_space(bytes, at + 1);
+                if wanted(key, *bytes.get(at)?) {
+                    return Some(at);
+                }
+                at = skip_value(bytes, at)?;
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
@@ -354,6 +371,28 @@ mod tests {
         assert_eq!(page.matches, whole.matches[..SLICE + 1]);
         assert_eq!(page.total, Some(SLICE as u64 * 30));
         assert!(cut_short);
+    }
+
+    #[test]
+    fn the_next_link_found_ahead_is_the_one_the_page_reader_finds() {
+        let link_first = r#"{"resourceType": "Bundle", "link": [{"relation": "self", "url": "x"},
+          {"relation": "next", "url": "y"}], "entry": [{"resource": {"resourceType": "Condition"}}]}"#;
+        for body in [PAGE, link_first, &long_page(3)] {
+            assert_eq!(
+                next_link(body),
+                parse_search_page(body).unwrap().next,
+                "{body}"
+            );
+        }
+        assert_eq!(next_link(link_first).as_deref(), Some("y"));
+    }
+
+    #[test]
+    fn a_next_link_inside_an_entry_is_not_the_pages() {
+        let body = r#"{"resourceType": "Bundle", "entry": [{"resource": {"resourceType":
+          "Bundle", "link": [{"relation": "next", "url": "https://elsewhere.example/"}]}}]}"#;
+        assert_eq!(next_link(body), None);
+        assert_eq!(next_link("<html>"), None);
     }
 
     #[test]

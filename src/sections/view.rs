@@ -5,6 +5,7 @@
 use super::Section;
 use crate::fhir::bundle::{Incomplete, Progress};
 use crate::fhir::date::FhirDateTime;
+use crate::fhir::model::{parse_all, Observation, Parsed};
 use crate::summary::allergies::{self, AllergiesView};
 use crate::summary::encounters::{self, EncountersView};
 use crate::summary::immunizations::{self, ImmunizationsView};
@@ -55,10 +56,28 @@ impl SectionView {
                 SectionView::Medications(medications::build(&resources))
             }
             Section::Immunizations => SectionView::Immunizations(immunizations::build(matches)),
-            Section::VitalSigns => SectionView::VitalSigns(vitals::build(matches, now)),
-            Section::Labs => SectionView::Labs(labs::build(matches, now)),
+            Section::VitalSigns | Section::Labs => {
+                Self::from_observations(section, parse_all(matches), matches, included, now)
+            }
             Section::Encounters => SectionView::Encounters(encounters::build(matches)),
             Section::Procedures => SectionView::Procedures(procedures::build(matches)),
+        }
+    }
+
+    /// [`SectionView::build`] with the Observations among `matches` already read (a slice at a
+    /// time, so that no one task reads thousands): the Observation sections use them, the
+    /// others are built from `matches` and `included` as usual.
+    pub fn from_observations(
+        section: Section,
+        observations: Parsed<Observation>,
+        matches: &[Value],
+        included: &[Value],
+        now: FhirDateTime,
+    ) -> Self {
+        match section {
+            Section::VitalSigns => SectionView::VitalSigns(vitals::build_parsed(observations, now)),
+            Section::Labs => SectionView::Labs(labs::build_parsed(observations, matches, now)),
+            _ => Self::build(section, matches, included, now),
         }
     }
 
@@ -191,6 +210,35 @@ mod tests {
             };
             assert!(expected, "{section:?} built {view:?}");
             assert_eq!(view.count(), 0);
+        }
+    }
+
+    #[test]
+    fn observations_read_in_slices_build_the_same_section_as_read_at_once() {
+        let observation = |id: &str, code: &str, value: f64, day: &str| {
+            json!({"resourceType": "Observation", "id": id, "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+                "effectiveDateTime": day, "valueQuantity": {"value": value, "unit": "mg/dL"}})
+        };
+        let report = json!({"resourceType": "DiagnosticReport", "id": "d", "status": "final",
+            "code": {"text": "Panel A"}, "result": [{"reference": "Observation/a"}]});
+        let matches = [
+            observation("a", "2345-7", 90.0, "2024-01-02"),
+            observation("b", "8867-4", 70.0, "2024-01-03"),
+            observation("c", "2345-7", 95.0, "2024-02-02"),
+            json!({"resourceType": "Observation", "id": "broken", "status": 7}),
+            report,
+        ];
+        for section in [Section::Labs, Section::VitalSigns] {
+            let mut read = parse_all::<Observation>(&matches[..2]);
+            let rest = parse_all::<Observation>(&matches[2..]);
+            read.resources.extend(rest.resources);
+            read.malformed.extend(rest.malformed);
+            assert_eq!(
+                SectionView::from_observations(section, read, &matches, &[], now()),
+                SectionView::build(section, &matches, &[], now()),
+                "{section:?}"
+            );
         }
     }
 

@@ -14,7 +14,7 @@ use crate::fhir::code_words::{code_as_label, sentence_start};
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::model::ObservationValue;
-use crate::fhir::model::{parse_all, DiagnosticReport, MalformedResource, Observation};
+use crate::fhir::model::{parse_all, DiagnosticReport, MalformedResource, Observation, Parsed};
 use crate::sort;
 use serde_json::Value;
 use std::cmp::Reverse;
@@ -82,7 +82,16 @@ pub struct LabsView {
 /// over). Every Observation given is treated as a lab result: choosing the laboratory category
 /// is the query's work. Entered-in-error and cancelled observations are never used.
 pub fn build(resources: &[Value], now: FhirDateTime) -> LabsView {
-    let observations = parse_all::<Observation>(resources);
+    build_parsed(parse_all::<Observation>(resources), resources, now)
+}
+
+/// [`build`] from Observations already read (e.g. a slice at a time); the DiagnosticReports are
+/// read from `resources`.
+pub fn build_parsed(
+    observations: Parsed<Observation>,
+    resources: &[Value],
+    now: FhirDateTime,
+) -> LabsView {
     let reports = parse_all::<DiagnosticReport>(resources);
     let panel_of = panels(&reports.resources);
     let mut by_test: HashMap<String, Vec<Dated>> = HashMap::new();

@@ -12,7 +12,7 @@ use super::when::ago;
 use crate::fhir::datatypes::CodeableConcept;
 use crate::fhir::date::FhirDateTime;
 use crate::fhir::decimal::{decimals_written, with_decimals};
-use crate::fhir::model::{parse_all, MalformedResource, Observation, ObservationValue};
+use crate::fhir::model::{parse_all, MalformedResource, Observation, ObservationValue, Parsed};
 use crate::sort;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -71,7 +71,11 @@ pub struct VitalsView {
 /// observations that are not vital signs are ignored). Entered-in-error and cancelled
 /// observations are never used. `now` comes from the shell's clock.
 pub fn build(resources: &[Value], now: FhirDateTime) -> VitalsView {
-    let parsed = parse_all::<Observation>(resources);
+    build_parsed(parse_all::<Observation>(resources), now)
+}
+
+/// [`build`] from Observations already read (e.g. a slice at a time).
+pub fn build_parsed(parsed: Parsed<Observation>, now: FhirDateTime) -> VitalsView {
     let mut by_kind: BTreeMap<VitalKind, Vec<Reading>> = BTreeMap::new();
     let mut excluded = Vec::new();
     for observation in parsed.resources.iter().filter(|o| !observation_is_void(o)) {

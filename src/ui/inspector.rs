@@ -41,24 +41,32 @@ pub fn InspectorPanel(
             )
         })
     };
+    let opened = RwSignal::new(false);
     view! {
-        <details class="inspector" data-testid="inspector">
+        // Drawn when first opened; the panel starts closed, so its first toggle is its opening.
+        <details class="inspector" data-testid="inspector" on:toggle=move |_| opened.set(true)>
             <summary>{summary}</summary>
-            <p class="note">"Debug mode. Tokens and one-time values (code, state, nonce, launch) are never shown."</p>
-            <h3>"Timeline"</h3>
-            <Timeline log=log />
-            <h3>"Scopes"</h3>
-            <dl>
-                <dt>"Requested"</dt><dd><code>{requested}</code></dd>
-                <dt>"Granted"</dt><dd><code data-testid="inspector-granted">{granted}</code></dd>
-                <dt>"Not granted"</dt><dd><code>{if not_granted.is_empty() { "none".to_owned() } else { not_granted.join(" ") }}</code></dd>
-            </dl>
-            <h3>"Session and launch context"</h3>
-            <dl data-testid="inspector-context">
-                {move || facts().into_iter().map(|(label, value)| view! {
-                    <dt>{label}</dt><dd>{value}</dd>
-                }).collect_view()}
-            </dl>
+            {move || opened.get().then(|| {
+                let (requested, granted) = (requested.clone(), granted.clone());
+                let not_granted = if not_granted.is_empty() { "none".to_owned() } else { not_granted.join(" ") };
+                view! {
+                    <p class="note">"Debug mode. Tokens and one-time values (code, state, nonce, launch) are never shown."</p>
+                    <h3>"Timeline"</h3>
+                    <Timeline log=log />
+                    <h3>"Scopes"</h3>
+                    <dl>
+                        <dt>"Requested"</dt><dd><code>{requested}</code></dd>
+                        <dt>"Granted"</dt><dd><code data-testid="inspector-granted">{granted}</code></dd>
+                        <dt>"Not granted"</dt><dd><code>{not_granted}</code></dd>
+                    </dl>
+                    <h3>"Session and launch context"</h3>
+                    <dl data-testid="inspector-context">
+                        {move || facts().into_iter().map(|(label, value)| view! {
+                            <dt>{label}</dt><dd>{value}</dd>
+                        }).collect_view()}
+                    </dl>
+                }
+            })}
         </details>
     }
 }

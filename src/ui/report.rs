@@ -3,9 +3,21 @@
 use crate::sections::report::CapabilityReport;
 use leptos::prelude::*;
 
-/// What the server supports that Bedside uses, and where it fell back.
+/// What the server supports that Bedside uses, and where it fell back; the report is drawn
+/// when the panel is first opened (few readers open it).
 #[component]
 pub fn CapabilityPanel(report: CapabilityReport) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    view! {
+        // The panel starts closed, so its first toggle is its opening.
+        <details class="capability-report" data-testid="capability-report" on:toggle=move |_| opened.set(true)>
+            <summary>"Server capabilities"</summary>
+            {move || opened.get().then(|| report_body(report.clone()))}
+        </details>
+    }
+}
+
+fn report_body(report: CapabilityReport) -> impl IntoView {
     let CapabilityReport {
         fhir_version,
         notice,
@@ -14,8 +26,6 @@ pub fn CapabilityPanel(report: CapabilityReport) -> impl IntoView {
         rows,
     } = report;
     view! {
-        <details class="capability-report" data-testid="capability-report">
-            <summary>"Server capabilities"</summary>
             <p>{fhir_version}</p>
             {notice.map(|text| view! { <p class="notice">{text}</p> })}
             <p>"Resources listed: "{resources_listed.join(", ")}</p>
@@ -37,6 +47,5 @@ pub fn CapabilityPanel(report: CapabilityReport) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </details>
     }
 }

@@ -297,11 +297,9 @@ fn load(
     spawn_local(async move {
         let current = session.get_value();
         let progress = move |p| state.set(SectionState::Loading(Some(p)));
+        // Drawn in the task that finishes the section's data (`load_section` yields first when
+        // building it took long).
         let outcome = fetch::load_section(&current, &plan, &progress).await;
-        // Building the view model and drawing it are each a long piece of work on a large
-        // record: a new task for the drawing lets the browser paint and handle input between
-        // them instead of freezing for both.
-        world::sleep(0).await;
         // A stopped session means the user left this record: nothing is left to show.
         if current.stopped() {
             return;

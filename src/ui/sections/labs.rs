@@ -58,10 +58,14 @@ fn group(group: LabGroup) -> AnyView {
 
 fn row(result: LabResult) -> AnyView {
     let show_trend = RwSignal::new(false);
-    let chart = (result.series.len() > 1).then(|| ChartInput {
-        title: result.name.clone(),
-        points: chart_points(None, &result.series, result.unit.as_deref().unwrap_or("")),
-        reference: None,
+    let trend = (result.series.len() > 1).then(|| {
+        let (title, unit) = (result.name.clone(), result.unit.clone().unwrap_or_default());
+        let series = result.series;
+        move || ChartInput {
+            title: title.clone(),
+            points: chart_points(None, &series, &unit),
+            reference: None,
+        }
     });
     let flag = result.flag.as_ref().filter(|f| f.is_noteworthy()).map(|f| {
         let computed = if result.flag_computed {
@@ -75,7 +79,7 @@ fn row(result: LabResult) -> AnyView {
         Some(unit) => format!("{} {unit}", result.value),
         None => result.value.clone(),
     };
-    let has_chart = chart.is_some();
+    let has_chart = trend.is_some();
     let count = result.result_count;
     let same_time = same_time_note(&result.same_time);
     view! {
@@ -99,11 +103,13 @@ fn row(result: LabResult) -> AnyView {
                 })}
             </td>
         </tr>
-        {chart.map(|input| view! {
-            <tr class="trend-row" hidden=move || !show_trend.get()>
-                <td colspan="4"><TrendChart input=input.clone() /></td>
+        // A plot is drawn when asked for: a test with years of results plots hundreds of
+        // points, and most plots are never opened.
+        {trend.map(|input| move || show_trend.get().then(|| view! {
+            <tr class="trend-row">
+                <td colspan="4"><TrendChart input=input() /></td>
             </tr>
-        })}
+        }))}
     }
     .into_any()
 }
