@@ -16,6 +16,8 @@ pub mod immunizations;
 pub mod interpretation;
 /// Lab results: latest per test, grouped by panel, with series and flags.
 pub mod labs;
+/// Where a long clinical name may break across lines.
+pub mod line_breaks;
 /// What a section says when it lists nothing (never "none recorded" over unread records).
 pub mod listing;
 /// Medications: requests and statements, current first, named from codes or Medications.

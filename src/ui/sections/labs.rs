@@ -4,6 +4,7 @@ use super::super::chart::TrendChart;
 use super::parts::unreadable_notice;
 use crate::summary::chart::{chart_points, ChartInput};
 use crate::summary::labs::{LabGroup, LabResult, LabsView};
+use crate::summary::line_breaks::name_pieces;
 use crate::summary::listing::{nothing_listed, GrantReach};
 use crate::summary::observations::same_time_note;
 use crate::ui::paged::ShowMore;
@@ -84,7 +85,7 @@ fn row(result: LabResult) -> AnyView {
     let same_time = same_time_note(&result.same_time);
     view! {
         <tr class:abnormal=result.abnormal data-testid="lab-row">
-            <th scope="row">{result.name}</th>
+            <th scope="row">{name_with_breaks(&result.name)}</th>
             <td>
                 <span class="lab-value">{value}</span>
                 {flag.map(|(short, computed)| view! {
@@ -112,4 +113,16 @@ fn row(result: LabResult) -> AnyView {
         }))}
     }
     .into_any()
+}
+
+// A `<wbr>` after each joint of a LOINC name, so a narrow column breaks it between its parts.
+fn name_with_breaks(name: &str) -> Vec<AnyView> {
+    name_pieces(name)
+        .into_iter()
+        .enumerate()
+        .map(|(index, piece)| {
+            let piece = piece.to_owned();
+            view! { {(index > 0).then(|| view! { <wbr /> })}{piece} }.into_any()
+        })
+        .collect()
 }
