@@ -5,7 +5,7 @@
 #[path = "../../tests/support/import_circles.rs"]
 mod import_circles;
 
-use import_circles::import_circles;
+use import_circles::{assert_no_file_circles, assert_no_module_circles};
 use std::path::{Path, PathBuf};
 
 fn source_root() -> PathBuf {
@@ -14,20 +14,10 @@ fn source_root() -> PathBuf {
 
 #[test]
 fn no_file_in_sandbox_src_depends_on_itself_through_other_files() {
-    let circles = import_circles(&source_root());
-    assert!(
-        circles.files.is_empty(),
-        "import circles between files:\n{}",
-        circles.files.join("\n")
-    );
+    assert_no_file_circles(&source_root());
 }
 
 #[test]
 fn no_top_level_module_in_sandbox_src_depends_on_itself_through_other_modules() {
-    let circles = import_circles(&source_root());
-    assert!(
-        circles.modules.is_empty(),
-        "import circles between top-level modules:\n{}",
-        circles.modules.join("\n")
-    );
+    assert_no_module_circles(&source_root());
 }

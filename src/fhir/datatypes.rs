@@ -341,10 +341,11 @@ fn ucum_print_symbols(code: &str) -> String {
                 return format!("\u{b5}{atom}");
             }
             let mut chars: Vec<char> = term.chars().collect();
-            if let [.., letter, exponent @ ('2' | '3')] = chars.as_slice() {
-                if letter.is_ascii_alphabetic() {
-                    let last = chars.len() - 1;
-                    chars[last] = superscript(*exponent).expect("2 and 3 have superscripts");
+            if let [.., letter, exponent] = chars.as_mut_slice() {
+                if letter.is_ascii_alphabetic() && matches!(exponent, '2' | '3') {
+                    if let Some(raised) = superscript(*exponent) {
+                        *exponent = raised;
+                    }
                 }
             }
             chars.into_iter().collect()

@@ -45,6 +45,28 @@ pub fn import_circles(source_root: &Path) -> Circles {
     }
 }
 
+/// Fails, naming each circle, when files of the crate under `source_root` import each other in
+/// a circle.
+pub fn assert_no_file_circles(source_root: &Path) {
+    let circles = import_circles(source_root);
+    assert!(
+        circles.files.is_empty(),
+        "import circles between files:\n{}",
+        circles.files.join("\n")
+    );
+}
+
+/// Fails, naming each circle, when top-level modules of the crate under `source_root` import
+/// each other in a circle.
+pub fn assert_no_module_circles(source_root: &Path) {
+    let circles = import_circles(source_root);
+    assert!(
+        circles.modules.is_empty(),
+        "import circles between top-level modules:\n{}",
+        circles.modules.join("\n")
+    );
+}
+
 /// One shortest circle through each strongly connected set of nodes (of more than one node).
 pub fn circles(edges: &BTreeSet<(String, String)>) -> Vec<String> {
     let mut next: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
