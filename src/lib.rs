@@ -1,7 +1,7 @@
 //! Bedside: a SMART on FHIR patient summary.
 //!
 //! The pure layers (`clinical_codes`, `smart`, `fhir`, `summary`, `config`, `http`, `inspect`,
-//! `problem`, `route`, `registration`, `sort`, `sections`) hold every protocol
+//! `problem`, `route`, `registration`, `sort`, `sections`, `start`) hold every protocol
 //! and clinical rule and are tested natively with `cargo test`; `browser` performs their I/O and
 //! `ui` renders their view models. A rule that needs a browser to be tested is in the wrong place.
 //! `tests/layers.rs` holds the pure layers to this (no web API crates) and the whole crate to
@@ -29,6 +29,8 @@ pub mod sections;
 pub mod smart;
 /// Stable sorting through one shared routine (keeps the wasm small).
 pub mod sort;
+/// The standalone start page's view model.
+pub mod start;
 /// Clinical view models built from FHIR resources.
 pub mod summary;
 

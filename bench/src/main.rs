@@ -87,6 +87,8 @@ async fn bench(args: Args) -> Result<(), String> {
         ));
     }
     let first_load = sizes::measure(&args.dist, "index.html")?;
+    // What the sandbox answers at `/`, which is what a standalone user loads first.
+    let start_page = sizes::measure(&args.dist, sandbox::page_at(&args.dist, "/"))?;
     let launch_page = sizes::measure(&args.dist, "launch.html")?;
     let mut options = sandbox::Options {
         app_dir: Some(args.dist.clone()),
@@ -199,6 +201,7 @@ async fn bench(args: Args) -> Result<(), String> {
         runs: args.runs,
         delay_ms: args.delay_ms,
         first_load,
+        start_page,
         launch_page,
         scenarios,
     };

@@ -89,8 +89,11 @@ pub struct Report {
     pub runs: usize,
     /// Latency added to every request, ms.
     pub delay_ms: u64,
-    /// Bytes of the first load of the whole app (the start page, the callback page).
+    /// Bytes of the first load of the whole app (`index.html`: the callback page, and the start
+    /// page on a host that does not answer `/` with the light page).
     pub first_load: FirstLoad,
+    /// Bytes of the first load of the start page: the page the sandbox answers at `/`.
+    pub start_page: FirstLoad,
     /// Bytes of the first load of the light EHR launch page (`launch.html`).
     pub launch_page: FirstLoad,
     /// The launches.
@@ -146,7 +149,7 @@ impl Report {
     }
 
     fn budgets(&self) -> Vec<Budget> {
-        let gzip = self.first_load.total().gzip;
+        let start_gzip = self.start_page.total().gzip;
         let launch_gzip = self.launch_page.total().gzip;
         let bedside = || self.scenarios.iter().filter(|s| !s.comparator);
         let mut wave_counts: Vec<usize> = bedside()
@@ -185,10 +188,10 @@ impl Report {
                 pass: launch_gzip <= FIRST_LOAD_GZIP_BUDGET,
             },
             Budget {
-                name: "start page: the whole app (html + js + wasm + css), gzip",
+                name: "start page (html + js + wasm + css), gzip",
                 limit: format!("≤ {:.0} KB", FIRST_LOAD_GZIP_BUDGET as f64 / 1000.0),
-                measured: format!("{:.1} KB", gzip as f64 / 1000.0),
-                pass: gzip <= FIRST_LOAD_GZIP_BUDGET,
+                measured: format!("{:.1} KB", start_gzip as f64 / 1000.0),
+                pass: start_gzip <= FIRST_LOAD_GZIP_BUDGET,
             },
             Budget {
                 name: "sequential waves after the callback (every run)",
@@ -230,8 +233,9 @@ impl Report {
             self.runs, self.delay_ms
         );
         for (title, load) in [
-            ("First load, the app", &self.first_load),
+            ("First load, start page", &self.start_page),
             ("\nFirst load, EHR launch page", &self.launch_page),
+            ("\nFirst load, callback page", &self.first_load),
         ] {
             let _ = writeln!(out, "{title:<28} raw        gzip -9    brotli 11");
             let mut kinds = load.kinds.clone();
@@ -308,6 +312,7 @@ impl Report {
             kinds
         };
         let first_load = bytes(&self.first_load);
+        let start_page = bytes(&self.start_page);
         let launch_page = bytes(&self.launch_page);
         let mut scenarios = serde_json::Map::new();
         for scenario in &self.scenarios {
@@ -357,6 +362,7 @@ impl Report {
             "runs": self.runs,
             "delay_ms": self.delay_ms,
             "first_load_bytes": first_load,
+            "start_page_bytes": start_page,
             "launch_page_bytes": launch_page,
             "scenarios": scenarios,
             "bedside_over_fhirclient": ratios,

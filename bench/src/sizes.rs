@@ -1,5 +1,5 @@
-//! First-load bytes of the built app's pages (`dist/index.html`, the app; `dist/launch.html`, the
-//! light launch page): raw, gzip -9 and brotli q11.
+//! First-load bytes of the built app's pages (`dist/index.html`, the whole app; `dist/launch.html`,
+//! the light page of the start page and the EHR launch): raw, gzip -9 and brotli q11.
 
 use serde_json::{json, Value};
 use std::io::Write;

@@ -1,6 +1,7 @@
 //! The app origin: the built app directory with an SPA fallback (any GET path that is not a
 //! file gets `index.html`, so every per-server callback path `callback/{name}` serves the app
-//! too, and `launch` gets the light launch page `launch.html` where the build has one), and a
+//! too, and the start page `/` and `launch` get the light page `launch.html` where the build has
+//! one), and a
 //! `config.json` generated from the running sandbox (a
 //! `config.json` file in the directory is ignored).
 
@@ -112,11 +113,19 @@ pub(crate) async fn serve(
     }
 }
 
-/// The light page that serves `path` in place of the app, when the build has it: the EHR
-/// launch (`launch.html`, see `src/bin/launch.rs`), which loads a small module instead of the
-/// whole app.
+/// The light page that serves `path` in place of the app, when the build has it: the start
+/// page and the EHR launch (`launch.html`, see `src/bin/launch.rs`), which load a small module
+/// instead of the whole app.
 fn light_page(path: &str) -> Option<&'static str> {
-    (path.trim_end_matches('/') == "/launch").then_some("launch.html")
+    matches!(path.trim_end_matches('/'), "" | "/launch").then_some("launch.html")
+}
+
+/// The page the app origin answers at `path` with the build in `dir`: the light page where it
+/// serves that address and the build has one, else the whole app (`index.html`).
+pub fn page_at(dir: &Path, path: &str) -> &'static str {
+    light_page(path)
+        .filter(|page| dir.join(page).is_file())
+        .unwrap_or("index.html")
 }
 
 /// The `frame-ancestors` policy of the app's pages: the app itself and the sandbox's EHR
@@ -276,11 +285,12 @@ mod tests {
     }
 
     #[test]
-    fn only_the_launch_address_gets_the_light_page() {
-        assert_eq!(light_page("/launch"), Some("launch.html"));
-        assert_eq!(light_page("/launch/"), Some("launch.html"));
+    fn only_the_start_and_launch_addresses_get_the_light_page() {
+        for light in ["/", "", "/launch", "/launch/"] {
+            assert_eq!(light_page(light), Some("launch.html"), "{light}");
+        }
         for app in [
-            "/",
+            "/index.html",
             "/callback",
             "/callback/launch",
             "/launcher",

@@ -66,6 +66,7 @@ mod user;
 
 /// Reads one FHIR JSON document (a resource, or a Bundle whose entries come back with their
 /// `urn:uuid:` references resolved to `Type/id`) as `--data` loads it.
+pub use app_files::page_at;
 pub use data::read_document;
 pub use data::PatientSummary;
 pub use options::{ExtraServer, Options, CLIENT_ID};

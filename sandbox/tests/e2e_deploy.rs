@@ -4,7 +4,8 @@
 //! port with its files in a temporary folder, and launches Bedside through it, built for the
 //! base path `/bedside/`, inside the sandbox EHR's iframe. Then every file the app loaded, and
 //! its routes, are fetched again from the page, as the browser asks for them, and their
-//! headers checked; and the access log must hold no authorization code. Last, through the
+//! headers checked; the start page (the base path) must be the light page; and the access log
+//! must hold no authorization code. Last, through the
 //! sandbox itself: the callback page takes the hashed files from the browser's cache.
 
 mod e2e_support;
@@ -367,6 +368,16 @@ async fn launch_through(harness: Harness, mut server: Server, origin: &str, dir:
             );
         }
     }
+
+    // The start page, the base path itself, is the light page too: its module draws the picker.
+    harness
+        .client
+        .goto(&format!("{origin}{BASE_PATH}"))
+        .await
+        .expect("opening the start page");
+    harness
+        .wait_for("main[data-bedside-light] [data-testid=server-picker] button.server")
+        .await;
 
     // Read again: the routes fetched above asked with a `code` of their own, as any visitor may.
     let log = read_log();

@@ -105,7 +105,7 @@ async fn the_spa_fallback_serves_index_html_for_launch_and_callback_without_cach
 }
 
 #[tokio::test]
-async fn the_launch_address_serves_the_light_launch_page_when_the_build_has_one() {
+async fn the_start_and_launch_addresses_serve_the_light_page_when_the_build_has_one() {
     let dir = app_dir();
     std::fs::write(dir.join("launch.html"), "<!doctype html>LIGHT").expect("launch.html");
     let sandbox = start_with(Options {
@@ -122,7 +122,10 @@ async fn the_launch_address_serves_the_light_launch_page_when_the_build_has_one(
         expected_policy.as_str()
     );
     assert!(launch.text().await.expect("text").contains("LIGHT"));
-    for path in ["/", "/callback?code=c&state=s", "/launcher"] {
+    let start = get(&format!("{}/?signed-out", sandbox.app_origin)).await;
+    assert_eq!(start.headers()["cache-control"], "no-cache");
+    assert!(start.text().await.expect("text").contains("LIGHT"));
+    for path in ["/index.html", "/callback?code=c&state=s", "/launcher"] {
         let page = get(&format!("{}{path}", sandbox.app_origin)).await;
         assert!(page.text().await.expect("text").contains("INDEX"), "{path}");
     }

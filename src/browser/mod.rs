@@ -17,6 +17,8 @@ pub mod marks;
 pub mod popup;
 /// Searchset pages read a slice of entries per task.
 pub mod slices;
+/// The standalone start page, drawn with DOM calls (light page and whole app).
+pub mod start_page;
 /// sessionStorage: the in-flight authorization record and the tab's last launch.
 pub mod storage;
 /// The EHR style document applied to the page.

@@ -1,7 +1,7 @@
 //! The page switch: one address, one page.
 
 use super::config::provide_config;
-use super::{callback::CallbackPage, launch::LaunchPage, reentry::ReentryPage, start::StartPage};
+use super::{callback::CallbackPage, launch::LaunchPage, reentry::ReentryPage, start};
 use crate::browser::{inspector, location};
 use crate::inspect;
 use crate::route::{route, Route};
@@ -16,13 +16,17 @@ pub fn App() -> impl IntoView {
         inspector::enable(Default::default());
     }
     provide_config();
+    let main = NodeRef::new();
     let page = match route(&location::app_base(), &url) {
         Route::Launch => view! { <LaunchPage url=url /> }.into_any(),
         Route::Callback if is_return_after_sign_in(&url) => view! { <ReentryPage /> }.into_any(),
         Route::Callback => view! { <CallbackPage url=url /> }.into_any(),
-        Route::Start => view! { <StartPage /> }.into_any(),
+        Route::Start => {
+            start::show_in(main);
+            ().into_any()
+        }
     };
     view! {
-        <main class="app">{page}</main>
+        <main class="app" node_ref=main>{page}</main>
     }
 }
