@@ -38,10 +38,6 @@ mod light {
     /// Shows the start page in the light page's `<main>`, unless the configuration asks for
     /// debug mode, whose inspector is the whole app's.
     async fn start_page() -> bool {
-        let config = flow::load_config().await;
-        if config.as_ref().is_ok_and(|config| config.debug) {
-            return false;
-        }
         let main = location::window()
             .document()
             .and_then(|document| document.query_selector("main[data-bedside-light]").ok())
@@ -49,7 +45,12 @@ mod light {
         let Some(main) = main else {
             return false;
         };
-        StartPage::show(&main, None).configured(config);
+        let page = StartPage::show(&main, None);
+        let config = flow::load_config().await;
+        if config.as_ref().is_ok_and(|config| config.debug) {
+            return false;
+        }
+        page.configured(config);
         true
     }
 
