@@ -127,3 +127,30 @@ async fn the_capability_report_is_drawn_when_it_is_opened() {
     assert!(report.contains("Labs"), "{report}");
     harness.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn in_debug_mode_a_start_page_problem_shows_the_launch_inspector_under_it() {
+    let harness = Harness::start().await;
+    let start = format!("{}/?debug=1", harness.sandbox.app_origin);
+    harness.client.goto(&start).await.unwrap();
+    let field = harness.wait_for("#server-url").await;
+    field
+        .send_keys(&format!(
+            "https://evil.example/fhir{}",
+            char::from(fantoccini::key::Key::Enter)
+        ))
+        .await
+        .expect("typing into the field");
+    assert_eq!(
+        harness.text_of("[data-testid=error-title]").await,
+        "This server is not allowed"
+    );
+    // Debug mode is the whole app's: the light page handed the start page over.
+    assert!(!harness.is_present("main[data-bedside-light]").await);
+    let inspector = harness
+        .text_of("[data-testid=error] ~ [data-testid=inspector] summary")
+        .await;
+    assert!(inspector.starts_with("Launch inspector"), "{inspector}");
+    harness.finish().await;
+}
