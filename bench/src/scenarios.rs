@@ -277,7 +277,8 @@ pub async fn standalone_launch(
     let (_, _, wasm_start, wasm_end) = start_page
         .resources
         .iter()
-        .find(|(url, ..)| url.ends_with(".wasm"))
+        // The page's own module; the whole app's, prefetched for the callback page, is a `link`.
+        .find(|(url, initiator, ..)| url.ends_with(".wasm") && initiator != "link")
         .cloned()
         .ok_or("the start page fetched no .wasm")?;
     let instantiated = start_page.mark("bench:wasm:end")?;
