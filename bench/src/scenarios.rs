@@ -62,6 +62,11 @@ if (problem && !document.querySelector("[data-testid=summary]")) return "problem
 return "waiting";
 "#;
 
+/// The path of the wasm module the page's `boot.js` tag loads.
+const PAGE_WASM: &str = r#"
+return document.querySelector("script[data-bedside-wasm]").dataset.bedsideWasm;
+"#;
+
 /// Sends the page to `arguments[0]` and answers when it did (ms since the epoch).
 const NAVIGATE: &str = r#"
 const at = performance.timeOrigin + performance.now();
@@ -274,11 +279,18 @@ pub async fn standalone_launch(
     wait_for(browser, &server_button).await?;
     let start_page = Snapshot::take(browser).await?;
     let mut run = Run::default();
+    // The page's own module, which boot.js's tag names: the light page also prefetches the
+    // whole app's for the callback page.
+    let own_wasm = browser
+        .client
+        .execute(PAGE_WASM, vec![])
+        .await
+        .map_err(|e| format!("reading the start page's module: {e}"))?;
+    let own_wasm = own_wasm.as_str().unwrap_or(".wasm");
     let (_, _, wasm_start, wasm_end) = start_page
         .resources
         .iter()
-        // The page's own module; the whole app's, prefetched for the callback page, is a `link`.
-        .find(|(url, initiator, ..)| url.ends_with(".wasm") && initiator != "link")
+        .find(|(url, ..)| url.ends_with(own_wasm))
         .cloned()
         .ok_or("the start page fetched no .wasm")?;
     let instantiated = start_page.mark("bench:wasm:end")?;
