@@ -284,6 +284,7 @@ async fn a_typed_address_with_markup_is_a_problem_shown_as_text_by_the_light_sta
         !harness.is_present("button.server[disabled]").await,
         "the servers stay disabled"
     );
+    harness.screenshot("start-page-problem").await;
     harness.finish().await;
 }
 
