@@ -86,8 +86,9 @@ impl Driver {
     }
 
     /// A new browser with a fresh profile, the probe installed and `latency_ms` added to every
-    /// request.
-    pub async fn browser(&mut self, latency_ms: u64) -> Result<Browser, String> {
+    /// request; with `network_log`, chromedriver keeps its DevTools network events (see
+    /// [`Browser::network_log`]).
+    pub async fn browser(&mut self, latency_ms: u64, network_log: bool) -> Result<Browser, String> {
         self.count += 1;
         let profile = std::env::temp_dir().join(format!(
             "bedside-bench-{}-{}",
@@ -97,7 +98,7 @@ impl Driver {
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile).map_err(|e| format!("{}: {e}", profile.display()))?;
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities(&profile)?)
+            .capabilities(capabilities(&profile, network_log)?)
             .connect(&self.url)
             .await
             .map_err(|e| format!("no WebDriver session: {e}"))?;
@@ -129,8 +130,12 @@ impl Driver {
 }
 
 // The flags every browser of this project gets (webdriver.json), a fresh profile, and precise
-// `performance.memory` figures (Chromium otherwise rounds them).
-fn capabilities(profile: &Path) -> Result<serde_json::Map<String, Value>, String> {
+// `performance.memory` figures (Chromium otherwise rounds them). The performance log costs
+// chromedriver work on every network event, so only the launches whose timeline is read keep it.
+fn capabilities(
+    profile: &Path,
+    network_log: bool,
+) -> Result<serde_json::Map<String, Value>, String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../webdriver.json");
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let shared: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
@@ -142,11 +147,13 @@ fn capabilities(profile: &Path) -> Result<serde_json::Map<String, Value>, String
     args.push(json!("--window-size=1280,900"));
     args.push(json!("--enable-precise-memory-info"));
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut options = json!({ "binary": binary, "args": args });
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({ "binary": binary, "args": args }),
-    );
+    if network_log {
+        options["perfLoggingPrefs"] = json!({ "enableNetwork": true, "enablePage": false });
+        capabilities.insert("goog:loggingPrefs".into(), json!({ "performance": "ALL" }));
+    }
+    capabilities.insert("goog:chromeOptions".into(), options);
     Ok(capabilities)
 }
 
@@ -160,6 +167,25 @@ impl Browser {
             })
             .await
             .map_err(|e| format!("DevTools {cmd}: {e}"))
+    }
+
+    /// The DevTools events chromedriver logged since the last call (the `message` of each
+    /// performance log entry); empty unless the browser was started with its network log.
+    pub async fn network_log(&self) -> Result<Vec<String>, String> {
+        let value = self
+            .client
+            .issue_cmd(Log)
+            .await
+            .map_err(|e| format!("reading the performance log: {e}"))?;
+        Ok(value
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Ends the session and removes the profile.
@@ -190,6 +216,28 @@ impl WebDriverCompatibleCommand for Cdp {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log` for the performance log.
+#[derive(Debug)]
+struct Log;
+
+impl WebDriverCompatibleCommand for Log {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "type": "performance" });
         (http::Method::POST, Some(body.to_string()))
     }
 }
