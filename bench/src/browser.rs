@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 /// Runs in every document before its own scripts (DevTools
 /// `Page.addScriptToEvaluateOnNewDocument`): records long tasks, keeps every resource timing
 /// entry, and marks when the WebAssembly module is instantiated (`bench:wasm:end`), keeping
-/// the instance to read the size of its linear memory. It measures; it changes nothing the
+/// the instance to read the size of its linear memory. It also writes both wasm marks to the
+/// console with the wall clock (`bench-mark {name} {ms since the epoch}`): a document's marks are
+/// gone once it navigates, its console lines are kept in the browser log. It measures; it changes nothing the
 /// app does.
 const PROBE: &str = r#"(() => {
   try { performance.setResourceTimingBufferSize(100000); } catch (_) {}
@@ -23,13 +25,17 @@ const PROBE: &str = r#"(() => {
       for (const e of list.getEntries()) bench.longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: "longtask", buffered: true });
   } catch (_) {}
+  const mark = (name) => {
+    performance.mark(name);
+    console.debug("bench-mark " + name + " " + (performance.timeOrigin + performance.now()));
+  };
   for (const name of ["instantiateStreaming", "instantiate"]) {
     const original = WebAssembly[name];
     if (typeof original !== "function") continue;
     WebAssembly[name] = function (...args) {
-      performance.mark("bench:wasm:start");
+      mark("bench:wasm:start");
       return original.apply(this, args).then((result) => {
-        performance.mark("bench:wasm:end");
+        mark("bench:wasm:end");
         bench.instance = result.instance || result;
         return result;
       });
@@ -151,7 +157,10 @@ fn capabilities(
     let mut capabilities = serde_json::Map::new();
     if network_log {
         options["perfLoggingPrefs"] = json!({ "enableNetwork": true, "enablePage": false });
-        capabilities.insert("goog:loggingPrefs".into(), json!({ "performance": "ALL" }));
+        capabilities.insert(
+            "goog:loggingPrefs".into(),
+            json!({ "performance": "ALL", "browser": "ALL" }),
+        );
     }
     capabilities.insert("goog:chromeOptions".into(), options);
     Ok(capabilities)
@@ -169,14 +178,15 @@ impl Browser {
             .map_err(|e| format!("DevTools {cmd}: {e}"))
     }
 
-    /// The DevTools events chromedriver logged since the last call (the `message` of each
-    /// performance log entry); empty unless the browser was started with its network log.
-    pub async fn network_log(&self) -> Result<Vec<String>, String> {
+    /// The entries of chromedriver's log `kind` since the last call (the `message` of each):
+    /// `performance` (DevTools events) or `browser` (console lines); empty unless the browser
+    /// was started with its network log.
+    pub async fn log(&self, kind: &'static str) -> Result<Vec<String>, String> {
         let value = self
             .client
-            .issue_cmd(Log)
+            .issue_cmd(Log(kind))
             .await
-            .map_err(|e| format!("reading the performance log: {e}"))?;
+            .map_err(|e| format!("reading the {kind} log: {e}"))?;
         Ok(value
             .as_array()
             .map(|entries| {
@@ -220,9 +230,9 @@ impl WebDriverCompatibleCommand for Cdp {
     }
 }
 
-/// chromedriver's `POST /session/{id}/se/log` for the performance log.
+/// chromedriver's `POST /session/{id}/se/log` for one log.
 #[derive(Debug)]
-struct Log;
+struct Log(&'static str);
 
 impl WebDriverCompatibleCommand for Log {
     fn endpoint(
@@ -237,7 +247,7 @@ impl WebDriverCompatibleCommand for Log {
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "type": "performance" });
+        let body = json!({ "type": self.0 });
         (http::Method::POST, Some(body.to_string()))
     }
 }

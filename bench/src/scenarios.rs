@@ -445,9 +445,10 @@ pub async fn tab_launch(
     }
     run.figures
         .insert("launch URL → all sections", page.origin + all - sent);
-    let log = browser.network_log().await.unwrap_or_default();
+    let log = browser.log("performance").await.unwrap_or_default();
     if !log.is_empty() {
         let hops = timeline::hops(&log);
+        let console = timeline::console_marks(&browser.log("browser").await.unwrap_or_default());
         let at = |mark: &str| page.marks.get(mark).map(|t| page.origin + t);
         let marks = CallbackMarks {
             ready: match app {
@@ -457,7 +458,8 @@ pub async fn tab_launch(
             callback: at(&app.mark("callback")),
             token: at(&app.mark("token")),
         };
-        run.figures.extend(timeline::phases(&hops, sent, marks));
+        run.figures
+            .extend(timeline::phases(&hops, &console, sent, marks));
         run.timeline = Some((sent, hops));
     }
     run.figures.insert(

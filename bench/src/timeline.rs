@@ -112,6 +112,22 @@ pub fn hops(messages: &[String]) -> Vec<Hop> {
     hops
 }
 
+/// The marks the bench's probe wrote to the console (`bench-mark {name} {ms since the epoch}`,
+/// anywhere in a browser log line, which chromedriver prefixes with the script's address and
+/// may quote), in log order.
+pub fn console_marks(lines: &[String]) -> Vec<(String, f64)> {
+    lines
+        .iter()
+        .filter_map(|line| {
+            let (_, rest) = line.split_once("bench-mark ")?;
+            let mut words = rest.split_whitespace();
+            let name = words.next()?;
+            let at = words.next()?.trim_matches(|c| c == '"' || c == '\\');
+            Some((name.to_owned(), at.parse().ok()?))
+        })
+        .collect()
+}
+
 /// The path of `url`, without query or fragment.
 fn path(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -153,7 +169,12 @@ pub struct CallbackMarks {
 /// The phases of one launch, each a time in ms since `zero` (the moment the browser was sent
 /// to the launch URL), named so that they sort in launch order; absent phases are left out.
 /// Also counts the CORS preflights before the token response.
-pub fn phases(hops: &[Hop], zero: f64, marks: CallbackMarks) -> Vec<(&'static str, f64)> {
+pub fn phases(
+    hops: &[Hop],
+    console: &[(String, f64)],
+    zero: f64,
+    marks: CallbackMarks,
+) -> Vec<(&'static str, f64)> {
     let documents: Vec<&Hop> = hops.iter().filter(|h| h.kind == "Document").collect();
     let launch = documents.first();
     let authorize = documents
@@ -191,6 +212,18 @@ pub fn phases(hops: &[Hop], zero: f64, marks: CallbackMarks) -> Vec<(&'static st
     let config = |h: &Hop| path(&h.url).ends_with("/config.json") && !is_preflight(h);
     let discovery = |h: &Hop| is_discovery(h) && !is_preflight(h);
     let token = |h: &Hop| is_token(h) && !is_preflight(h);
+    // The probe's wasm marks of the launch page: those before the authorization.
+    let launch_mark = |name: &str| {
+        let limit = authorize.map_or(f64::INFINITY, |h| h.start);
+        console
+            .iter()
+            .find(|(mark, at)| mark == name && *at < limit)
+            .map(|(_, at)| *at)
+    };
+    let callback_compile = console
+        .iter()
+        .find(|(mark, at)| mark == "bench:wasm:start" && callback.is_some_and(|h| *at >= h.start))
+        .map(|(_, at)| *at);
     let points = [
         (
             "timeline 01 launch html received",
@@ -209,6 +242,14 @@ pub fn phases(hops: &[Hop], zero: f64, marks: CallbackMarks) -> Vec<(&'static st
             last_end(&launch_page, &config),
         ),
         (
+            "timeline 04a launch wasm compile started",
+            launch_mark("bench:wasm:start"),
+        ),
+        (
+            "timeline 04b launch wasm instantiated",
+            launch_mark("bench:wasm:end"),
+        ),
+        (
             "timeline 05 discovery sent",
             first_start(&launch_page, &discovery),
         ),
@@ -225,6 +266,10 @@ pub fn phases(hops: &[Hop], zero: f64, marks: CallbackMarks) -> Vec<(&'static st
         (
             "timeline 10 callback code received",
             last_end(&callback_page, &is_code),
+        ),
+        (
+            "timeline 10a callback wasm compile started",
+            callback_compile,
         ),
         ("timeline 11 callback code ready", marks.ready),
         ("timeline 12 callback mark", marks.callback),
@@ -322,7 +367,7 @@ mod tests {
             sent("2", "http://ehr/fhir/metadata", "Fetch", 1.3),
             finished("2", 1.4),
         ];
-        let phases = phases(&hops(&log), 1_001_000.0, CallbackMarks::default());
+        let phases = phases(&hops(&log), &[], 1_001_000.0, CallbackMarks::default());
         let value = |name: &str| phases.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         assert_eq!(value("timeline 05 discovery sent"), Some(300.0));
         assert_eq!(
@@ -340,7 +385,7 @@ mod tests {
             sent("4", "http://ehr/auth/token", "Fetch", 4.0),
             finished("4", 4.5),
         ];
-        let phases = phases(&hops(&log), 1_001_000.0, CallbackMarks::default());
+        let phases = phases(&hops(&log), &[], 1_001_000.0, CallbackMarks::default());
         let value = |name: &str| phases.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         assert_eq!(value("timeline 07 authorize sent"), Some(1000.0));
         assert_eq!(value("timeline 08 callback html sent"), Some(2000.0));
@@ -363,9 +408,43 @@ mod tests {
             finished("2", 1.3),
             finished("3", 1.9),
         ];
-        let phases = phases(&hops(&log), 1_001_000.0, CallbackMarks::default());
+        let phases = phases(&hops(&log), &[], 1_001_000.0, CallbackMarks::default());
         let value = |name: &str| phases.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         assert_eq!(value("timeline 02 launch code received"), Some(300.0));
+    }
+
+    #[test]
+    fn console_marks_are_read_from_quoted_log_lines() {
+        let lines = [
+            r#"http://app/boot.js 12:3 "bench-mark bench:wasm:end 1764570000123.5""#.to_owned(),
+            "http://app/x.js 1:1 \"something else\"".to_owned(),
+        ];
+        assert_eq!(
+            console_marks(&lines),
+            [("bench:wasm:end".to_owned(), 1_764_570_000_123.5)]
+        );
+    }
+
+    #[test]
+    fn the_launch_pages_wasm_marks_are_those_before_the_authorization() {
+        let log = [
+            sent("1", "http://app/launch", "Document", 1.0),
+            sent("2", "http://ehr/auth/authorize", "Document", 2.0),
+            sent("3", "http://app/callback", "Document", 3.0),
+        ];
+        let console = [
+            ("bench:wasm:end".to_owned(), 1_001_500.0),
+            ("bench:wasm:start".to_owned(), 1_003_100.0),
+            ("bench:wasm:end".to_owned(), 1_003_200.0),
+        ];
+        let phases = phases(&hops(&log), &console, 1_001_000.0, CallbackMarks::default());
+        let value = |name: &str| phases.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        assert_eq!(value("timeline 04b launch wasm instantiated"), Some(500.0));
+        assert_eq!(value("timeline 04a launch wasm compile started"), None);
+        assert_eq!(
+            value("timeline 10a callback wasm compile started"),
+            Some(2100.0)
+        );
     }
 
     #[test]
