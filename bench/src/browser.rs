@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 /// `Page.addScriptToEvaluateOnNewDocument`): records long tasks, keeps every resource timing
 /// entry, and marks when the WebAssembly module is instantiated (`bench:wasm:end`), keeping
 /// the instance to read the size of its linear memory. It also writes both wasm marks to the
-/// console with the wall clock (`bench-mark {name} {ms since the epoch}`): a document's marks are
-/// gone once it navigates, its console lines are kept in the browser log. It measures; it changes nothing the
-/// app does.
+/// console with the wall clock (`bench-mark {name} {ms since the epoch}`): a document's marks
+/// are gone once it navigates, its console lines are kept in the browser log. It measures; it
+/// changes nothing the app does.
 const PROBE: &str = r#"(() => {
   try { performance.setResourceTimingBufferSize(100000); } catch (_) {}
   const bench = { longtasks: [], instance: null };
