@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 /// Runs in every document before its own scripts (DevTools
 /// `Page.addScriptToEvaluateOnNewDocument`): records long tasks, keeps every resource timing
 /// entry, and marks when the WebAssembly module is instantiated (`bench:wasm:end`), keeping
-/// the instance to read the size of its linear memory. It measures; it changes nothing the
-/// app does.
+/// the instance to read the size of its linear memory. It also writes both wasm marks to the
+/// console with the wall clock (`bench-mark {name} {ms since the epoch}`): a document's marks
+/// are gone once it navigates, its console lines are kept in the browser log. It measures; it
+/// changes nothing the app does.
 const PROBE: &str = r#"(() => {
   try { performance.setResourceTimingBufferSize(100000); } catch (_) {}
   const bench = { longtasks: [], instance: null };
@@ -23,13 +25,17 @@ const PROBE: &str = r#"(() => {
       for (const e of list.getEntries()) bench.longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: "longtask", buffered: true });
   } catch (_) {}
+  const mark = (name) => {
+    performance.mark(name);
+    console.debug("bench-mark " + name + " " + (performance.timeOrigin + performance.now()));
+  };
   for (const name of ["instantiateStreaming", "instantiate"]) {
     const original = WebAssembly[name];
     if (typeof original !== "function") continue;
     WebAssembly[name] = function (...args) {
-      performance.mark("bench:wasm:start");
+      mark("bench:wasm:start");
       return original.apply(this, args).then((result) => {
-        performance.mark("bench:wasm:end");
+        mark("bench:wasm:end");
         bench.instance = result.instance || result;
         return result;
       });
@@ -86,8 +92,9 @@ impl Driver {
     }
 
     /// A new browser with a fresh profile, the probe installed and `latency_ms` added to every
-    /// request.
-    pub async fn browser(&mut self, latency_ms: u64) -> Result<Browser, String> {
+    /// request; with `network_log`, chromedriver keeps its DevTools network events (see
+    /// [`Browser::network_log`]).
+    pub async fn browser(&mut self, latency_ms: u64, network_log: bool) -> Result<Browser, String> {
         self.count += 1;
         let profile = std::env::temp_dir().join(format!(
             "bedside-bench-{}-{}",
@@ -97,7 +104,7 @@ impl Driver {
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile).map_err(|e| format!("{}: {e}", profile.display()))?;
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities(&profile)?)
+            .capabilities(capabilities(&profile, network_log)?)
             .connect(&self.url)
             .await
             .map_err(|e| format!("no WebDriver session: {e}"))?;
@@ -129,8 +136,12 @@ impl Driver {
 }
 
 // The flags every browser of this project gets (webdriver.json), a fresh profile, and precise
-// `performance.memory` figures (Chromium otherwise rounds them).
-fn capabilities(profile: &Path) -> Result<serde_json::Map<String, Value>, String> {
+// `performance.memory` figures (Chromium otherwise rounds them). The performance log costs
+// chromedriver work on every network event, so only the launches whose timeline is read keep it.
+fn capabilities(
+    profile: &Path,
+    network_log: bool,
+) -> Result<serde_json::Map<String, Value>, String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../webdriver.json");
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let shared: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
@@ -142,11 +153,16 @@ fn capabilities(profile: &Path) -> Result<serde_json::Map<String, Value>, String
     args.push(json!("--window-size=1280,900"));
     args.push(json!("--enable-precise-memory-info"));
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut options = json!({ "binary": binary, "args": args });
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({ "binary": binary, "args": args }),
-    );
+    if network_log {
+        options["perfLoggingPrefs"] = json!({ "enableNetwork": true, "enablePage": false });
+        capabilities.insert(
+            "goog:loggingPrefs".into(),
+            json!({ "performance": "ALL", "browser": "ALL" }),
+        );
+    }
+    capabilities.insert("goog:chromeOptions".into(), options);
     Ok(capabilities)
 }
 
@@ -160,6 +176,26 @@ impl Browser {
             })
             .await
             .map_err(|e| format!("DevTools {cmd}: {e}"))
+    }
+
+    /// The entries of chromedriver's log `kind` since the last call (the `message` of each):
+    /// `performance` (DevTools events) or `browser` (console lines); empty unless the browser
+    /// was started with its network log.
+    pub async fn log(&self, kind: &'static str) -> Result<Vec<String>, String> {
+        let value = self
+            .client
+            .issue_cmd(Log(kind))
+            .await
+            .map_err(|e| format!("reading the {kind} log: {e}"))?;
+        Ok(value
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Ends the session and removes the profile.
@@ -190,6 +226,28 @@ impl WebDriverCompatibleCommand for Cdp {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log` for one log.
+#[derive(Debug)]
+struct Log(&'static str);
+
+impl WebDriverCompatibleCommand for Log {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "type": self.0 });
         (http::Method::POST, Some(body.to_string()))
     }
 }

@@ -13,6 +13,7 @@ mod browser;
 mod report;
 mod scenarios;
 mod sizes;
+mod timeline;
 mod waves;
 
 use report::{Report, Scenario};
@@ -137,19 +138,19 @@ async fn bench(args: Args) -> Result<(), String> {
     let outcome = async {
         for run in 1..=args.runs {
             eprintln!("bedside-bench: run {run} of {}", args.runs);
-            let browser = driver.browser(args.delay_ms).await?;
+            let browser = driver.browser(args.delay_ms, false).await?;
             let result = scenarios::ehr_launch_in_iframe(&browser, &sandbox, &ehr_patient).await;
             browser.close().await;
             ehr.add(result?);
 
-            let browser = driver.browser(args.delay_ms).await?;
+            let browser = driver.browser(args.delay_ms, false).await?;
             let result =
                 scenarios::standalone_launch(&browser, &sandbox, &standalone_patient).await;
             browser.close().await;
             standalone.add(result?);
 
             if args.comparator.is_none() {
-                let browser = driver.browser(args.delay_ms).await?;
+                let browser = driver.browser(args.delay_ms, false).await?;
                 let result = scenarios::large_patient(&browser, &sandbox, &large).await;
                 browser.close().await;
                 large_patient.add(result?);
@@ -162,7 +163,7 @@ async fn bench(args: Args) -> Result<(), String> {
                 [App::Fhirclient, App::Bedside]
             };
             for app in order {
-                let browser = driver.browser(args.delay_ms).await?;
+                let browser = driver.browser(args.delay_ms, true).await?;
                 let result = scenarios::tab_launch(&browser, &sandbox, &ehr_patient, app).await;
                 browser.close().await;
                 match app {
@@ -171,7 +172,7 @@ async fn bench(args: Args) -> Result<(), String> {
                 }
             }
             for app in order {
-                let browser = driver.browser(args.delay_ms).await?;
+                let browser = driver.browser(args.delay_ms, false).await?;
                 let result = match app {
                     App::Bedside => scenarios::large_patient(&browser, &sandbox, &large).await,
                     App::Fhirclient => scenarios::tab_launch(&browser, &sandbox, &large, app).await,

@@ -120,6 +120,10 @@ const COMPARISONS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// The prefix of the typical launch's phase figures (`timeline::phases`), shown in a table of
+/// their own.
+const TIMELINE: &str = "timeline ";
+
 /// A budget and whether it was met.
 struct Budget {
     name: &'static str,
@@ -257,6 +261,9 @@ impl Report {
                 scenario.title, "median", "min", "max"
             );
             for (name, values) in scenario.figures() {
+                if name.starts_with(TIMELINE) {
+                    continue;
+                }
                 let (median, min, max) = stats(&values);
                 let _ = writeln!(out, "  {name:<56} {median:>8.1} {min:>8.1} {max:>8.1}");
             }
@@ -287,6 +294,7 @@ impl Report {
                 stats(&fhirclient.values_of(figure)).0,
             );
         }
+        self.timeline_table(&mut out);
         let _ = writeln!(out, "\nBudgets (reported, never failing)");
         for budget in self.budgets() {
             let _ = writeln!(
@@ -299,6 +307,43 @@ impl Report {
             );
         }
         out
+    }
+
+    /// The typical launch's phases, Bedside beside the comparator: ms from the launch URL,
+    /// medians.
+    fn timeline_table(&self, out: &mut String) {
+        let (Some(bedside), Some(fhirclient)) = (
+            self.scenario("typical_tab_launch"),
+            self.scenario("fhirclient_typical_tab_launch"),
+        ) else {
+            return;
+        };
+        let (ours, theirs) = (bedside.figures(), fhirclient.figures());
+        let names: std::collections::BTreeSet<&str> = ours
+            .keys()
+            .chain(theirs.keys())
+            .copied()
+            .filter(|name| name.starts_with(TIMELINE))
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\nTypical launch, ms from the launch URL (medians)      Bedside  fhirclient   diff"
+        );
+        let median = |figures: &BTreeMap<&str, Vec<f64>>, name: &str| {
+            figures.get(name).map_or(f64::NAN, |values| stats(values).0)
+        };
+        for name in names {
+            let (a, b) = (median(&ours, name), median(&theirs, name));
+            let _ = writeln!(
+                out,
+                "  {:<50} {a:>8.0} {b:>10.0} {:>6.0}",
+                &name[TIMELINE.len()..],
+                a - b
+            );
+        }
     }
 
     /// The JSON file's content.
@@ -335,7 +380,13 @@ impl Report {
                             "page_follow_ups": run.waves.page_follow_ups,
                             "requests": run.requests.iter().map(|r| json!({
                                 "url": r.url, "start": r.start.round(), "end": r.end.round() }))
-                                .collect::<Vec<_>>() })
+                                .collect::<Vec<_>>(),
+                            "timeline": run.timeline.as_ref().map(|(zero, hops)| hops.iter().map(|h| json!({
+                                "url": h.url.split('?').next().unwrap_or_default(),
+                                "method": h.method, "type": h.kind, "status": h.status,
+                                "cached": h.cached, "prefetch": h.prefetch, "start": (h.start - zero).round(),
+                                "end": h.end.map(|end| (end - zero).round()) }))
+                                .collect::<Vec<_>>()) })
                 })
                 .collect();
             scenarios.insert(

@@ -2,6 +2,7 @@
 //! performance timeline afterwards.
 
 use crate::browser::Browser;
+use crate::timeline::{self, CallbackMarks, Hop};
 use crate::waves::{self, Request, Waves};
 use fantoccini::Locator;
 use serde_json::{json, Value};
@@ -20,6 +21,10 @@ pub struct Run {
     pub waves: Waves,
     /// The requests after the callback they were counted from.
     pub requests: Vec<Request>,
+    /// Every request of the launch across its documents, preflights and redirects included
+    /// (when the browser kept its network log), and the time the launch started (ms since the
+    /// epoch).
+    pub timeline: Option<(f64, Vec<Hop>)>,
 }
 
 /// One document's performance timeline.
@@ -453,6 +458,23 @@ pub async fn tab_launch(
     }
     run.figures
         .insert("launch URL → all sections", page.origin + all - sent);
+    let log = browser.log("performance").await.unwrap_or_default();
+    if !log.is_empty() {
+        let hops = timeline::hops(&log);
+        let console = timeline::console_marks(&browser.log("browser").await.unwrap_or_default());
+        let at = |mark: &str| page.marks.get(mark).map(|t| page.origin + t);
+        let marks = CallbackMarks {
+            ready: match app {
+                App::Bedside => at("bench:wasm:end"),
+                App::Fhirclient => at(&app.mark("callback")),
+            },
+            callback: at(&app.mark("callback")),
+            token: at(&app.mark("token")),
+        };
+        run.figures
+            .extend(timeline::phases(&hops, &console, sent, marks));
+        run.timeline = Some((sent, hops));
+    }
     run.figures.insert(
         "DOM elements",
         browser

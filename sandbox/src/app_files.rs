@@ -226,8 +226,8 @@ fn is_hashed(file: &Path) -> bool {
     })
 }
 
-// Everything else is revalidated (`index.html`, `config.json`, `boot.js`): a rebuilt app or a
-// new configuration must show at once.
+// Everything else is revalidated (`index.html`, `config.json`, the loader where a plain `trunk
+// build` left it `boot.js`): a rebuilt app or a new configuration must show at once.
 fn file_response(content_type: &'static str, bytes: Vec<u8>) -> Response {
     (
         [
@@ -268,6 +268,7 @@ mod tests {
             "bedside-3f9a0c1d2e4b5a67.js",
             "bedside-3f9a0c1d2e4b5a67_bg.wasm",
             "main-0123456789abcdef0123.css",
+            "boot-0123456789abcdef.js",
         ] {
             assert!(is_hashed(Path::new(hashed)), "{hashed}");
         }

@@ -221,6 +221,44 @@ fn build_app() -> Result<(), String> {
             ])
             .env("PATH", path_with_tools()))?;
         build_launch_page(public_url, Path::new(dist))?;
+        name_loader_by_content(public_url, Path::new(dist))?;
+    }
+    Ok(())
+}
+
+/// Renames `boot.js` to `boot-<hash of its content>.js` and points every page at it, so that,
+/// like Trunk's hashed files, it may be cached for a year: the callback page then starts the
+/// app without a round trip for its loader, which the launch page has already fetched. (Trunk
+/// copies it under its own name: the loader's tag is `pattern_script`, not an asset of Trunk's.)
+fn name_loader_by_content(public_url: &str, dist: &Path) -> Result<(), String> {
+    let loader = dist.join("boot.js");
+    let bytes = std::fs::read(&loader).map_err(|e| format!("{}: {e}", loader.display()))?;
+    // FNV-1a, 64 bits: stable across toolchains, unlike the standard library's hasher.
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let name = format!("boot-{hash:016x}.js");
+    std::fs::rename(&loader, dist.join(&name)).map_err(|e| format!("{}: {e}", loader.display()))?;
+    let (from, to) = (
+        format!("\"{public_url}boot.js\""),
+        format!("\"{public_url}{name}\""),
+    );
+    let mut pages = 0;
+    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_none_or(|ext| ext != "html") {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if text.contains(&from) {
+            pages += 1;
+            std::fs::write(&path, text.replace(&from, &to))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    if pages == 0 {
+        return Err(format!("no page of {} loads {from}", dist.display()));
     }
     Ok(())
 }
