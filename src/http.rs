@@ -102,6 +102,14 @@ impl HttpRequest {
         self.purpose == Purpose::Config
     }
 
+    /// Whether the request may wait behind the record's data: the EHR's style document and the
+    /// keys that check the id_token are not needed to show the patient, so they go out with the
+    /// first wave of FHIR requests but at low priority (the fetch `priority` hint), leaving the
+    /// browser's few connections per server to the record first.
+    pub fn yields_to_the_record(&self) -> bool {
+        matches!(self.purpose, Purpose::Style | Purpose::Identity)
+    }
+
     /// The value of a header, compared case-insensitively by name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -208,6 +216,30 @@ mod tests {
             assert!(!HttpRequest::get(purpose, url.clone(), "application/json").may_be_preloaded());
         }
         assert!(!HttpRequest::post_form(Purpose::Token, url, &[]).may_be_preloaded());
+    }
+
+    #[test]
+    fn the_style_document_and_the_signing_keys_yield_to_the_record() {
+        for purpose in [Purpose::Style, Purpose::Identity] {
+            assert!(HttpRequest::get(purpose, url(), "application/json").yields_to_the_record());
+        }
+    }
+
+    #[test]
+    fn the_records_requests_and_the_sign_in_do_not_yield() {
+        for purpose in [
+            Purpose::Config,
+            Purpose::SmartConfiguration,
+            Purpose::CapabilityStatement,
+            Purpose::FhirRead,
+            Purpose::FhirSearch,
+        ] {
+            let request = HttpRequest::get(purpose, url(), "application/fhir+json");
+            assert!(!request.yields_to_the_record());
+        }
+        for purpose in [Purpose::Token, Purpose::Refresh, Purpose::Revoke] {
+            assert!(!HttpRequest::post_form(purpose, url(), &[]).yields_to_the_record());
+        }
     }
 
     #[test]

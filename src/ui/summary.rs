@@ -99,10 +99,20 @@ pub fn SummaryPage(
         });
         states.insert(section, state);
     }
-    // After the sections' requests are on their way, so the EHR's style document and the
-    // JWKS join their wave instead of making one of their own.
+    // After the sections' requests, in their wave (not one of their own) and at low priority
+    // (`HttpRequest::yields_to_the_record`): neither the EHR's style document nor the keys
+    // that check the id_token are needed to show the patient.
     let for_style = session.get_value().borrow().clone();
     spawn_local(async move { style::apply_ehr_style(&for_style).await });
+    let identity = check_identity(session, identity);
+    // The page is drawn in a task after the one that accepted the token: every request above
+    // is sent first (each load sends its first request when it first runs, in this task), and
+    // accepting the token and drawing the page are not one long task.
+    let drawn = RwSignal::new(false);
+    spawn_local(async move {
+        world::next_task().await;
+        drawn.set(true);
+    });
     // Bench mark `bedside:all-sections`, once, when no section is loading (browser::marks).
     let all: Vec<RwSignal<SectionState>> = states.values().copied().collect();
     Effect::new(move |marked: Option<bool>| {
@@ -128,7 +138,13 @@ pub fn SummaryPage(
         view! { <SectionFrame section=section state=state on_retry=retry /> }
     };
 
-    view! {
+    move || {
+        if !drawn.get() {
+            return None;
+        }
+        crate::browser::marks::mark("bedside:summary");
+        let (model, frame) = (model.clone(), frame.clone());
+        Some(view! {
         <div class="summary" data-testid="summary">
             <AccessEnded problem=access_ended session=session restart=model.restart.clone() />
             {move || match banner_state.get() {
@@ -154,6 +170,7 @@ pub fn SummaryPage(
             </Show>
             <SummaryFooter model=model session=session identity=identity />
         </div>
+        })
     }
 }
 
@@ -197,25 +214,33 @@ fn AccessEnded(
     }
 }
 
-/// Who signed in, as the id_token and the user's resource say (`pending` when the launch
-/// asked for an identity).
-#[component]
-fn Identity(
+/// Who signed in, once checked: nothing until the check ends.
+type IdentityShown = RwSignal<Option<Result<SignedInAs, Problem>>>;
+
+/// Starts checking who signed in (`pending` when the launch asked for an identity); `None`
+/// when nobody is to be shown.
+fn check_identity(
     session: StoredValue<SharedSession, LocalStorage>,
     pending: Option<PendingIdentity>,
-) -> impl IntoView {
-    let shown = RwSignal::new(None::<Result<SignedInAs, Problem>>);
-    let asked = pending.is_some();
-    if let Some(pending) = pending {
-        spawn_local(async move {
-            let found = match flow::confirm_identity(pending).await {
-                Ok(user) => Ok(flow::signed_in_as(&session.get_value(), &user).await),
-                Err(problem) => Err(problem),
-            };
-            shown.set(Some(found));
-        });
-    }
-    move || match shown.get() {
+) -> Option<IdentityShown> {
+    let pending = pending?;
+    let shown = RwSignal::new(None);
+    spawn_local(async move {
+        let found = match flow::confirm_identity(pending).await {
+            Ok(user) => Ok(flow::signed_in_as(&session.get_value(), &user).await),
+            Err(problem) => Err(problem),
+        };
+        shown.set(Some(found));
+    });
+    Some(shown)
+}
+
+/// Who signed in, as the id_token and the user's resource say (`shown` when the launch asked
+/// for an identity).
+#[component]
+fn Identity(shown: Option<IdentityShown>) -> impl IntoView {
+    let asked = shown.is_some();
+    move || match shown.and_then(|shown| shown.get()) {
         Some(Ok(SignedInAs::Named(name))) => view! {
             <span data-testid="signed-in-as">"Signed in as "<strong>{name}</strong></span>
         }
@@ -244,7 +269,7 @@ fn Identity(
 fn SummaryFooter(
     model: SummaryModel,
     session: StoredValue<SharedSession, LocalStorage>,
-    identity: Option<PendingIdentity>,
+    identity: Option<IdentityShown>,
 ) -> impl IntoView {
     let access_summary = model.access_summary();
     let SummaryModel {
@@ -269,7 +294,7 @@ fn SummaryFooter(
     };
     view! {
         <footer class="session" data-testid="session">
-            <Identity session=session pending=identity />
+            <Identity shown=identity />
             <span>{launch}" \u{b7} "{server}</span>
             <details class="scopes" data-testid="scopes">
                 <summary>{access_summary}</summary>
