@@ -237,7 +237,7 @@ pub async fn load_section(
     // Likewise the drawing, after a long build; after a short one the section is drawn in
     // this same task (the caller draws as soon as this returns).
     if world::now_ms().saturating_sub(started) > LONG_BUILD_MS {
-        world::sleep(0).await;
+        world::next_task().await;
     }
     let withheld = plan.narrowed_category.map(Notice::CategoryNarrowed);
     Ok(LoadedSection {
@@ -258,12 +258,12 @@ async fn observations_in_slices(matches: &[Value]) -> Parsed<Observation> {
         malformed: Vec::new(),
     };
     for slice in matches.chunks(OBSERVATIONS_AT_ONCE) {
-        world::sleep(0).await;
+        world::next_task().await;
         let part = parse_all::<Observation>(slice);
         parsed.resources.extend(part.resources);
         parsed.malformed.extend(part.malformed);
     }
-    world::sleep(0).await;
+    world::next_task().await;
     parsed
 }
 

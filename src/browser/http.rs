@@ -218,7 +218,7 @@ async fn body_bytes(
     let mut bytes = vec![0; source.length() as usize];
     for (index, slice) in bytes.chunks_mut(COPY_SLICE).enumerate() {
         if index > 0 {
-            world::sleep(0).await;
+            world::next_task().await;
         }
         let start = (index * COPY_SLICE) as u32;
         source

@@ -11,7 +11,7 @@ pub async fn read_page(body: &str, room: usize) -> ReadPage {
     loop {
         // A page of a thousand resources takes tens of milliseconds to parse: in a task of
         // its own, not in one with other sections' pages that arrived at the same moment.
-        world::sleep(0).await;
+        world::next_task().await;
         if let Some(read) = reader.step() {
             return read;
         }
