@@ -34,6 +34,9 @@ pub enum Purpose {
     FhirRead,
     /// A FHIR search, or a further page of one.
     FhirSearch,
+    /// A FHIR search read for its first page only (the newest results, as many as the section
+    /// shows): no request follows its answer.
+    FhirNewest,
     /// The EHR's style document.
     Style,
 }
@@ -102,12 +105,17 @@ impl HttpRequest {
         self.purpose == Purpose::Config
     }
 
-    /// Whether the request may wait behind the record's data: the EHR's style document and the
-    /// keys that check the id_token are not needed to show the patient, so they go out with the
-    /// first wave of FHIR requests but at low priority (the fetch `priority` hint), leaving the
-    /// browser's few connections per server to the record first.
-    pub fn yields_to_the_record(&self) -> bool {
-        matches!(self.purpose, Purpose::Style | Purpose::Identity)
+    /// Whether the request goes out at low priority (the fetch `priority` hint): the browser
+    /// has a few connections per server and gives a free one to the most urgent request
+    /// waiting. Low: the EHR's style document and the keys that check the id_token (not needed
+    /// to show the patient), and searches read for their newest page only (no request waits on
+    /// their answer). The rest keep the default, so the next page of a paged search, asked for
+    /// when the page before it arrives, does not queue behind requests sent before it.
+    pub fn low_priority(&self) -> bool {
+        matches!(
+            self.purpose,
+            Purpose::Style | Purpose::Identity | Purpose::FhirNewest
+        )
     }
 
     /// The value of a header, compared case-insensitively by name.
@@ -219,14 +227,14 @@ mod tests {
     }
 
     #[test]
-    fn the_style_document_and_the_signing_keys_yield_to_the_record() {
-        for purpose in [Purpose::Style, Purpose::Identity] {
-            assert!(HttpRequest::get(purpose, url(), "application/json").yields_to_the_record());
+    fn the_style_document_the_signing_keys_and_newest_only_searches_go_at_low_priority() {
+        for purpose in [Purpose::Style, Purpose::Identity, Purpose::FhirNewest] {
+            assert!(HttpRequest::get(purpose, url(), "application/json").low_priority());
         }
     }
 
     #[test]
-    fn the_records_requests_and_the_sign_in_do_not_yield() {
+    fn paged_searches_reads_and_the_sign_in_keep_the_default_priority() {
         for purpose in [
             Purpose::Config,
             Purpose::SmartConfiguration,
@@ -235,10 +243,10 @@ mod tests {
             Purpose::FhirSearch,
         ] {
             let request = HttpRequest::get(purpose, url(), "application/fhir+json");
-            assert!(!request.yields_to_the_record());
+            assert!(!request.low_priority());
         }
         for purpose in [Purpose::Token, Purpose::Refresh, Purpose::Revoke] {
-            assert!(!HttpRequest::post_form(purpose, url(), &[]).yields_to_the_record());
+            assert!(!HttpRequest::post_form(purpose, url(), &[]).low_priority());
         }
     }
 

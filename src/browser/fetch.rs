@@ -282,7 +282,11 @@ async fn search_all_pages(
     let base = session.borrow().fhir_base.clone();
     let first = query.url(&base);
     let mut paging = Paging::new(&first, MAX_PAGES);
-    let mut arriving = fetch_body(session, first, what).boxed_local();
+    let purpose = match query.newest_only {
+        true => Purpose::FhirNewest,
+        false => Purpose::FhirSearch,
+    };
+    let mut arriving = fetch_body(session, purpose, first, what).boxed_local();
     loop {
         let body = match arriving.await {
             Ok(body) => body,
@@ -298,7 +302,7 @@ async fn search_all_pages(
         let mut next = match &step {
             // Sorted newest first and as long as the section shows: later pages are not needed.
             PageStep::Next(url) if !query.newest_only => {
-                Some(fetch_body(session, url.clone(), what).boxed_local())
+                Some(fetch_body(session, Purpose::FhirSearch, url.clone(), what).boxed_local())
             }
             _ => None,
         };
@@ -361,9 +365,14 @@ async fn search_all_pages(
 }
 
 /// Fetches one page's text.
-async fn fetch_body(session: &SharedSession, url: Url, what: &str) -> Result<String, LoadError> {
+async fn fetch_body(
+    session: &SharedSession,
+    purpose: Purpose,
+    url: Url,
+    what: &str,
+) -> Result<String, LoadError> {
     let origin = origin(&url);
-    let result = fetch(session, Purpose::FhirSearch, url).await?;
+    let result = fetch(session, purpose, url).await?;
     Ok(check_read(what, &origin, result)?)
 }
 

@@ -122,7 +122,7 @@ fn prepare(request: &HttpRequest, signal: &AbortSignal) -> Result<Request, JsVal
         RequestRedirect::Manual
     });
     init.set_signal(Some(signal));
-    if request.yields_to_the_record() {
+    if request.low_priority() {
         // web-sys has no setter for the fetch priority hint yet; a browser without it ignores
         // the member.
         js_sys::Reflect::set(&init, &JsValue::from_str("priority"), &JsValue::from_str("low"))?;

@@ -15,7 +15,7 @@ use crate::fhir::patient::PatientUnavailable;
 use crate::fhir::FhirBaseUrl;
 use crate::problem::Problem;
 use crate::route::signed_out_url;
-use crate::sections::plan::SectionPlan;
+use crate::sections::plan::{in_load_order, SectionPlan};
 use crate::sections::summary_model::{SectionStart, SummaryModel};
 use crate::sections::{in_column, Column, Section};
 use crate::smart::authorize::LaunchKind;
@@ -88,19 +88,20 @@ pub fn SummaryPage(
     for (section, start) in model.sections.clone() {
         let state = RwSignal::new(match start {
             SectionStart::Load(plan) => {
-                let state = RwSignal::new(SectionState::Loading(None));
-                load(session, plan.clone(), state, access_ended);
                 section_plans.insert(section, plan);
-                states.insert(section, state);
-                continue;
+                SectionState::Loading(None)
             }
             SectionStart::NotGranted => SectionState::NotGranted,
             SectionStart::Unavailable(reason) => SectionState::Unavailable(reason),
         });
         states.insert(section, state);
     }
+    let in_table_order = model.sections.iter().filter_map(|(s, _)| section_plans.get(s));
+    for plan in in_load_order(in_table_order) {
+        load(session, plan.clone(), states[&plan.section], access_ended);
+    }
     // After the sections' requests, in their wave (not one of their own) and at low priority
-    // (`HttpRequest::yields_to_the_record`): neither the EHR's style document nor the keys
+    // (`HttpRequest::low_priority`): neither the EHR's style document nor the keys
     // that check the id_token are needed to show the patient.
     let for_style = session.get_value().borrow().clone();
     spawn_local(async move { style::apply_ehr_style(&for_style).await });
