@@ -144,7 +144,9 @@ async fn the_records_requests_are_sent_before_the_summary_page_is_drawn() {
     let harness = Harness::start().await;
     let patient = harness.patient_named("Zoë");
     open_summary(&harness, &patient).await;
-    harness.wait_for("[data-testid=section-procedures] [data-testid=count]").await;
+    harness
+        .wait_for("[data-testid=section-procedures] [data-testid=count]")
+        .await;
     let (requests, drawn) = requests_and_drawing(&harness).await;
     // The patient's read and every section's search, with the style document and the keys
     // that check the id_token beside them: all sent before any drawing delays them.
@@ -158,8 +160,14 @@ async fn the_records_requests_are_sent_before_the_summary_page_is_drawn() {
         })
         .collect();
     assert!(first_wave.len() >= 15, "{requests:#?}");
-    let late: Vec<_> = first_wave.iter().filter(|(_, start)| *start > drawn).collect();
-    assert!(late.is_empty(), "sent after the page was drawn at {drawn}: {late:#?}");
+    let late: Vec<_> = first_wave
+        .iter()
+        .filter(|(_, start)| *start > drawn)
+        .collect();
+    assert!(
+        late.is_empty(),
+        "sent after the page was drawn at {drawn}: {late:#?}"
+    );
     harness.finish().await;
 }
 

@@ -239,7 +239,10 @@ pub async fn load_section(
     // view model are each a long piece of work: tasks of their own let the browser paint and
     // handle input between them. A small section is built in the task its data finished in.
     let large = data.matches.len() > OBSERVATIONS_AT_ONCE;
-    let observations = match (plan.section.observation_category(), data.observations.take()) {
+    let observations = match (
+        plan.section.observation_category(),
+        data.observations.take(),
+    ) {
         (Some(_), Some(read)) => Some(read),
         (Some(_), None) if large => Some(observations_in_slices(&data.matches).await),
         _ => None,

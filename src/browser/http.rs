@@ -125,7 +125,11 @@ fn prepare(request: &HttpRequest, signal: &AbortSignal) -> Result<Request, JsVal
     if request.low_priority() {
         // web-sys has no setter for the fetch priority hint yet; a browser without it ignores
         // the member.
-        js_sys::Reflect::set(&init, &JsValue::from_str("priority"), &JsValue::from_str("low"))?;
+        js_sys::Reflect::set(
+            &init,
+            &JsValue::from_str("priority"),
+            &JsValue::from_str("low"),
+        )?;
     }
     Request::new_with_str_and_init(request.url.as_str(), &init)
 }

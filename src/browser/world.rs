@@ -63,7 +63,9 @@ pub async fn next_task() {
     };
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         channel.port1().set_onmessage(Some(&resolve));
-        let _ = channel.port2().post_message(&wasm_bindgen::JsValue::UNDEFINED);
+        let _ = channel
+            .port2()
+            .post_message(&wasm_bindgen::JsValue::UNDEFINED);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     // The channel lives until its message arrived: a collected port would drop it.

@@ -467,7 +467,10 @@ fn sections_in_load_order(capabilities: &Capabilities) -> Vec<Section> {
         .into_iter()
         .map(Result::unwrap)
         .collect();
-    in_load_order(&plans).iter().map(|plan| plan.section).collect()
+    in_load_order(&plans)
+        .iter()
+        .map(|plan| plan.section)
+        .collect()
 }
 
 #[test]
@@ -507,7 +510,10 @@ fn the_labs_pages_are_asked_for_first_and_the_newest_vital_signs_last() {
 #[test]
 fn vital_signs_read_page_by_page_start_with_the_labs_before_the_lists() {
     let order = sections_in_load_order(&reference_server());
-    let vitals = order.iter().position(|s| *s == Section::VitalSigns).unwrap();
+    let vitals = order
+        .iter()
+        .position(|s| *s == Section::VitalSigns)
+        .unwrap();
     let labs = order.iter().position(|s| *s == Section::Labs).unwrap();
     assert!(vitals < 2 && labs < 2, "{order:?}");
 }

@@ -96,7 +96,10 @@ pub fn SummaryPage(
         });
         states.insert(section, state);
     }
-    let in_table_order = model.sections.iter().filter_map(|(s, _)| section_plans.get(s));
+    let in_table_order = model
+        .sections
+        .iter()
+        .filter_map(|(s, _)| section_plans.get(s));
     for plan in in_load_order(in_table_order) {
         load(session, plan.clone(), states[&plan.section], access_ended);
     }
@@ -146,31 +149,31 @@ pub fn SummaryPage(
         crate::browser::marks::mark("bedside:summary");
         let (model, frame) = (model.clone(), frame.clone());
         Some(view! {
-        <div class="summary" data-testid="summary">
-            <AccessEnded problem=access_ended session=session restart=model.restart.clone() />
-            {move || match banner_state.get() {
-                BannerState::Loading => view! {
-                    <div class="banner-placeholder skeleton" aria-busy="true" aria-label="Loading the patient"></div>
-                }.into_any(),
-                BannerState::Ready(banner) => {
-                    crate::browser::marks::mark("bedside:banner");
-                    show_banner.then(|| view! { <PatientBanner banner=banner /> }).into_any()
-                }
-                BannerState::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
-                BannerState::Stopped => ().into_any(),
-            }}
-            {move || patient_missing.get().map(|problem| view! {
-                <div class="patient-missing" data-testid="patient-missing">
-                    <ProblemPanel problem=problem no_restart=true />
-                </div>
-            })}
-            <Show when=move || patient_missing.with(Option::is_none)>
-                {Column::ALL.into_iter().map(|column| view! {
-                    <div class=column.class()>{in_column(column).map(&frame).collect_view()}</div>
-                }).collect_view()}
-            </Show>
-            <SummaryFooter model=model session=session identity=identity />
-        </div>
+            <div class="summary" data-testid="summary">
+                <AccessEnded problem=access_ended session=session restart=model.restart.clone() />
+                {move || match banner_state.get() {
+                    BannerState::Loading => view! {
+                        <div class="banner-placeholder skeleton" aria-busy="true" aria-label="Loading the patient"></div>
+                    }.into_any(),
+                    BannerState::Ready(banner) => {
+                        crate::browser::marks::mark("bedside:banner");
+                        show_banner.then(|| view! { <PatientBanner banner=banner /> }).into_any()
+                    }
+                    BannerState::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
+                    BannerState::Stopped => ().into_any(),
+                }}
+                {move || patient_missing.get().map(|problem| view! {
+                    <div class="patient-missing" data-testid="patient-missing">
+                        <ProblemPanel problem=problem no_restart=true />
+                    </div>
+                })}
+                <Show when=move || patient_missing.with(Option::is_none)>
+                    {Column::ALL.into_iter().map(|column| view! {
+                        <div class=column.class()>{in_column(column).map(&frame).collect_view()}</div>
+                    }).collect_view()}
+                </Show>
+                <SummaryFooter model=model session=session identity=identity />
+            </div>
         })
     }
 }
