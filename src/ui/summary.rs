@@ -104,8 +104,8 @@ pub fn SummaryPage(
         load(session, plan.clone(), states[&plan.section], access_ended);
     }
     // After the sections' requests, in their wave (not one of their own) and at low priority
-    // (`HttpRequest::low_priority`): neither the EHR's style document nor the keys
-    // that check the id_token are needed to show the patient.
+    // (`HttpRequest::low_priority`): the EHR's style document is not needed to show the
+    // patient. (The key set that checks the id_token came beside the token request.)
     let for_style = session.get_value().borrow().clone();
     spawn_local(async move { style::apply_ehr_style(&for_style).await });
     let identity = check_identity(session, identity);
