@@ -34,6 +34,9 @@ pub enum Purpose {
     FhirRead,
     /// A FHIR search, or a further page of one.
     FhirSearch,
+    /// A FHIR search read for its first page only (the newest results, as many as the section
+    /// shows): no request follows its answer.
+    FhirNewest,
     /// The EHR's style document.
     Style,
 }
@@ -100,6 +103,19 @@ impl HttpRequest {
     /// the HTTP cache's default mode; every other request omits credentials and the cache.
     pub fn may_be_preloaded(&self) -> bool {
         self.purpose == Purpose::Config
+    }
+
+    /// Whether the request goes out at low priority (the fetch `priority` hint): the browser
+    /// has a few connections per server and gives a free one to the most urgent request
+    /// waiting. Low: the EHR's style document and the keys that check the id_token (not needed
+    /// to show the patient), and searches read for their newest page only (no request waits on
+    /// their answer). The rest keep the default, so the next page of a paged search, asked for
+    /// when the page before it arrives, does not queue behind requests sent before it.
+    pub fn low_priority(&self) -> bool {
+        matches!(
+            self.purpose,
+            Purpose::Style | Purpose::Identity | Purpose::FhirNewest
+        )
     }
 
     /// The value of a header, compared case-insensitively by name.
@@ -208,6 +224,30 @@ mod tests {
             assert!(!HttpRequest::get(purpose, url.clone(), "application/json").may_be_preloaded());
         }
         assert!(!HttpRequest::post_form(Purpose::Token, url, &[]).may_be_preloaded());
+    }
+
+    #[test]
+    fn the_style_document_the_signing_keys_and_newest_only_searches_go_at_low_priority() {
+        for purpose in [Purpose::Style, Purpose::Identity, Purpose::FhirNewest] {
+            assert!(HttpRequest::get(purpose, url(), "application/json").low_priority());
+        }
+    }
+
+    #[test]
+    fn paged_searches_reads_and_the_sign_in_keep_the_default_priority() {
+        for purpose in [
+            Purpose::Config,
+            Purpose::SmartConfiguration,
+            Purpose::CapabilityStatement,
+            Purpose::FhirRead,
+            Purpose::FhirSearch,
+        ] {
+            let request = HttpRequest::get(purpose, url(), "application/fhir+json");
+            assert!(!request.low_priority());
+        }
+        for purpose in [Purpose::Token, Purpose::Refresh, Purpose::Revoke] {
+            assert!(!HttpRequest::post_form(purpose, url(), &[]).low_priority());
+        }
     }
 
     #[test]

@@ -191,7 +191,7 @@ pub fn step_of(purpose: Purpose) -> Step {
         Purpose::Refresh => Step::Refresh,
         Purpose::Revoke => Step::Revoke,
         Purpose::Identity => Step::Identity,
-        Purpose::FhirRead | Purpose::FhirSearch => Step::Fhir,
+        Purpose::FhirRead | Purpose::FhirSearch | Purpose::FhirNewest => Step::Fhir,
         Purpose::Style => Step::Other,
     }
 }
@@ -466,6 +466,7 @@ mod tests {
             (Purpose::Identity, Step::Identity),
             (Purpose::FhirRead, Step::Fhir),
             (Purpose::FhirSearch, Step::Fhir),
+            (Purpose::FhirNewest, Step::Fhir),
             (Purpose::Style, Step::Other),
         ];
         for (purpose, step) in expected {

@@ -114,6 +114,90 @@ async fn the_summary_shows_each_sections_expected_content() {
     harness.finish().await;
 }
 
+/// Every request the app sent after the token (URL, `startTime`), and when the summary page was
+/// first drawn (its `bedside:summary` mark).
+async fn requests_and_drawing(harness: &Harness) -> (Vec<(String, f64)>, f64) {
+    let found = harness
+        .client
+        .execute(
+            r#"const mark = (name) => performance.getEntriesByName(name)[0].startTime;
+               const token = mark("bedside:token");
+               return [performance.getEntriesByType("resource")
+                   .filter((e) => e.initiatorType === "fetch" && e.startTime >= token)
+                   .map((e) => [e.name, e.startTime]), mark("bedside:summary")];"#,
+            vec![],
+        )
+        .await
+        .expect("the performance timeline");
+    let requests = found[0]
+        .as_array()
+        .expect("resource entries")
+        .iter()
+        .map(|e| (e[0].as_str().unwrap().to_owned(), e[1].as_f64().unwrap()))
+        .collect();
+    (requests, found[1].as_f64().expect("a bedside:summary mark"))
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn the_records_requests_are_sent_before_the_summary_page_is_drawn() {
+    let harness = Harness::start().await;
+    let patient = harness.patient_named("Zoë");
+    open_summary(&harness, &patient).await;
+    harness
+        .wait_for("[data-testid=section-procedures] [data-testid=count]")
+        .await;
+    let (requests, drawn) = requests_and_drawing(&harness).await;
+    // The patient's read and every section's search, with the style document beside them:
+    // all sent before any drawing delays them.
+    let first_wave: Vec<&(String, f64)> = requests
+        .iter()
+        .filter(|(url, _)| {
+            url.contains(&format!("/Patient/{}", patient.id))
+                || url.contains(&format!("patient={}", patient.id))
+                || url.ends_with("/smart-style.json")
+        })
+        .collect();
+    assert!(first_wave.len() >= 15, "{requests:#?}");
+    let late: Vec<_> = first_wave
+        .iter()
+        .filter(|(_, start)| *start > drawn)
+        .collect();
+    assert!(
+        late.is_empty(),
+        "sent after the page was drawn at {drawn}: {late:#?}"
+    );
+    harness.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn the_key_set_is_asked_for_beside_the_token_request() {
+    let harness = Harness::start().await;
+    let patient = harness.patient_named("Zoë");
+    open_summary(&harness, &patient).await;
+    let timing = harness
+        .client
+        .execute(
+            r#"const entry = (end) => performance.getEntriesByType("resource")
+                   .find((e) => e.name.endsWith(end));
+               const token = entry("/auth/token"), keys = entry("/auth/jwks");
+               return [token.responseEnd, keys ? keys.startTime : null];"#,
+            vec![],
+        )
+        .await
+        .expect("the performance timeline");
+    let token_answered = timing[0].as_f64().expect("a token request");
+    let keys_asked = timing[1].as_f64().expect("a key set request");
+    // Public and known from discovery: it need not wait for the token, and sent with it, it
+    // takes none of the connections the record's requests need after it.
+    assert!(
+        keys_asked < token_answered,
+        "the key set was asked for at {keys_asked} ms, after the token arrived at {token_answered}"
+    );
+    harness.finish().await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_480_pixel_wide_frame_has_no_horizontal_scroll() {

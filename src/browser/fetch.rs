@@ -6,7 +6,7 @@
 use super::slices::read_page;
 use super::{http::exchange, world};
 use crate::fhir::bundle::{retry_delay_ms, Incomplete, PageStep, Paging, Progress};
-use crate::fhir::model::{parse_all, Observation, Parsed};
+use crate::fhir::model::{Observation, Parsed};
 use crate::fhir::outcome::{check_read, FhirReadError};
 use crate::fhir::slices::next_link;
 use crate::http::{HttpRequest, HttpResult, Purpose};
@@ -143,6 +143,10 @@ struct SectionData {
     notices: Vec<Notice>,
     /// Searches cut short by a failed later page: what they read is above, more exists.
     incomplete: Vec<Incomplete>,
+    /// The Observations among `matches`, read into typed resources page by page as each page
+    /// arrived (while the next one was on its way), for the Observation sections that keep
+    /// every match; `None` where they are read once every page is in.
+    observations: Option<Parsed<Observation>>,
 }
 
 /// Loads `plan`'s data and builds the section's view model from it; `on_progress` hears how
@@ -157,6 +161,9 @@ pub async fn load_section(
     // The section's searches run at once (e.g. MedicationRequest beside MedicationStatement),
     // and their results keep the plan's order.
     let progress = RefCell::new(vec![Progress::default(); plan.queries.len()]);
+    // A category picked out here is picked from every match once all have arrived.
+    let read_as_pages_arrive =
+        plan.section.observation_category().is_some() && plan.client.filter_category.is_none();
     let searches = plan.queries.iter().enumerate().map(|(index, query)| {
         let progress = &progress;
         let what = &what;
@@ -165,7 +172,10 @@ pub async fn load_section(
                 progress.borrow_mut()[index] = now;
                 on_progress(Progress::combined(&progress.borrow()));
             };
-            let mut found = SectionData::default();
+            let mut found = SectionData {
+                observations: read_as_pages_arrive.then(Parsed::none),
+                ..SectionData::default()
+            };
             search_all_pages(
                 session,
                 query,
@@ -184,6 +194,11 @@ pub async fn load_section(
         data.included.extend(found.included);
         data.notices.extend(found.notices);
         data.incomplete.extend(found.incomplete);
+        if let Some(read) = found.observations {
+            let all = data.observations.get_or_insert_with(Parsed::none);
+            all.resources.extend(read.resources);
+            all.malformed.extend(read.malformed);
+        }
     }
     if let Some(lookup) = plan.client.medication_lookup {
         for query in medication_followups(lookup, &medication_references(&data.matches)) {
@@ -224,8 +239,12 @@ pub async fn load_section(
     // view model are each a long piece of work: tasks of their own let the browser paint and
     // handle input between them. A small section is built in the task its data finished in.
     let large = data.matches.len() > OBSERVATIONS_AT_ONCE;
-    let observations = match plan.section.observation_category() {
-        Some(_) if large => Some(observations_in_slices(&data.matches).await),
+    let observations = match (
+        plan.section.observation_category(),
+        data.observations.take(),
+    ) {
+        (Some(_), Some(read)) => Some(read),
+        (Some(_), None) if large => Some(observations_in_slices(&data.matches).await),
         _ => None,
     };
     let started = world::now_ms();
@@ -237,7 +256,7 @@ pub async fn load_section(
     // Likewise the drawing, after a long build; after a short one the section is drawn in
     // this same task (the caller draws as soon as this returns).
     if world::now_ms().saturating_sub(started) > LONG_BUILD_MS {
-        world::sleep(0).await;
+        world::next_task().await;
     }
     let withheld = plan.narrowed_category.map(Notice::CategoryNarrowed);
     Ok(LoadedSection {
@@ -253,17 +272,12 @@ const OBSERVATIONS_AT_ONCE: usize = 1000;
 /// `matches`' Observations read [`OBSERVATIONS_AT_ONCE`] at a time, each slice in a task of
 /// its own.
 async fn observations_in_slices(matches: &[Value]) -> Parsed<Observation> {
-    let mut parsed = Parsed {
-        resources: Vec::new(),
-        malformed: Vec::new(),
-    };
+    let mut parsed = Parsed::none();
     for slice in matches.chunks(OBSERVATIONS_AT_ONCE) {
-        world::sleep(0).await;
-        let part = parse_all::<Observation>(slice);
-        parsed.resources.extend(part.resources);
-        parsed.malformed.extend(part.malformed);
+        world::background_task().await;
+        parsed.read_more(slice);
     }
-    world::sleep(0).await;
+    world::background_task().await;
     parsed
 }
 
@@ -282,7 +296,11 @@ async fn search_all_pages(
     let base = session.borrow().fhir_base.clone();
     let first = query.url(&base);
     let mut paging = Paging::new(&first, MAX_PAGES);
-    let mut arriving = fetch_body(session, first, what).boxed_local();
+    let purpose = match query.newest_only {
+        true => Purpose::FhirNewest,
+        false => Purpose::FhirSearch,
+    };
+    let mut arriving = fetch_body(session, purpose, first, what).boxed_local();
     loop {
         let body = match arriving.await {
             Ok(body) => body,
@@ -298,7 +316,7 @@ async fn search_all_pages(
         let mut next = match &step {
             // Sorted newest first and as long as the section shows: later pages are not needed.
             PageStep::Next(url) if !query.newest_only => {
-                Some(fetch_body(session, url.clone(), what).boxed_local())
+                Some(fetch_body(session, Purpose::FhirSearch, url.clone(), what).boxed_local())
             }
             _ => None,
         };
@@ -326,6 +344,9 @@ async fn search_all_pages(
             }
         };
         paging.read(&page);
+        if let Some(read) = data.observations.as_mut() {
+            read.read_more(&page.matches);
+        }
         data.matches.extend(page.matches);
         data.included.extend(page.included);
         data.notices
@@ -361,9 +382,14 @@ async fn search_all_pages(
 }
 
 /// Fetches one page's text.
-async fn fetch_body(session: &SharedSession, url: Url, what: &str) -> Result<String, LoadError> {
+async fn fetch_body(
+    session: &SharedSession,
+    purpose: Purpose,
+    url: Url,
+    what: &str,
+) -> Result<String, LoadError> {
     let origin = origin(&url);
-    let result = fetch(session, Purpose::FhirSearch, url).await?;
+    let result = fetch(session, purpose, url).await?;
     Ok(check_read(what, &origin, result)?)
 }
 

@@ -8,7 +8,7 @@ use crate::config::{AppConfig, ClientId, ConfigError};
 use crate::fhir::capabilities::Capabilities;
 use crate::fhir::patient::{patient_from_read, Patient};
 use crate::fhir::FhirBaseUrl;
-use crate::http::{HttpRequest, Method, Purpose};
+use crate::http::{HttpRequest, HttpResponse, Method, Purpose};
 use crate::inspect::{navigation, Step};
 use crate::problem::Problem;
 use crate::route::signed_in_url;
@@ -210,13 +210,15 @@ pub struct Completed {
     pub identity: Option<PendingIdentity>,
 }
 
-/// An id_token not yet checked. The check needs the JWKS, a network round trip, so it runs
-/// beside the first wave of data requests instead of before it.
+/// An id_token not yet checked, with the key set that checks it. The key set is public and
+/// its address known before the token, so it is asked for beside the token request: it is
+/// not one more request competing with the record's for the browser's connections.
 #[derive(Clone)]
 pub struct PendingIdentity {
     check: IdentityCheck,
     client_id: ClientId,
     id_token: Option<IdToken>,
+    keys: Option<HttpResponse>,
 }
 
 /// What the callback page did.
@@ -268,7 +270,18 @@ async fn exchange(verified: StateVerified) -> Result<Completed, Problem> {
     let identity_check = verified.record().identity.clone();
     let client_id = verified.record().client_id.clone();
     let (request, exchange) = token_request(verified);
-    let token = parse_token_response(&request.url, send(&request).await)?;
+    let keys_request = identity_check
+        .as_ref()
+        .and_then(|check| check.jwks_uri.clone())
+        .map(|uri| HttpRequest::get(Purpose::Identity, uri, "application/json"));
+    let keys = async {
+        match &keys_request {
+            Some(keys_request) => send(keys_request).await.ok(),
+            None => None,
+        }
+    };
+    let (answer, keys) = join(send(&request), keys).await;
+    let token = parse_token_response(&request.url, answer)?;
     let id_token = token.id_token.clone();
     let session = Session::start(exchange, token, world::now_ms())?;
     storage::remember_launch(&LastLaunch::of(&session));
@@ -276,6 +289,7 @@ async fn exchange(verified: StateVerified) -> Result<Completed, Problem> {
         check,
         client_id,
         id_token,
+        keys,
     });
     Ok(Completed {
         session,
@@ -290,30 +304,25 @@ pub async fn confirm_identity(pending: PendingIdentity) -> Result<UserIdentity, 
         check,
         client_id,
         id_token,
+        keys,
     } = pending;
-    checked_identity(&check, client_id.as_str(), id_token)
+    checked_identity(&check, client_id.as_str(), id_token, keys)
         .await
         .map_err(Problem::from)
 }
 
-// OpenID Connect Core §3.1.3.7: signature (RS256, key from the JWKS), then iss, aud, exp, iat
-// and nonce. The JWKS is public, so it is fetched without the token.
+// OpenID Connect Core §3.1.3.7: signature (RS256, key from the JWKS `keys`, fetched without
+// the token: it is public), then iss, aud, exp, iat and nonce.
 async fn checked_identity(
     check: &IdentityCheck,
     client_id: &str,
     id_token: Option<IdToken>,
+    keys: Option<HttpResponse>,
 ) -> Result<UserIdentity, IdTokenError> {
     let signed = id_token::split(&id_token.ok_or(IdTokenError::Missing)?)?;
-    let jwks_uri = check.jwks_uri.clone().ok_or(IdTokenError::NoKey)?;
-    let jwks = send(&HttpRequest::get(
-        Purpose::Identity,
-        jwks_uri,
-        "application/json",
-    ))
-    .await
-    .ok()
-    .filter(|response| response.is_success())
-    .ok_or(IdTokenError::NoKey)?;
+    let jwks = keys
+        .filter(|response| response.is_success())
+        .ok_or(IdTokenError::NoKey)?;
     let key = id_token::select_key(&jwks.body, signed.kid.as_deref())?;
     if !webcrypto::verify_rs256(&key, &signed.signing_input, &signed.signature).await {
         return Err(IdTokenError::BadSignature);

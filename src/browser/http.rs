@@ -122,6 +122,15 @@ fn prepare(request: &HttpRequest, signal: &AbortSignal) -> Result<Request, JsVal
         RequestRedirect::Manual
     });
     init.set_signal(Some(signal));
+    if request.low_priority() {
+        // web-sys has no setter for the fetch priority hint yet; a browser without it ignores
+        // the member.
+        js_sys::Reflect::set(
+            &init,
+            &JsValue::from_str("priority"),
+            &JsValue::from_str("low"),
+        )?;
+    }
     Request::new_with_str_and_init(request.url.as_str(), &init)
 }
 
@@ -213,7 +222,7 @@ async fn body_bytes(
     let mut bytes = vec![0; source.length() as usize];
     for (index, slice) in bytes.chunks_mut(COPY_SLICE).enumerate() {
         if index > 0 {
-            world::sleep(0).await;
+            world::next_task().await;
         }
         let start = (index * COPY_SLICE) as u32;
         source

@@ -7,6 +7,7 @@
 //! | `bedside:boot` | the app starts mounting ([`boot`], from `ui::mount`) |
 //! | `bedside:callback` | the callback page starts |
 //! | `bedside:token` | the token response was accepted |
+//! | `bedside:summary` | the summary page is first drawn (after its first requests were sent) |
 //! | `bedside:banner` | the patient banner is rendered |
 //! | `bedside:section:{id}` | a section is rendered settled (loaded, failed, not granted, unavailable) |
 //! | `bedside:all-sections` | every section of the summary is settled |

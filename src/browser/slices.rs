@@ -10,8 +10,9 @@ pub async fn read_page(body: &str, room: usize) -> ReadPage {
     let mut reader = PageReader::new(body, room);
     loop {
         // A page of a thousand resources takes tens of milliseconds to parse: in a task of
-        // its own, not in one with other sections' pages that arrived at the same moment.
-        world::sleep(0).await;
+        // its own, not in one with other sections' pages that arrived at the same moment, and
+        // after the answers waiting to be handled (one may ask for a next page).
+        world::background_task().await;
         if let Some(read) = reader.step() {
             return read;
         }

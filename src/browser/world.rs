@@ -52,3 +52,53 @@ pub async fn sleep(ms: u64) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Resolves in a task of its own, queued behind the tasks already waiting (input, network
+/// answers, rendering): a message the page posts to itself. A zero-delay timer would do the
+/// same, but the browser holds a timer set from a timer's task for at least 4 ms once they nest
+/// five deep, and a large record yields dozens of times in a row.
+pub async fn next_task() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return sleep(0).await;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(&resolve));
+        let _ = channel
+            .port2()
+            .post_message(&wasm_bindgen::JsValue::UNDEFINED);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    // The channel lives until its message arrived: a collected port would drop it.
+    channel.port1().set_onmessage(None);
+}
+
+/// Like [`next_task`], at the lowest priority where the browser schedules tasks by priority
+/// (`scheduler.postTask`, priority `background`): the task waits while network answers, input
+/// and rendering are pending, so reading a large page never delays the request that the
+/// arrival of another page asks for. Elsewhere, [`next_task`].
+pub async fn background_task() {
+    match post_background_task() {
+        Some(posted) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(posted).await;
+        }
+        None => next_task().await,
+    }
+}
+
+// `scheduler.postTask(() => {}, { priority: "background" })`, if the browser has it.
+fn post_background_task() -> Option<js_sys::Promise> {
+    use js_sys::Reflect;
+    use wasm_bindgen::{JsCast, JsValue};
+    let scheduler = Reflect::get(&js_sys::global(), &JsValue::from_str("scheduler")).ok()?;
+    let post: js_sys::Function = Reflect::get(&scheduler, &JsValue::from_str("postTask"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"priority".into(), &"background".into()).ok()?;
+    let callback = wasm_bindgen::closure::Closure::once_into_js(|| {});
+    post.call2(&scheduler, &callback, &options)
+        .ok()?
+        .dyn_into()
+        .ok()
+}

@@ -311,6 +311,21 @@ pub fn plan_summary(
         .collect()
 }
 
+/// `plans` in the order their loads start: the sections whose searches follow `next` pages
+/// first, the largest (`Section::kept`) first among them, then those that read one page each,
+/// each group in the table's order. Every first request goes out at once, but the browser has
+/// a few connections per server and serves waiting requests in the order they were sent; a
+/// chain of pages takes one round trip per page, so its first page should not wait behind
+/// searches that end with theirs.
+pub fn in_load_order<'a>(plans: impl IntoIterator<Item = &'a SectionPlan>) -> Vec<&'a SectionPlan> {
+    let mut plans: Vec<&SectionPlan> = plans.into_iter().collect();
+    plans.sort_by_key(|plan| {
+        let follows_pages = plan.queries.iter().any(|query| !query.newest_only);
+        (!follows_pages, std::cmp::Reverse(plan.section.kept()))
+    });
+    plans
+}
+
 /// The follow-up requests for Medications that MedicationRequests reference and that did not
 /// arrive with them. Only relative references (`Medication/id`) are followed: a reference to
 /// another server would not receive this server's token, and is not fetched at all.

@@ -461,3 +461,59 @@ fn a_narrowed_grant_of_another_section_does_not_mark_this_one() {
     .unwrap();
     assert_eq!(labs.narrowed_category, None);
 }
+
+fn sections_in_load_order(capabilities: &Capabilities) -> Vec<Section> {
+    let plans: Vec<SectionPlan> = plan_summary(capabilities, "p1")
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    in_load_order(&plans)
+        .iter()
+        .map(|plan| plan.section)
+        .collect()
+}
+
+#[test]
+fn the_labs_pages_are_asked_for_first_and_the_newest_vital_signs_last() {
+    let mut observation = FULL.to_vec();
+    observation.push("code");
+    let capabilities = server(
+        [
+            "AllergyIntolerance",
+            "Condition",
+            "MedicationStatement",
+            "Medication",
+            "Immunization",
+            "Encounter",
+            "Procedure",
+            "DiagnosticReport",
+        ]
+        .iter()
+        .map(|kind| resource(kind, FULL, &[]))
+        .chain([
+            resource("Observation", &observation, &[]),
+            resource("MedicationRequest", FULL, &["MedicationRequest:medication"]),
+        ])
+        .collect(),
+    );
+    let order = sections_in_load_order(&capabilities);
+    assert_eq!(order.first(), Some(&Section::Labs));
+    assert_eq!(order.last(), Some(&Section::VitalSigns));
+    // The list sections keep the table's order between them.
+    let lists: Vec<Section> = Section::ALL
+        .into_iter()
+        .filter(|s| ![Section::Labs, Section::VitalSigns].contains(s))
+        .collect();
+    assert_eq!(order[1..order.len() - 1], lists[..]);
+}
+
+#[test]
+fn vital_signs_read_page_by_page_start_with_the_labs_before_the_lists() {
+    let order = sections_in_load_order(&reference_server());
+    let vitals = order
+        .iter()
+        .position(|s| *s == Section::VitalSigns)
+        .unwrap();
+    let labs = order.iter().position(|s| *s == Section::Labs).unwrap();
+    assert!(vitals < 2 && labs < 2, "{order:?}");
+}

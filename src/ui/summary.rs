@@ -15,7 +15,7 @@ use crate::fhir::patient::PatientUnavailable;
 use crate::fhir::FhirBaseUrl;
 use crate::problem::Problem;
 use crate::route::signed_out_url;
-use crate::sections::plan::SectionPlan;
+use crate::sections::plan::{in_load_order, SectionPlan};
 use crate::sections::summary_model::{SectionStart, SummaryModel};
 use crate::sections::{in_column, Column, Section};
 use crate::smart::authorize::LaunchKind;
@@ -88,21 +88,35 @@ pub fn SummaryPage(
     for (section, start) in model.sections.clone() {
         let state = RwSignal::new(match start {
             SectionStart::Load(plan) => {
-                let state = RwSignal::new(SectionState::Loading(None));
-                load(session, plan.clone(), state, access_ended);
                 section_plans.insert(section, plan);
-                states.insert(section, state);
-                continue;
+                SectionState::Loading(None)
             }
             SectionStart::NotGranted => SectionState::NotGranted,
             SectionStart::Unavailable(reason) => SectionState::Unavailable(reason),
         });
         states.insert(section, state);
     }
-    // After the sections' requests are on their way, so the EHR's style document and the
-    // JWKS join their wave instead of making one of their own.
+    let in_table_order = model
+        .sections
+        .iter()
+        .filter_map(|(s, _)| section_plans.get(s));
+    for plan in in_load_order(in_table_order) {
+        load(session, plan.clone(), states[&plan.section], access_ended);
+    }
+    // After the sections' requests, in their wave (not one of their own) and at low priority
+    // (`HttpRequest::low_priority`): the EHR's style document is not needed to show the
+    // patient. (The key set that checks the id_token came beside the token request.)
     let for_style = session.get_value().borrow().clone();
     spawn_local(async move { style::apply_ehr_style(&for_style).await });
+    let identity = check_identity(session, identity);
+    // The page is drawn in a task after the one that accepted the token: every request above
+    // is sent first (each load sends its first request when it first runs, in this task), and
+    // accepting the token and drawing the page are not one long task.
+    let drawn = RwSignal::new(false);
+    spawn_local(async move {
+        world::next_task().await;
+        drawn.set(true);
+    });
     // Bench mark `bedside:all-sections`, once, when no section is loading (browser::marks).
     let all: Vec<RwSignal<SectionState>> = states.values().copied().collect();
     Effect::new(move |marked: Option<bool>| {
@@ -128,32 +142,39 @@ pub fn SummaryPage(
         view! { <SectionFrame section=section state=state on_retry=retry /> }
     };
 
-    view! {
-        <div class="summary" data-testid="summary">
-            <AccessEnded problem=access_ended session=session restart=model.restart.clone() />
-            {move || match banner_state.get() {
-                BannerState::Loading => view! {
-                    <div class="banner-placeholder skeleton" aria-busy="true" aria-label="Loading the patient"></div>
-                }.into_any(),
-                BannerState::Ready(banner) => {
-                    crate::browser::marks::mark("bedside:banner");
-                    show_banner.then(|| view! { <PatientBanner banner=banner /> }).into_any()
-                }
-                BannerState::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
-                BannerState::Stopped => ().into_any(),
-            }}
-            {move || patient_missing.get().map(|problem| view! {
-                <div class="patient-missing" data-testid="patient-missing">
-                    <ProblemPanel problem=problem no_restart=true />
-                </div>
-            })}
-            <Show when=move || patient_missing.with(Option::is_none)>
-                {Column::ALL.into_iter().map(|column| view! {
-                    <div class=column.class()>{in_column(column).map(&frame).collect_view()}</div>
-                }).collect_view()}
-            </Show>
-            <SummaryFooter model=model session=session identity=identity />
-        </div>
+    move || {
+        if !drawn.get() {
+            return None;
+        }
+        crate::browser::marks::mark("bedside:summary");
+        let (model, frame) = (model.clone(), frame.clone());
+        Some(view! {
+            <div class="summary" data-testid="summary">
+                <AccessEnded problem=access_ended session=session restart=model.restart.clone() />
+                {move || match banner_state.get() {
+                    BannerState::Loading => view! {
+                        <div class="banner-placeholder skeleton" aria-busy="true" aria-label="Loading the patient"></div>
+                    }.into_any(),
+                    BannerState::Ready(banner) => {
+                        crate::browser::marks::mark("bedside:banner");
+                        show_banner.then(|| view! { <PatientBanner banner=banner /> }).into_any()
+                    }
+                    BannerState::Failed(problem) => view! { <ProblemPanel problem=problem /> }.into_any(),
+                    BannerState::Stopped => ().into_any(),
+                }}
+                {move || patient_missing.get().map(|problem| view! {
+                    <div class="patient-missing" data-testid="patient-missing">
+                        <ProblemPanel problem=problem no_restart=true />
+                    </div>
+                })}
+                <Show when=move || patient_missing.with(Option::is_none)>
+                    {Column::ALL.into_iter().map(|column| view! {
+                        <div class=column.class()>{in_column(column).map(&frame).collect_view()}</div>
+                    }).collect_view()}
+                </Show>
+                <SummaryFooter model=model session=session identity=identity />
+            </div>
+        })
     }
 }
 
@@ -197,25 +218,33 @@ fn AccessEnded(
     }
 }
 
-/// Who signed in, as the id_token and the user's resource say (`pending` when the launch
-/// asked for an identity).
-#[component]
-fn Identity(
+/// Who signed in, once checked: nothing until the check ends.
+type IdentityShown = RwSignal<Option<Result<SignedInAs, Problem>>>;
+
+/// Starts checking who signed in (`pending` when the launch asked for an identity); `None`
+/// when nobody is to be shown.
+fn check_identity(
     session: StoredValue<SharedSession, LocalStorage>,
     pending: Option<PendingIdentity>,
-) -> impl IntoView {
-    let shown = RwSignal::new(None::<Result<SignedInAs, Problem>>);
-    let asked = pending.is_some();
-    if let Some(pending) = pending {
-        spawn_local(async move {
-            let found = match flow::confirm_identity(pending).await {
-                Ok(user) => Ok(flow::signed_in_as(&session.get_value(), &user).await),
-                Err(problem) => Err(problem),
-            };
-            shown.set(Some(found));
-        });
-    }
-    move || match shown.get() {
+) -> Option<IdentityShown> {
+    let pending = pending?;
+    let shown = RwSignal::new(None);
+    spawn_local(async move {
+        let found = match flow::confirm_identity(pending).await {
+            Ok(user) => Ok(flow::signed_in_as(&session.get_value(), &user).await),
+            Err(problem) => Err(problem),
+        };
+        shown.set(Some(found));
+    });
+    Some(shown)
+}
+
+/// Who signed in, as the id_token and the user's resource say (`shown` when the launch asked
+/// for an identity).
+#[component]
+fn Identity(shown: Option<IdentityShown>) -> impl IntoView {
+    let asked = shown.is_some();
+    move || match shown.and_then(|shown| shown.get()) {
         Some(Ok(SignedInAs::Named(name))) => view! {
             <span data-testid="signed-in-as">"Signed in as "<strong>{name}</strong></span>
         }
@@ -244,7 +273,7 @@ fn Identity(
 fn SummaryFooter(
     model: SummaryModel,
     session: StoredValue<SharedSession, LocalStorage>,
-    identity: Option<PendingIdentity>,
+    identity: Option<IdentityShown>,
 ) -> impl IntoView {
     let access_summary = model.access_summary();
     let SummaryModel {
@@ -269,7 +298,7 @@ fn SummaryFooter(
     };
     view! {
         <footer class="session" data-testid="session">
-            <Identity session=session pending=identity />
+            <Identity shown=identity />
             <span>{launch}" \u{b7} "{server}</span>
             <details class="scopes" data-testid="scopes">
                 <summary>{access_summary}</summary>

@@ -89,21 +89,34 @@ pub struct Parsed<T> {
     pub malformed: Vec<MalformedResource>,
 }
 
-/// Parses every value whose `resourceType` is `T`'s.
-pub fn parse_all<T: Resource>(values: &[Value]) -> Parsed<T> {
-    let mut parsed = Parsed {
-        resources: Vec::new(),
-        malformed: Vec::new(),
-    };
-    let of_type = values
-        .iter()
-        .filter(|v| v.get("resourceType").and_then(Value::as_str) == Some(T::RESOURCE_TYPE));
-    for value in of_type {
-        match parse_resource(value) {
-            Ok(resource) => parsed.resources.push(resource),
-            Err(malformed) => parsed.malformed.push(malformed),
+impl<T: Resource> Parsed<T> {
+    /// Nothing read yet.
+    pub fn none() -> Self {
+        Parsed {
+            resources: Vec::new(),
+            malformed: Vec::new(),
         }
     }
+
+    /// Reads `values` after those read before, as one [`parse_all`] of them all would: so a
+    /// search's pages can be read as each arrives.
+    pub fn read_more(&mut self, values: &[Value]) {
+        let of_type = values
+            .iter()
+            .filter(|v| v.get("resourceType").and_then(Value::as_str) == Some(T::RESOURCE_TYPE));
+        for value in of_type {
+            match parse_resource(value) {
+                Ok(resource) => self.resources.push(resource),
+                Err(malformed) => self.malformed.push(malformed),
+            }
+        }
+    }
+}
+
+/// Parses every value whose `resourceType` is `T`'s.
+pub fn parse_all<T: Resource>(values: &[Value]) -> Parsed<T> {
+    let mut parsed = Parsed::none();
+    parsed.read_more(values);
     parsed
 }
 

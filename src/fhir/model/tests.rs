@@ -78,6 +78,25 @@ fn parse_all_reads_every_record_of_its_type_and_passes_over_other_types() {
 }
 
 #[test]
+fn records_read_in_parts_are_those_read_at_once_in_the_same_order() {
+    let values = vec![
+        json!({"resourceType": "Observation", "id": "o1"}),
+        json!({"resourceType": "DiagnosticReport", "id": "r1"}),
+        json!({"resourceType": "Observation", "id": "o2", "status": "final"}),
+        json!({"resourceType": "Observation", "id": "o3"}),
+        json!({"resourceType": "Observation", "id": 5}),
+    ];
+    let at_once = parse_all::<Observation>(&values);
+    let mut in_parts = Parsed::<Observation>::none();
+    for part in values.chunks(2) {
+        in_parts.read_more(part);
+    }
+    assert_eq!(in_parts.resources, at_once.resources);
+    assert_eq!(in_parts.malformed, at_once.malformed);
+    assert_eq!(in_parts.resources.len() + in_parts.malformed.len(), 4);
+}
+
+#[test]
 fn a_malformed_resource_explains_itself_in_plain_words() {
     use crate::problem::UserFacing;
     let error = parse_resource::<Procedure>(&json!({"resourceType": "Observation"})).unwrap_err();
