@@ -72,7 +72,9 @@ async fn wait_for_every_section(harness: &Harness) {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn an_ageing_access_token_is_renewed_silently_and_every_section_still_loads() {
-    let harness = slow_ehr(2_000, Options::default()).await;
+    // 3 s a response: the labs' pages are asked for first and back to back, so the third page
+    // is sent after the token's half-life (5 s) only if each round trip takes longer than 2.5 s.
+    let harness = slow_ehr(3_000, Options::default()).await;
     let patient = harness.patient_named("Maximilian");
     // `request_expired_token`: the sandbox's access tokens live 10 s.
     harness
