@@ -170,9 +170,9 @@ impl Browser {
     /// Sends a DevTools protocol command through chromedriver.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
         self.client
-            .issue_cmd(Cdp {
-                cmd: cmd.to_owned(),
-                params,
+            .issue_cmd(SessionPost {
+                path: "goog/cdp/execute",
+                body: json!({ "cmd": cmd, "params": params }),
             })
             .await
             .map_err(|e| format!("DevTools {cmd}: {e}"))
@@ -184,7 +184,10 @@ impl Browser {
     pub async fn log(&self, kind: &'static str) -> Result<Vec<String>, String> {
         let value = self
             .client
-            .issue_cmd(Log(kind))
+            .issue_cmd(SessionPost {
+                path: "se/log",
+                body: json!({ "type": kind }),
+            })
             .await
             .map_err(|e| format!("reading the {kind} log: {e}"))?;
         Ok(value
@@ -205,49 +208,28 @@ impl Browser {
     }
 }
 
-/// chromedriver's `POST /session/{id}/goog/cdp/execute`.
+/// A chromedriver extension command: `POST /session/{id}/{path}` with a JSON body
+/// (`goog/cdp/execute` for DevTools, `se/log` for a log).
 #[derive(Debug)]
-struct Cdp {
-    cmd: String,
-    params: Value,
+struct SessionPost {
+    path: &'static str,
+    body: Value,
 }
 
-impl WebDriverCompatibleCommand for Cdp {
+impl WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// chromedriver's `POST /session/{id}/se/log` for one log.
-#[derive(Debug)]
-struct Log(&'static str);
-
-impl WebDriverCompatibleCommand for Log {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "type": self.0 });
-        (http::Method::POST, Some(body.to_string()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
