@@ -97,18 +97,7 @@ async fn an_ehr_launch_in_a_tab_reaches_the_summary_loading_only_the_light_modul
     let harness = Harness::start().await;
     let loaded = launch_in_a_tab_to_the_summary(&harness).await;
 
-    let light = loaded
-        .iter()
-        .filter(|(name, _)| name.contains("/bedside-launch-") && name.ends_with("_bg.wasm"));
-    assert_eq!(light.count(), 1, "the light module: {loaded:?}");
-    let app_loaded = loaded
-        .iter()
-        .filter(|(name, initiator)| is_app_code(name) && initiator != "link")
-        .collect::<Vec<_>>();
-    assert!(
-        app_loaded.is_empty(),
-        "the app's code was loaded: {app_loaded:?}"
-    );
+    assert_light_with_the_app_prefetched(&loaded);
     harness.finish().await;
 }
 
